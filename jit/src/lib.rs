@@ -1,1 +1,12 @@
+//! rpyjit's baseline JIT.
+//!
+//! Layout (each module is small and owns one concern):
+//! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration.
+//! - [`isa`]: Cranelift target ISAs (host, AArch64), one code path for both.
+//! - [`bytecode`]: decoding and analysis (CFG leaders, stack depths) of RustPython bytecode.
 
+pub mod bytecode;
+pub mod isa;
+pub mod options;
+
+pub use options::{JitOptions, OptionError, DEFAULT_THRESHOLD};

@@ -1,0 +1,166 @@
+//! JIT configuration: `-X jit=on|off`, `-X jit-threshold=N`, `-X jit-stats`, and the same
+//! through `RPYJIT_JIT`, `RPYJIT_THRESHOLD`, `RPYJIT_STATS`. A `-X` option wins over the
+//! environment; `-E`/`-I` make rpyjit ignore the `RPYJIT_*` variables like `PYTHON*` ones.
+
+use std::fmt;
+
+/// Calls or loop back-edges a code object runs in the interpreter before it is compiled.
+pub const DEFAULT_THRESHOLD: u32 = 1000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JitOptions {
+    /// Compile hot code at all. Off means rpyjit is exactly the RustPython interpreter.
+    pub enabled: bool,
+    /// Calls (per code object) or back-edges (per loop) before compiling; 0 compiles a
+    /// code object before its first execution.
+    pub threshold: u32,
+    /// Print the statistics summary on stderr at exit.
+    pub stats: bool,
+}
+
+impl Default for JitOptions {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            threshold: DEFAULT_THRESHOLD,
+            stats: false,
+        }
+    }
+}
+
+/// A JIT option with a value we cannot accept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionError {
+    /// Where the value came from, as the user wrote it: `-X jit=maybe` or `RPYJIT_JIT=maybe`.
+    pub source: String,
+    pub expected: &'static str,
+}
+
+impl fmt::Display for OptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: expected {}", self.source, self.expected)
+    }
+}
+
+impl std::error::Error for OptionError {}
+
+/// The `-X` names this module owns, so the command line can tell them from typos.
+pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats"];
+
+impl JitOptions {
+    /// Reads the options from `-X` pairs (name, optional value) and an environment lookup.
+    /// Pass `|_| None` as `env` to ignore the environment.
+    pub fn from_sources<'a>(
+        xoptions: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, OptionError> {
+        let mut opts = Self::default();
+        // Environment first, so that -X options override it.
+        if let Some(v) = env("RPYJIT_JIT").filter(|v| !v.is_empty()) {
+            opts.enabled = parse_switch(&v).ok_or_else(|| err("RPYJIT_JIT", &v, SWITCH))?;
+        }
+        if let Some(v) = env("RPYJIT_THRESHOLD").filter(|v| !v.is_empty()) {
+            opts.threshold = parse_count(&v).ok_or_else(|| err("RPYJIT_THRESHOLD", &v, COUNT))?;
+        }
+        if let Some(v) = env("RPYJIT_STATS").filter(|v| !v.is_empty()) {
+            opts.stats = parse_switch(&v).ok_or_else(|| err("RPYJIT_STATS", &v, SWITCH))?;
+        }
+        for (name, value) in xoptions {
+            let shown = || match value {
+                Some(v) => format!("-X {name}={v}"),
+                None => format!("-X {name}"),
+            };
+            let bad = |expected| OptionError {
+                source: shown(),
+                expected,
+            };
+            match name {
+                "jit" => opts.enabled = value.map_or(Some(true), parse_switch).ok_or_else(|| bad(SWITCH))?,
+                "jit-threshold" => {
+                    opts.threshold = value.and_then(parse_count).ok_or_else(|| bad(COUNT))?
+                }
+                "jit-stats" => opts.stats = value.map_or(Some(true), parse_switch).ok_or_else(|| bad(SWITCH))?,
+                _ => {}
+            }
+        }
+        Ok(opts)
+    }
+}
+
+const SWITCH: &str = "on or off (also 1/0, true/false, yes/no)";
+const COUNT: &str = "a non-negative integer";
+
+fn err(var: &str, value: &str, expected: &'static str) -> OptionError {
+    OptionError {
+        source: format!("{var}={value}"),
+        expected,
+    }
+}
+
+fn parse_switch(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "on" | "1" | "true" | "yes" => Some(true),
+        "off" | "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_count(v: &str) -> Option<u32> {
+    v.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_enable_the_jit_at_the_default_threshold() {
+        let o = JitOptions::from_sources([], no_env).unwrap();
+        assert_eq!(o, JitOptions::default());
+        assert!(o.enabled && !o.stats && o.threshold == DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn x_options_set_each_field() {
+        let o = JitOptions::from_sources(
+            [("jit", Some("off")), ("jit-threshold", Some("0")), ("jit-stats", None)],
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(
+            o,
+            JitOptions {
+                enabled: false,
+                threshold: 0,
+                stats: true
+            }
+        );
+    }
+
+    #[test]
+    fn x_options_override_the_environment() {
+        let env = |k: &str| match k {
+            "RPYJIT_JIT" => Some("off".to_string()),
+            "RPYJIT_THRESHOLD" => Some("7".to_string()),
+            _ => None,
+        };
+        let o = JitOptions::from_sources([("jit", Some("on"))], env).unwrap();
+        assert!(o.enabled);
+        assert_eq!(o.threshold, 7);
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let e = JitOptions::from_sources([("jit", Some("maybe"))], no_env).unwrap_err();
+        assert_eq!(e.source, "-X jit=maybe");
+        let e = JitOptions::from_sources([("jit-threshold", None)], no_env).unwrap_err();
+        assert_eq!(e.source, "-X jit-threshold");
+        let env = |k: &str| (k == "RPYJIT_THRESHOLD").then(|| "-3".to_string());
+        let e = JitOptions::from_sources([], env).unwrap_err();
+        assert_eq!(e.to_string(), "RPYJIT_THRESHOLD=-3: expected a non-negative integer");
+    }
+}

@@ -1,0 +1,160 @@
+//! The embedding API: a Rust application builds an rpyjit runtime, adds native modules of
+//! its own, and runs Python code on RustPython's `VirtualMachine`.
+//!
+//! ```no_run
+//! let rt = rpyjit::Runtime::builder().build();
+//! let n: i64 = rt
+//!     .enter(|vm| {
+//!         let v = rt.eval(vm, "sum(i * i for i in range(10))")?;
+//!         v.try_into_value(vm)
+//!     })
+//!     .unwrap();
+//! assert_eq!(n, 285);
+//! ```
+
+use rustpython_vm::builtins::PyModuleDef;
+use rustpython_vm::compiler::Mode;
+use rustpython_vm::scope::Scope;
+use rustpython_vm::{Context, Interpreter, InterpreterBuilder, PyObjectRef, PyResult, Settings, VirtualMachine};
+
+use rpyjit_jit::JitOptions;
+
+/// Configures a [`Runtime`]: interpreter settings, JIT options, the stdlib and native modules.
+pub struct Builder {
+    inner: InterpreterBuilder,
+    settings: Settings,
+    jit: JitOptions,
+    with_stdlib: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Builder {
+    /// Default settings, the full stdlib, and the JIT with its default options.
+    pub fn new() -> Self {
+        let mut settings = Settings::default();
+        // Like CPython's `Py_Initialize` for an embedder: no `site` surprises, no
+        // signal handlers stolen from the host application unless asked for.
+        settings.install_signal_handlers = false;
+        settings.import_site = false;
+        Self {
+            inner: InterpreterBuilder::new(),
+            settings,
+            jit: JitOptions::default(),
+            with_stdlib: true,
+        }
+    }
+
+    /// Replaces the interpreter settings (argv, paths, flags...).
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Edits the interpreter settings in place.
+    pub fn configure(mut self, f: impl FnOnce(&mut Settings)) -> Self {
+        f(&mut self.settings);
+        self
+    }
+
+    /// Sets the JIT options (enabled, threshold, stats).
+    pub fn jit(mut self, options: JitOptions) -> Self {
+        self.jit = options;
+        self
+    }
+
+    /// Leaves out the standard library (only builtins and the core modules remain).
+    pub fn without_stdlib(mut self) -> Self {
+        self.with_stdlib = false;
+        self
+    }
+
+    /// The type context modules are created against; `#[pymodule]` definitions need it:
+    /// `builder.native_module(|ctx| my_module::module_def(ctx))`.
+    pub fn ctx(&self) -> &Context {
+        &self.inner.ctx
+    }
+
+    /// Adds a native module of the application's own.
+    pub fn native_module(mut self, def: impl FnOnce(&Context) -> &'static PyModuleDef) -> Self {
+        let def = def(&self.inner.ctx);
+        self.inner = self.inner.add_native_module(def);
+        self
+    }
+
+    /// Runs `hook` while the VM is being created, before it is initialized.
+    pub fn init_hook(mut self, hook: impl FnOnce(&mut VirtualMachine) + 'static) -> Self {
+        self.inner = self.inner.init_hook(hook);
+        self
+    }
+
+    /// Creates the interpreter.
+    pub fn build(self) -> Runtime {
+        let mut inner = self.inner.settings(self.settings);
+        if self.with_stdlib {
+            inner = rpyjit_stdlib_shims::add_stdlib(inner);
+        }
+        Runtime {
+            interpreter: inner.build(),
+            jit: self.jit,
+        }
+    }
+}
+
+/// A running rpyjit interpreter.
+pub struct Runtime {
+    interpreter: Interpreter,
+    jit: JitOptions,
+}
+
+impl Runtime {
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// The JIT options this runtime was built with.
+    pub fn jit_options(&self) -> &JitOptions {
+        &self.jit
+    }
+
+    /// The underlying RustPython interpreter.
+    pub fn interpreter(&self) -> &Interpreter {
+        &self.interpreter
+    }
+
+    /// Runs `f` with the VM entered on this thread.
+    pub fn enter<R>(&self, f: impl FnOnce(&VirtualMachine) -> R) -> R {
+        self.interpreter.enter(f)
+    }
+
+    /// Executes `source` as a module body in `scope`, the way a script's statements run.
+    pub fn exec(&self, vm: &VirtualMachine, scope: Scope, source: &str, filename: &str) -> PyResult<()> {
+        let code = vm
+            .compile(source, Mode::Exec, filename)
+            .map_err(|err| err.into_pyexception(vm, Some(source)))?;
+        vm.run_code_obj(code, scope).map(drop)
+    }
+
+    /// Evaluates one expression in a fresh scope with builtins and returns its value.
+    pub fn eval(&self, vm: &VirtualMachine, expr: &str) -> PyResult<PyObjectRef> {
+        let code = vm
+            .compile(expr, Mode::Eval, "<embedded>")
+            .map_err(|err| err.into_pyexception(vm, Some(expr)))?;
+        vm.run_code_obj(code, vm.new_scope_with_builtins())
+    }
+
+    /// Prints `exc` with its traceback to `sys.stderr`, like an uncaught exception.
+    pub fn print_exception(&self, vm: &VirtualMachine, exc: rustpython_vm::builtins::PyBaseExceptionRef) {
+        vm.print_exception(&exc);
+    }
+
+    /// Shuts the interpreter down like CPython's `Py_FinalizeEx` (flush, atexit, threads)
+    /// and turns a pending exception into a process exit status.
+    pub fn finalize(self, exc: Option<rustpython_vm::builtins::PyBaseExceptionRef>) -> u32 {
+        self.interpreter.finalize(exc)
+    }
+}

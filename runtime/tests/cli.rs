@@ -1,0 +1,261 @@
+//! `rpyjit` behaves like CPython's `python3` on the command line: run modes, argv, exit
+//! statuses and the messages for bad input.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn rpyjit() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rpyjit"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PYTHON") || k.starts_with("RPYJIT_") {
+            c.env_remove(k);
+        }
+    }
+    c.stdin(Stdio::null());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    rpyjit().args(args).output().expect("spawn rpyjit")
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = rpyjit()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rpyjit");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_script(name: &str, body: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rpyjit-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.py"));
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+#[test]
+fn version_looks_like_cpythons() {
+    let o = run(&["-V"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("Python 3."), "{}", stdout(&o));
+    let o = run(&["-VV"]);
+    assert!(stdout(&o).contains("rpyjit"), "{}", stdout(&o));
+}
+
+#[test]
+fn help_lists_the_jit_flags() {
+    let o = run(&["-h"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    for flag in ["-X jit=on|off", "-X jit-threshold=N", "-X jit-stats", "RPYJIT_JIT", "RPYJIT_THRESHOLD", "RPYJIT_STATS"] {
+        assert!(s.contains(flag), "help lacks {flag}");
+    }
+}
+
+#[test]
+fn command_sees_its_argv() {
+    let o = run(&["-c", "import sys; print(sys.argv)", "a", "-b"]);
+    assert_eq!(stdout(&o), "['-c', 'a', '-b']\n");
+    assert!(o.status.success());
+}
+
+#[test]
+fn script_sees_its_argv_and_path0() {
+    let p = temp_script("argv", "import sys, os\nprint(sys.argv[1:])\nprint(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))\nprint(__name__)\n");
+    let o = run(&[p.to_str().unwrap(), "x", "--y"]);
+    assert_eq!(stdout(&o), "['x', '--y']\nTrue\n__main__\n", "{}", stderr(&o));
+}
+
+#[test]
+fn sys_exit_sets_the_status() {
+    assert_eq!(run(&["-c", "import sys; sys.exit(3)"]).status.code(), Some(3));
+    let o = run(&["-c", "import sys; sys.exit('bye')"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "bye\n");
+    assert_eq!(run(&["-c", "raise SystemExit"]).status.code(), Some(0));
+}
+
+#[test]
+fn uncaught_exception_prints_a_traceback_and_exits_1() {
+    let p = temp_script("boom", "def f():\n    return 1 // 0\n\ndef g():\n    f()\n\ng()\n");
+    let o = run(&[p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with("Traceback (most recent call last):"), "{e}");
+    assert!(e.contains(", line 7, in <module>"), "{e}");
+    assert!(e.contains(", line 5, in g"), "{e}");
+    assert!(e.contains(", line 2, in f"), "{e}");
+    assert!(e.trim_end().ends_with("ZeroDivisionError: integer division or modulo by zero") || e.trim_end().ends_with("ZeroDivisionError: division by zero"), "{e}");
+}
+
+#[test]
+fn syntax_error_exits_1() {
+    let o = run(&["-c", "def f(:\n  pass"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_script_exits_2_with_cpythons_message() {
+    let o = run(&["/nonexistent/dir/missing.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("can't open file '/nonexistent/dir/missing.py': [Errno 2] No such file or directory"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_command_lines_exit_2_with_usage() {
+    for (args, msg) in [
+        (&["--frobnicate"][..], "unknown option --frobnicate"),
+        (&["-Z"][..], "Unknown option: -Z"),
+        (&["-c"][..], "Argument expected for the -c option"),
+        (&["-X", "jit=maybe", "-c", "pass"][..], "-X jit=maybe: expected on or off"),
+        (&["-X", "jit-threshold=lots", "-c", "pass"][..], "-X jit-threshold=lots"),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains(msg), "{args:?}: {e}");
+        assert!(e.contains("usage: "), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn bad_jit_environment_variable_exits_2() {
+    let o = rpyjit().env("RPYJIT_THRESHOLD", "-1").args(["-c", "pass"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("RPYJIT_THRESHOLD=-1"));
+    // -E ignores RPYJIT_* like PYTHON* variables.
+    let o = rpyjit().env("RPYJIT_THRESHOLD", "-1").args(["-E", "-c", "pass"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn options_after_the_script_belong_to_the_script() {
+    let o = run(&["-c", "import sys; print(sys.argv[1:])", "-h", "-V", "--bogus"]);
+    assert_eq!(stdout(&o), "['-h', '-V', '--bogus']\n");
+}
+
+#[test]
+fn program_on_stdin() {
+    let o = run_stdin(&[], "import sys\nprint('piped', sys.argv)\n");
+    assert_eq!(stdout(&o), "piped ['']\n", "{}", stderr(&o));
+    let o = run_stdin(&["-", "arg"], "import sys\nprint(sys.argv)\n");
+    assert_eq!(stdout(&o), "['-', 'arg']\n", "{}", stderr(&o));
+}
+
+#[test]
+fn dash_m_runs_library_modules() {
+    let o = run_stdin(&["-m", "json.tool"], "{\"b\": [1, 2], \"a\": null}");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\n    \"b\": [\n        1,\n        2\n    ],\n    \"a\": null\n}\n");
+    let o = run(&["-m", "no_such_module_xyz"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("No module named no_such_module_xyz"), "{}", stderr(&o));
+}
+
+#[test]
+fn sys_executable_is_rpyjit() {
+    let o = run(&["-c", "import sys; print(sys.executable)"]);
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_rpyjit")).unwrap();
+    let got = std::fs::canonicalize(stdout(&o).trim()).unwrap();
+    assert_eq!(got, exe);
+}
+
+#[test]
+fn jit_options_reach_sys_xoptions() {
+    let o = run(&["-X", "jit=off", "-X", "jit-threshold=7", "-c", "import sys; print(sorted(sys._xoptions.items()))"]);
+    assert_eq!(stdout(&o), "[('jit', 'off'), ('jit-threshold', '7')]\n", "{}", stderr(&o));
+}
+
+#[test]
+fn pythonpath_and_isolation() {
+    let dir = temp_script("modx", "VALUE = 42\n");
+    let dir = dir.parent().unwrap();
+    let o = rpyjit()
+        .env("PYTHONPATH", dir)
+        .args(["-c", "import modx; print(modx.VALUE)"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "42\n", "{}", stderr(&o));
+    let o = rpyjit()
+        .env("PYTHONPATH", dir)
+        .args(["-I", "-c", "import modx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ModuleNotFoundError"));
+}
+
+#[test]
+fn optimize_removes_asserts() {
+    assert_eq!(run(&["-c", "assert False"]).status.code(), Some(1));
+    assert_eq!(run(&["-O", "-c", "assert False"]).status.code(), Some(0));
+}
+
+#[test]
+fn warnings_option_turns_warnings_into_errors() {
+    let o = run(&["-W", "error", "-c", "import warnings; warnings.warn('w')"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("UserWarning: w"), "{}", stderr(&o));
+}
+
+#[test]
+fn deep_recursion_raises_recursion_error() {
+    let o = run(&["-c", "def f(n): return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    print('caught')\n"]);
+    assert_eq!(stdout(&o), "caught\n", "{}", stderr(&o));
+    let o = run(&["-c", "def f(n): return f(n + 1)\nf(0)\n"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("RecursionError"), "{}", stderr(&o));
+}
+
+#[test]
+fn uncaught_keyboard_interrupt_exits_like_sigint() {
+    use std::os::unix::process::ExitStatusExt;
+    let o = run(&["-c", "raise KeyboardInterrupt"]);
+    // CPython re-raises SIGINT on itself so the shell sees 130 (128 + SIGINT).
+    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    assert!(stderr(&o).contains("KeyboardInterrupt"));
+}
+
+#[test]
+fn ctrl_c_interrupts_a_running_loop() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = rpyjit()
+        .args(["-u", "-c", "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 6];
+    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // SAFETY: kill(2) on a pid we spawned and have not reaped.
+    unsafe { libc_kill(child.id() as i32, 2) };
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
