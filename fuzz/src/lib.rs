@@ -1,0 +1,8 @@
+//! rpyjit's differential fuzzer: random Python programs run under CPython 3.13 and
+//! under rpyjit in every JIT mode; any difference is a finding. See `fuzz/README.md`.
+
+pub mod campaign;
+pub mod gen;
+pub mod minimize;
+pub mod rng;
+pub mod run;
