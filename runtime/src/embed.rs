@@ -24,7 +24,6 @@ pub struct Builder {
     inner: InterpreterBuilder,
     settings: Settings,
     jit: JitOptions,
-    with_stdlib: bool,
 }
 
 impl Default for Builder {
@@ -45,7 +44,6 @@ impl Builder {
             inner: InterpreterBuilder::new(),
             settings,
             jit: JitOptions::default(),
-            with_stdlib: true,
         }
     }
 
@@ -64,12 +62,6 @@ impl Builder {
     /// Sets the JIT options (enabled, threshold, stats).
     pub fn jit(mut self, options: JitOptions) -> Self {
         self.jit = options;
-        self
-    }
-
-    /// Leaves out the standard library (only builtins and the core modules remain).
-    pub fn without_stdlib(mut self) -> Self {
-        self.with_stdlib = false;
         self
     }
 
@@ -94,10 +86,9 @@ impl Builder {
 
     /// Creates the interpreter.
     pub fn build(self) -> Runtime {
-        let mut inner = self.inner.settings(self.settings);
-        if self.with_stdlib {
-            inner = rpyjit_stdlib_shims::add_stdlib(inner);
-        }
+        // The stdlib is not optional: RustPython's essential initialization imports
+        // `io` and `encodings` from it.
+        let inner = rpyjit_stdlib_shims::add_stdlib(self.inner.settings(self.settings));
         Runtime {
             interpreter: inner.build(),
             jit: self.jit,

@@ -23,15 +23,6 @@ fn embedder_sees_python_exceptions_as_values() {
 }
 
 #[test]
-fn runtime_without_stdlib_still_runs_builtins() {
-    let rt = rpyjit::Runtime::builder().without_stdlib().build();
-    let v: i64 = rt
-        .enter(|vm| rt.eval(vm, "sum(range(10))")?.try_into_value(vm))
-        .unwrap();
-    assert_eq!(v, 45);
-}
-
-#[test]
 fn jit_options_are_kept_by_the_runtime() {
     let opts = rpyjit::JitOptions {
         enabled: false,
