@@ -7,7 +7,7 @@
 //! bytecode and a wrong shape would make it panic instead of raising.
 
 use rustpython_vm::bytecode::{
-    decode_exception_table, CodeObject, ExceptionTableEntry, Instruction, OpArgState,
+    decode_exception_table, CodeObject, Constant, ExceptionTableEntry, Instruction, OpArgState,
 };
 
 /// One decoded instruction. Offsets are in 2-byte code units, as the VM's `lasti`.
@@ -39,7 +39,9 @@ impl Insn {
             | I::PopJumpIfNotNone { .. }
             | I::ForIter { .. }
             | I::Send { .. } => Some(self.next + self.arg),
-            I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => self.next.checked_sub(self.arg),
+            I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => {
+                self.next.checked_sub(self.arg)
+            }
             I::EndAsyncFor => self.next.checked_sub(self.arg),
             _ => None,
         }
@@ -76,7 +78,7 @@ impl std::fmt::Display for AnalysisError {
 }
 
 /// Decodes every instruction of `code`, skipping inline caches.
-pub fn decode(code: &CodeObject) -> Result<Vec<Insn>, AnalysisError> {
+pub fn decode<C: Constant>(code: &CodeObject<C>) -> Result<Vec<Insn>, AnalysisError> {
     let units = &*code.instructions;
     let mut out = Vec::new();
     let mut state = OpArgState::default();
@@ -92,7 +94,9 @@ pub fn decode(code: &CodeObject) -> Result<Vec<Insn>, AnalysisError> {
         let op = quickened.deoptimize();
         let next = i + 1 + op.cache_entries();
         if next > units.len() {
-            return Err(AnalysisError(format!("instruction at {i} runs past the end of the code")));
+            return Err(AnalysisError(format!(
+                "instruction at {i} runs past the end of the code"
+            )));
         }
         out.push(Insn {
             start,
@@ -120,7 +124,7 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn new(code: &CodeObject) -> Result<Self, AnalysisError> {
+    pub fn new<C: Constant>(code: &CodeObject<C>) -> Result<Self, AnalysisError> {
         let insns = decode(code)?;
         let exception_table = decode_exception_table(&code.exceptiontable);
         let index_of = |unit: u32| insns.binary_search_by_key(&unit, |i| i.start).ok();
@@ -130,8 +134,9 @@ impl Analysis {
         }
         for (k, insn) in insns.iter().enumerate() {
             if let Some(t) = insn.jump_target() {
-                let t = index_of(t)
-                    .ok_or_else(|| AnalysisError(format!("jump at {} to {t}, not an instruction", insn.at)))?;
+                let t = index_of(t).ok_or_else(|| {
+                    AnalysisError(format!("jump at {} to {t}, not an instruction", insn.at))
+                })?;
                 leaders[t] = true;
                 if k + 1 < insns.len() {
                     leaders[k + 1] = true;
@@ -142,17 +147,28 @@ impl Analysis {
             }
         }
         for e in &exception_table {
-            let t = index_of(e.target)
-                .ok_or_else(|| AnalysisError(format!("exception handler at {}, not an instruction", e.target)))?;
+            let t = index_of(e.target).ok_or_else(|| {
+                AnalysisError(format!(
+                    "exception handler at {}, not an instruction",
+                    e.target
+                ))
+            })?;
             leaders[t] = true;
         }
 
         // Stack depths by a worklist over the CFG, with the VM's own stack effects.
         let mut depth: Vec<Option<u32>> = vec![None; insns.len()];
         let mut work = Vec::new();
-        let set = |k: usize, d: i64, depth: &mut Vec<Option<u32>>, work: &mut Vec<usize>| -> Result<(), AnalysisError> {
+        let set = |k: usize,
+                   d: i64,
+                   depth: &mut Vec<Option<u32>>,
+                   work: &mut Vec<usize>|
+         -> Result<(), AnalysisError> {
             if d < 0 || d > i64::from(code.max_stackdepth) + 1 {
-                return Err(AnalysisError(format!("stack depth {d} out of range at unit {}", insns[k].at)));
+                return Err(AnalysisError(format!(
+                    "stack depth {d} out of range at unit {}",
+                    insns[k].at
+                )));
             }
             match depth[k] {
                 None => {
@@ -174,7 +190,10 @@ impl Analysis {
             let insn = insns[k];
             let d = i64::from(depth[k].unwrap());
             // Exception handlers covering this instruction are reachable from it.
-            for e in exception_table.iter().filter(|e| e.start <= insn.at && insn.at < e.end) {
+            for e in exception_table
+                .iter()
+                .filter(|e| e.start <= insn.at && insn.at < e.end)
+            {
                 let t = index_of(e.target).unwrap();
                 let hd = i64::from(e.depth) + 1 + i64::from(e.push_lasti);
                 set(t, hd, &mut depth, &mut work)?;

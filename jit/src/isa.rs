@@ -35,9 +35,7 @@ fn flags() -> settings::Flags {
 /// The ISA for code that will run on this machine, with the host CPU's features detected.
 pub fn host() -> Result<OwnedTargetIsa, IsaError> {
     let builder = cranelift_native::builder().map_err(|e| IsaError(e.to_string()))?;
-    builder
-        .finish(flags())
-        .map_err(|e| IsaError(e.to_string()))
+    builder.finish(flags()).map_err(|e| IsaError(e.to_string()))
 }
 
 /// The ISA for an arbitrary target triple with its baseline features: used to check that
@@ -45,9 +43,7 @@ pub fn host() -> Result<OwnedTargetIsa, IsaError> {
 pub fn for_triple(triple: Triple) -> Result<OwnedTargetIsa, IsaError> {
     let builder = isa::lookup(triple.clone())
         .map_err(|e| IsaError(format!("no Cranelift backend for {triple}: {e}")))?;
-    builder
-        .finish(flags())
-        .map_err(|e| IsaError(e.to_string()))
+    builder.finish(flags()).map_err(|e| IsaError(e.to_string()))
 }
 
 /// `aarch64-unknown-linux-gnu`, the second architecture every translation is checked on.

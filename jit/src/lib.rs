@@ -4,8 +4,10 @@
 //! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration.
 //! - [`isa`]: Cranelift target ISAs (host, AArch64), one code path for both.
 //! - [`bytecode`]: decoding and analysis (CFG leaders, stack depths) of RustPython bytecode.
+//! - [`deopt`]: rebuilding an interpreter frame from an exact state (continuation code objects).
 
 pub mod bytecode;
+pub mod deopt;
 pub mod isa;
 pub mod options;
 

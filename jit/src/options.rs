@@ -75,11 +75,19 @@ impl JitOptions {
                 expected,
             };
             match name {
-                "jit" => opts.enabled = value.map_or(Some(true), parse_switch).ok_or_else(|| bad(SWITCH))?,
+                "jit" => {
+                    opts.enabled = value
+                        .map_or(Some(true), parse_switch)
+                        .ok_or_else(|| bad(SWITCH))?
+                }
                 "jit-threshold" => {
                     opts.threshold = value.and_then(parse_count).ok_or_else(|| bad(COUNT))?
                 }
-                "jit-stats" => opts.stats = value.map_or(Some(true), parse_switch).ok_or_else(|| bad(SWITCH))?,
+                "jit-stats" => {
+                    opts.stats = value
+                        .map_or(Some(true), parse_switch)
+                        .ok_or_else(|| bad(SWITCH))?
+                }
                 _ => {}
             }
         }
@@ -127,7 +135,11 @@ mod tests {
     #[test]
     fn x_options_set_each_field() {
         let o = JitOptions::from_sources(
-            [("jit", Some("off")), ("jit-threshold", Some("0")), ("jit-stats", None)],
+            [
+                ("jit", Some("off")),
+                ("jit-threshold", Some("0")),
+                ("jit-stats", None),
+            ],
             no_env,
         )
         .unwrap();
@@ -161,6 +173,9 @@ mod tests {
         assert_eq!(e.source, "-X jit-threshold");
         let env = |k: &str| (k == "RPYJIT_THRESHOLD").then(|| "-3".to_string());
         let e = JitOptions::from_sources([], env).unwrap_err();
-        assert_eq!(e.to_string(), "RPYJIT_THRESHOLD=-3: expected a non-negative integer");
+        assert_eq!(
+            e.to_string(),
+            "RPYJIT_THRESHOLD=-3: expected a non-negative integer"
+        );
     }
 }

@@ -24,11 +24,17 @@ fn every_corpus_code_object_has_consistent_stack_depths() {
             continue;
         }
         let src = std::fs::read_to_string(&path).unwrap();
-        let Ok(code) = compile(&src, Mode::Exec, path.to_str().unwrap(), CompileOpts::default()) else {
+        let Ok(code) = compile(
+            &src,
+            Mode::Exec,
+            path.to_str().unwrap(),
+            CompileOpts::default(),
+        ) else {
             continue; // a corpus program may test SyntaxError at run time
         };
         each_code(&code, &mut |c| {
-            let a = Analysis::new(c).unwrap_or_else(|e| panic!("{}: {}: {e}", path.display(), c.obj_name));
+            let a = Analysis::new(c)
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", path.display(), c.obj_name));
             let max = a.depth.iter().flatten().max().copied().unwrap_or(0);
             assert!(
                 max <= c.max_stackdepth,
@@ -57,10 +63,17 @@ fn a_for_loop_has_its_iterator_on_the_stack_inside_the_body() {
         })
         .unwrap();
     let a = Analysis::new(&f).unwrap();
-    let back = a.insns.iter().position(|i| i.is_back_edge()).expect("a back-edge");
+    let back = a
+        .insns
+        .iter()
+        .position(|i| i.is_back_edge())
+        .expect("a back-edge");
     // Inside the body, the iterator sits on the stack under nothing else.
     assert_eq!(a.depth[back], Some(1));
     let target = a.index_of(a.insns[back].jump_target().unwrap()).unwrap();
-    assert!(matches!(a.insns[target].op, rustpython_vm::bytecode::Instruction::ForIter { .. }));
+    assert!(matches!(
+        a.insns[target].op,
+        rustpython_vm::bytecode::Instruction::ForIter { .. }
+    ));
     assert!(a.leaders[target]);
 }

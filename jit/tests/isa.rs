@@ -22,7 +22,11 @@ fn small_function(isa: &dyn TargetIsa) -> Function {
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     let (x, y) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-    let lt = b.ins().icmp(cranelift_codegen::ir::condcodes::IntCC::SignedLessThan, x, y);
+    let lt = b.ins().icmp(
+        cranelift_codegen::ir::condcodes::IntCC::SignedLessThan,
+        x,
+        y,
+    );
     b.ins().brif(lt, then_b, &[], else_b, &[]);
     b.switch_to_block(then_b);
     let s = b.ins().iadd(x, y);
@@ -62,7 +66,10 @@ fn small_clif_function_compiles_for_aarch64() {
 #[test]
 fn both_supported_architectures_are_available() {
     let isas = rpyjit_jit::isa::all_supported().expect("ISAs");
-    let names: Vec<String> = isas.iter().map(|i| i.triple().architecture.to_string()).collect();
+    let names: Vec<String> = isas
+        .iter()
+        .map(|i| i.triple().architecture.to_string())
+        .collect();
     assert!(names.contains(&"aarch64".to_string()), "{names:?}");
     assert!(names.contains(&"x86_64".to_string()), "{names:?}");
     for isa in &isas {

@@ -1,0 +1,286 @@
+//! Deoptimization: continue a function in the interpreter from an exact frame state.
+//!
+//! RustPython 0.6 has no public way to build a frame at an arbitrary instruction with a
+//! given value stack. What it does allow is running any code object, so a frame is rebuilt
+//! as a **continuation code object**: a short prologue followed by the function's original
+//! instructions. Jumps are relative, so the original instructions stay valid when shifted;
+//! the exception table, the per-unit source locations and the line table are rebased so
+//! handlers, tracebacks and `f_lineno` are the original ones.
+//!
+//! The prologue fetches each saved value from a builtin (`__rpyjit_restore__`, reached via
+//! `LOAD_GLOBAL`, which falls back to builtins) and then jumps to the resume point:
+//!
+//! ```text
+//! RESUME 0
+//! LOAD_GLOBAL restore+NULL; CALL 0; STORE_FAST slot     for every bound local or cell
+//! DELETE_FAST slot                                      for an unbound argument slot
+//! LOAD_GLOBAL restore+NULL; CALL 0  | PUSH_NULL         for every value-stack slot
+//! EXTENDED_ARG*; JUMP_FORWARD target
+//! ```
+//!
+//! The values are queued in a thread-local just before the continuation is called and the
+//! prologue consumes all of them before any user code runs, so nested deopts cannot mix.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use rustpython_vm::builtins::{PyCode, PyDictRef, PyFunction};
+use rustpython_vm::bytecode::{
+    self, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction, OpArgByte,
+};
+use rustpython_vm::function::{FuncArgs, KwArgs};
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+use crate::bytecode::Analysis;
+
+/// The builtin the continuation prologue calls to fetch the next saved value.
+pub const RESTORE_BUILTIN: &str = "__rpyjit_restore__";
+
+thread_local! {
+    static PENDING: RefCell<VecDeque<PyObjectRef>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// The exact interpreter state of a function at an instruction boundary.
+pub struct FrameState {
+    /// Unit index of the instruction to execute next (its first `EXTENDED_ARG`, if any).
+    pub resume_at: u32,
+    /// Every local, cell and free slot in `localsplus` order; `None` = unbound (NULL).
+    pub locals: Vec<Option<PyObjectRef>>,
+    /// The value stack, bottom first; `None` = a NULL slot (e.g. the self-or-null of a call).
+    pub stack: Vec<Option<PyObjectRef>>,
+}
+
+/// Why a continuation could not be built: the function then must not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeoptError(pub String);
+
+/// Installs the prologue's builtin. Call once per interpreter.
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    let restore = vm.new_function(RESTORE_BUILTIN, |vm: &VirtualMachine| -> PyResult {
+        PENDING.with(|p| p.borrow_mut().pop_front()).ok_or_else(|| {
+            vm.new_system_error("rpyjit: continuation prologue ran without saved state")
+        })
+    });
+    vm.builtins.set_attr(RESTORE_BUILTIN, restore, vm)
+}
+
+fn unit(op: Instruction, arg: u8) -> CodeUnit {
+    CodeUnit::new(op, OpArgByte::new(arg))
+}
+
+/// Appends `op` with its argument (and the `EXTENDED_ARG` prefixes it needs, at least
+/// `min_prefixes` of them) followed by its zeroed inline caches.
+fn emit_wide(out: &mut Vec<CodeUnit>, op: Instruction, arg: u32, min_prefixes: usize) {
+    let b = arg.to_be_bytes();
+    let needed = b[..3].iter().position(|&x| x != 0).map_or(0, |i| 3 - i);
+    for byte in &b[3 - needed.max(min_prefixes)..3] {
+        out.push(unit(Instruction::ExtendedArg, *byte));
+    }
+    out.push(unit(op, b[3]));
+    for _ in 0..op.cache_entries() {
+        out.push(unit(Instruction::Cache, 0));
+    }
+}
+
+fn emit(out: &mut Vec<CodeUnit>, op: Instruction, arg: u32) {
+    emit_wide(out, op, arg, 0)
+}
+
+/// A continuation code object for `code` resuming with the shape of `state` (which slots
+/// are NULL, the stack's NULL positions), checked against the bytecode analysis.
+pub fn continuation_code(
+    vm: &VirtualMachine,
+    code: &Py<PyCode>,
+    analysis: &Analysis,
+    state: &FrameState,
+) -> Result<PyRef<PyCode>, DeoptError> {
+    let orig = &code.code;
+    let k = analysis
+        .index_of(state.resume_at)
+        .ok_or_else(|| DeoptError(format!("unit {} is not an instruction", state.resume_at)))?;
+    let depth = analysis.depth[k]
+        .ok_or_else(|| DeoptError(format!("unit {} is unreachable", state.resume_at)))?;
+    if depth as usize != state.stack.len() {
+        return Err(DeoptError(format!(
+            "stack of {} values at unit {}, analysis says {depth}",
+            state.stack.len(),
+            state.resume_at
+        )));
+    }
+    let nslots = orig.localspluskinds.len();
+    if state.locals.len() != nslots {
+        return Err(DeoptError(format!(
+            "{} local slots, code has {nslots}",
+            state.locals.len()
+        )));
+    }
+
+    let mut names: Vec<_> = orig.names.to_vec();
+    let restore = vm.ctx.intern_str(RESTORE_BUILTIN);
+    let namei = names
+        .iter()
+        .position(|n| n.as_str() == RESTORE_BUILTIN)
+        .unwrap_or_else(|| {
+            names.push(restore);
+            names.len() - 1
+        }) as u32;
+    let nargs = orig.arg_count
+        + orig.kwonlyarg_count
+        + u32::from(orig.flags.contains(bytecode::CodeFlags::VARARGS))
+        + u32::from(orig.flags.contains(bytecode::CodeFlags::VARKEYWORDS));
+
+    let mut pro = Vec::new();
+    emit(
+        &mut pro,
+        Instruction::Resume {
+            context: bytecode::Arg::marker(),
+        },
+        0,
+    );
+    let fetch = |pro: &mut Vec<CodeUnit>| {
+        emit(
+            pro,
+            Instruction::LoadGlobal {
+                namei: bytecode::Arg::marker(),
+            },
+            (namei << 1) | 1,
+        );
+        emit(
+            pro,
+            Instruction::Call {
+                argc: bytecode::Arg::marker(),
+            },
+            0,
+        );
+    };
+    for (slot, v) in state.locals.iter().enumerate() {
+        match v {
+            Some(_) => {
+                fetch(&mut pro);
+                emit(
+                    &mut pro,
+                    Instruction::StoreFast {
+                        var_num: bytecode::Arg::marker(),
+                    },
+                    slot as u32,
+                );
+            }
+            // Argument slots are bound by the call; an unbound one must be cleared again.
+            None if (slot as u32) < nargs => emit(
+                &mut pro,
+                Instruction::DeleteFast {
+                    var_num: bytecode::Arg::marker(),
+                },
+                slot as u32,
+            ),
+            None => {}
+        }
+    }
+    for v in &state.stack {
+        match v {
+            Some(_) => fetch(&mut pro),
+            None => emit(&mut pro, Instruction::PushNull, 0),
+        }
+    }
+    // JUMP_FORWARD (always 3 prefixes + opcode, so its size is known before its argument) is
+    // relative to the unit after it, which is where the original code starts.
+    let p = pro.len() as u32 + 4;
+    emit_wide(
+        &mut pro,
+        Instruction::JumpForward {
+            delta: bytecode::Arg::marker(),
+        },
+        state.resume_at,
+        3,
+    );
+    debug_assert_eq!(pro.len() as u32, p);
+
+    let mut c = orig.clone();
+    let mut units = pro;
+    units.extend(orig.instructions.iter().copied());
+    c.instructions = units.into();
+    c.names = names.into_boxed_slice();
+    let first = orig.locations.first().copied().unwrap_or_default();
+    let mut locations = vec![first; p as usize];
+    locations.extend(orig.locations.iter().copied());
+    c.locations = locations.into_boxed_slice();
+    // Prologue units have no location in the line table (CPython's NO_LOCATION entries,
+    // up to 8 units each), so they never show up as a line of their own.
+    let mut lt = Vec::new();
+    let mut left = p;
+    while left > 0 {
+        let n = left.min(8);
+        lt.push(0xF8 | (n as u8 - 1));
+        left -= n;
+    }
+    lt.extend_from_slice(&orig.linetable);
+    c.linetable = lt.into_boxed_slice();
+    let entries: Vec<ExceptionTableEntry> = analysis
+        .exception_table
+        .iter()
+        .map(|e| {
+            ExceptionTableEntry::new(e.start + p, e.end + p, e.target + p, e.depth, e.push_lasti)
+        })
+        .collect();
+    c.exceptiontable = encode_exception_table(&entries);
+    c.max_stackdepth = orig.max_stackdepth.max(depth + 3);
+    Ok(vm.ctx.new_code(c))
+}
+
+/// Continues `func` in the interpreter from `state` and returns what the function returns
+/// (or raises). `cont` must come from [`continuation_code`] for the same state shape.
+pub fn resume(
+    vm: &VirtualMachine,
+    func: &Py<PyFunction>,
+    cont: PyRef<PyCode>,
+    state: FrameState,
+) -> PyResult {
+    let orig = &func.as_object().get_attr("__code__", vm)?;
+    let orig = orig
+        .downcast_ref::<PyCode>()
+        .ok_or_else(|| vm.new_type_error("rpyjit: __code__ is not a code object"))?;
+    let globals: PyDictRef = func
+        .as_object()
+        .get_attr("__globals__", vm)?
+        .try_into_value(vm)?;
+    let closure = func.as_object().get_attr("__closure__", vm)?;
+    let name = func.as_object().get_attr("__name__", vm)?;
+    let cont_func = vm
+        .ctx
+        .types
+        .function_type
+        .as_object()
+        .call((cont, globals, name, vm.ctx.none(), closure), vm)?;
+    cont_func.set_attr(
+        "__qualname__",
+        func.as_object().get_attr("__qualname__", vm)?,
+        vm,
+    )?;
+
+    // Arguments only have to bind; the prologue overwrites every slot with its saved value.
+    let c = &orig.code;
+    let npos = c.arg_count as usize;
+    let nkw = c.kwonlyarg_count as usize;
+    let args = FuncArgs::new(
+        (0..npos).map(|_| vm.ctx.none()).collect::<Vec<_>>(),
+        c.varnames[npos..npos + nkw]
+            .iter()
+            .map(|n| (n.as_str().to_owned(), vm.ctx.none()))
+            .collect::<KwArgs>(),
+    );
+
+    let mut queue: VecDeque<PyObjectRef> = state.locals.into_iter().flatten().collect();
+    queue.extend(state.stack.into_iter().flatten());
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        debug_assert!(
+            p.is_empty(),
+            "a previous continuation left saved values behind"
+        );
+        *p = queue;
+    });
+    let result = cont_func.call(args, vm);
+    // If binding failed before the prologue ran, do not leave values for the next deopt.
+    PENDING.with(|p| p.borrow_mut().clear());
+    result
+}
