@@ -11,7 +11,7 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use rustpython::RunMode;
-use rustpython_vm::{AsObject, PyResult, Settings, VirtualMachine, scope::Scope};
+use rustpython_vm::{scope::Scope, AsObject, PyResult, Settings, VirtualMachine};
 
 use crate::embed::Runtime;
 use rpyjit_jit::JitOptions;
@@ -123,17 +123,26 @@ fn prescan(args: &[OsString]) -> Result<(Early, Vec<(String, Option<String>)>), 
                 };
                 xopts.push((name, value));
             }
-            Short('h' | '?') | Long("help") | Long("help-all") | Long("help-xoptions")
+            Short('h' | '?')
+            | Long("help")
+            | Long("help-all")
+            | Long("help-xoptions")
             | Long("help-env") => help = true,
             Short('V') | Long("version") => version += 1,
-            Short('b' | 'B' | 'd' | 'E' | 'i' | 'I' | 'O' | 'P' | 'q' | 'R' | 's' | 'S' | 'u' | 'v') => {}
+            Short(
+                'b' | 'B' | 'd' | 'E' | 'i' | 'I' | 'O' | 'P' | 'q' | 'R' | 's' | 'S' | 'u' | 'v',
+            ) => {}
             Long("check-hash-based-pycs") => {
-                let v = parser
-                    .value()
-                    .map_err(|_| UsageError("--check-hash-based-pycs expects one of `default`, `always`, or `never`".into()))?;
+                let v = parser.value().map_err(|_| {
+                    UsageError(
+                        "--check-hash-based-pycs expects one of `default`, `always`, or `never`"
+                            .into(),
+                    )
+                })?;
                 if !matches!(v.to_str(), Some("default" | "always" | "never")) {
                     return Err(UsageError(
-                        "--check-hash-based-pycs must be one of 'default', 'always', or 'never'".into(),
+                        "--check-hash-based-pycs must be one of 'default', 'always', or 'never'"
+                            .into(),
                     ));
                 }
             }
@@ -198,16 +207,24 @@ pub fn main() -> ExitCode {
     };
 
     let ignore_env = settings.ignore_environment;
-    let jit = match JitOptions::from_sources(
-        xopts.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
-        |k| if ignore_env { None } else { std::env::var(k).ok() },
-    ) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("{}: {e}\n{}\nTry `python -h' for more information.", prog_name(), usage());
-            return ExitCode::from(2);
-        }
-    };
+    let jit =
+        match JitOptions::from_sources(xopts.iter().map(|(n, v)| (n.as_str(), v.as_deref())), |k| {
+            if ignore_env {
+                None
+            } else {
+                std::env::var(k).ok()
+            }
+        }) {
+            Ok(j) => j,
+            Err(e) => {
+                eprintln!(
+                    "{}: {e}\n{}\nTry `python -h' for more information.",
+                    prog_name(),
+                    usage()
+                );
+                return ExitCode::from(2);
+            }
+        };
 
     let status = run(settings, mode, jit);
     ExitCode::from(u8::try_from(status & 0xff).unwrap_or(1))
@@ -215,10 +232,7 @@ pub fn main() -> ExitCode {
 
 /// Builds the runtime for a command-line run and executes `mode`; returns the exit status.
 fn run(settings: Settings, mode: RunMode, jit: JitOptions) -> u32 {
-    let rt = Runtime::builder()
-        .settings(settings)
-        .jit(jit)
-        .build();
+    let rt = Runtime::builder().settings(settings).jit(jit).build();
     let res = rt.enter(|vm| run_mode(&rt, vm, mode));
     rt.finalize(res.err())
 }
