@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use rpyjit_tests::{corpus_dir, describe_difference, known_differences, run_program, Outcome, RunError, MODES};
+use rpyjit_tests::{
+    corpus_dir, describe_difference, known_differences, run_program, Outcome, RunError, MODES,
+};
 
 const LIMIT: Duration = Duration::from_secs(180);
 
@@ -22,10 +24,13 @@ fn check(mode_args: &[&str], file: &str, known: Option<&str>) -> Result<(), Fail
             expected_path.display()
         )
     })?;
-    let expected = Outcome::parse_expected(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    let expected =
+        Outcome::parse_expected(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
     let (actual, stderr) = match run_program(mode_args, &dir, file, LIMIT) {
         Ok(x) => x,
-        Err(RunError::Timeout(t)) => return Err(format!("{file}: no result within {t:?} (hang?)").into()),
+        Err(RunError::Timeout(t)) => {
+            return Err(format!("{file}: no result within {t:?} (hang?)").into())
+        }
         Err(RunError::Spawn(e)) => return Err(format!("could not start rpyjit: {e}").into()),
     };
     match (describe_difference(&expected, &actual, &stderr), known) {
@@ -50,15 +55,23 @@ fn main() {
         .collect();
     files.sort();
     for (f, _) in &known {
-        assert!(files.contains(f), "KNOWN_DIFFERENCES names {f}, which is not in tests/corpus");
+        assert!(
+            files.contains(f),
+            "KNOWN_DIFFERENCES names {f}, which is not in tests/corpus"
+        );
     }
     let mut trials = Vec::new();
     for (mode, mode_args) in MODES {
         for file in &files {
-            let why = known.iter().find(|(f, _)| f == file).map(|(_, w)| w.clone());
+            let why = known
+                .iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, w)| w.clone());
             let file = file.clone();
             let name = format!("{mode}::{}", file.trim_end_matches(".py"));
-            trials.push(Trial::test(name, move || check(mode_args, &file, why.as_deref())));
+            trials.push(Trial::test(name, move || {
+                check(mode_args, &file, why.as_deref())
+            }));
         }
     }
     libtest_mimic::run(&args, trials).exit();

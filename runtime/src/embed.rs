@@ -15,7 +15,9 @@
 use rustpython_vm::builtins::PyModuleDef;
 use rustpython_vm::compiler::Mode;
 use rustpython_vm::scope::Scope;
-use rustpython_vm::{Context, Interpreter, InterpreterBuilder, PyObjectRef, PyResult, Settings, VirtualMachine};
+use rustpython_vm::{
+    Context, Interpreter, InterpreterBuilder, PyObjectRef, PyResult, Settings, VirtualMachine,
+};
 
 use rpyjit_jit::JitOptions;
 
@@ -123,7 +125,13 @@ impl Runtime {
     }
 
     /// Executes `source` as a module body in `scope`, the way a script's statements run.
-    pub fn exec(&self, vm: &VirtualMachine, scope: Scope, source: &str, filename: &str) -> PyResult<()> {
+    pub fn exec(
+        &self,
+        vm: &VirtualMachine,
+        scope: Scope,
+        source: &str,
+        filename: &str,
+    ) -> PyResult<()> {
         let code = vm
             .compile(source, Mode::Exec, filename)
             .map_err(|err| err.into_pyexception(vm, Some(source)))?;
@@ -139,7 +147,11 @@ impl Runtime {
     }
 
     /// Prints `exc` with its traceback to `sys.stderr`, like an uncaught exception.
-    pub fn print_exception(&self, vm: &VirtualMachine, exc: rustpython_vm::builtins::PyBaseExceptionRef) {
+    pub fn print_exception(
+        &self,
+        vm: &VirtualMachine,
+        exc: rustpython_vm::builtins::PyBaseExceptionRef,
+    ) {
         vm.print_exception(&exc);
     }
 

@@ -27,7 +27,12 @@ fn run_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn rpyjit");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -61,7 +66,14 @@ fn help_lists_the_jit_flags() {
     let o = run(&["-h"]);
     assert!(o.status.success());
     let s = stdout(&o);
-    for flag in ["-X jit=on|off", "-X jit-threshold=N", "-X jit-stats", "RPYJIT_JIT", "RPYJIT_THRESHOLD", "RPYJIT_STATS"] {
+    for flag in [
+        "-X jit=on|off",
+        "-X jit-threshold=N",
+        "-X jit-stats",
+        "RPYJIT_JIT",
+        "RPYJIT_THRESHOLD",
+        "RPYJIT_STATS",
+    ] {
         assert!(s.contains(flag), "help lacks {flag}");
     }
 }
@@ -77,12 +89,20 @@ fn command_sees_its_argv() {
 fn script_sees_its_argv_and_path0() {
     let p = temp_script("argv", "import sys, os\nprint(sys.argv[1:])\nprint(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))\nprint(__name__)\n");
     let o = run(&[p.to_str().unwrap(), "x", "--y"]);
-    assert_eq!(stdout(&o), "['x', '--y']\nTrue\n__main__\n", "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "['x', '--y']\nTrue\n__main__\n",
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn sys_exit_sets_the_status() {
-    assert_eq!(run(&["-c", "import sys; sys.exit(3)"]).status.code(), Some(3));
+    assert_eq!(
+        run(&["-c", "import sys; sys.exit(3)"]).status.code(),
+        Some(3)
+    );
     let o = run(&["-c", "import sys; sys.exit('bye')"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o), "bye\n");
@@ -91,7 +111,10 @@ fn sys_exit_sets_the_status() {
 
 #[test]
 fn uncaught_exception_prints_a_traceback_and_exits_1() {
-    let p = temp_script("boom", "def f():\n    return 1 // 0\n\ndef g():\n    f()\n\ng()\n");
+    let p = temp_script(
+        "boom",
+        "def f():\n    return 1 // 0\n\ndef g():\n    f()\n\ng()\n",
+    );
     let o = run(&[p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
@@ -99,7 +122,13 @@ fn uncaught_exception_prints_a_traceback_and_exits_1() {
     assert!(e.contains(", line 7, in <module>"), "{e}");
     assert!(e.contains(", line 5, in g"), "{e}");
     assert!(e.contains(", line 2, in f"), "{e}");
-    assert!(e.trim_end().ends_with("ZeroDivisionError: integer division or modulo by zero") || e.trim_end().ends_with("ZeroDivisionError: division by zero"), "{e}");
+    assert!(
+        e.trim_end()
+            .ends_with("ZeroDivisionError: integer division or modulo by zero")
+            || e.trim_end()
+                .ends_with("ZeroDivisionError: division by zero"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -115,7 +144,9 @@ fn missing_script_exits_2_with_cpythons_message() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("can't open file '/nonexistent/dir/missing.py': [Errno 2] No such file or directory"),
+        e.contains(
+            "can't open file '/nonexistent/dir/missing.py': [Errno 2] No such file or directory"
+        ),
         "{e}"
     );
 }
@@ -126,8 +157,14 @@ fn bad_command_lines_exit_2_with_usage() {
         (&["--frobnicate"][..], "unknown option --frobnicate"),
         (&["-Z"][..], "Unknown option: -Z"),
         (&["-c"][..], "Argument expected for the -c option"),
-        (&["-X", "jit=maybe", "-c", "pass"][..], "-X jit=maybe: expected on or off"),
-        (&["-X", "jit-threshold=lots", "-c", "pass"][..], "-X jit-threshold=lots"),
+        (
+            &["-X", "jit=maybe", "-c", "pass"][..],
+            "-X jit=maybe: expected on or off",
+        ),
+        (
+            &["-X", "jit-threshold=lots", "-c", "pass"][..],
+            "-X jit-threshold=lots",
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -139,17 +176,31 @@ fn bad_command_lines_exit_2_with_usage() {
 
 #[test]
 fn bad_jit_environment_variable_exits_2() {
-    let o = rpyjit().env("RPYJIT_THRESHOLD", "-1").args(["-c", "pass"]).output().unwrap();
+    let o = rpyjit()
+        .env("RPYJIT_THRESHOLD", "-1")
+        .args(["-c", "pass"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("RPYJIT_THRESHOLD=-1"));
     // -E ignores RPYJIT_* like PYTHON* variables.
-    let o = rpyjit().env("RPYJIT_THRESHOLD", "-1").args(["-E", "-c", "pass"]).output().unwrap();
+    let o = rpyjit()
+        .env("RPYJIT_THRESHOLD", "-1")
+        .args(["-E", "-c", "pass"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
 fn options_after_the_script_belong_to_the_script() {
-    let o = run(&["-c", "import sys; print(sys.argv[1:])", "-h", "-V", "--bogus"]);
+    let o = run(&[
+        "-c",
+        "import sys; print(sys.argv[1:])",
+        "-h",
+        "-V",
+        "--bogus",
+    ]);
     assert_eq!(stdout(&o), "['-h', '-V', '--bogus']\n");
 }
 
@@ -165,10 +216,17 @@ fn program_on_stdin() {
 fn dash_m_runs_library_modules() {
     let o = run_stdin(&["-m", "json.tool"], "{\"b\": [1, 2], \"a\": null}");
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "{\n    \"b\": [\n        1,\n        2\n    ],\n    \"a\": null\n}\n");
+    assert_eq!(
+        stdout(&o),
+        "{\n    \"b\": [\n        1,\n        2\n    ],\n    \"a\": null\n}\n"
+    );
     let o = run(&["-m", "no_such_module_xyz"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("No module named no_such_module_xyz"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("No module named no_such_module_xyz"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -181,8 +239,20 @@ fn sys_executable_is_rpyjit() {
 
 #[test]
 fn jit_options_reach_sys_xoptions() {
-    let o = run(&["-X", "jit=off", "-X", "jit-threshold=7", "-c", "import sys; print(sorted(sys._xoptions.items()))"]);
-    assert_eq!(stdout(&o), "[('jit', 'off'), ('jit-threshold', '7')]\n", "{}", stderr(&o));
+    let o = run(&[
+        "-X",
+        "jit=off",
+        "-X",
+        "jit-threshold=7",
+        "-c",
+        "import sys; print(sorted(sys._xoptions.items()))",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "[('jit', 'off'), ('jit-threshold', '7')]\n",
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -219,7 +289,10 @@ fn warnings_option_turns_warnings_into_errors() {
 
 #[test]
 fn deep_recursion_raises_recursion_error() {
-    let o = run(&["-c", "def f(n): return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    print('caught')\n"]);
+    let o = run(&[
+        "-c",
+        "def f(n): return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    print('caught')\n",
+    ]);
     assert_eq!(stdout(&o), "caught\n", "{}", stderr(&o));
     let o = run(&["-c", "def f(n): return f(n + 1)\nf(0)\n"]);
     assert_eq!(o.status.code(), Some(1));
@@ -231,7 +304,11 @@ fn uncaught_keyboard_interrupt_exits_like_sigint() {
     use std::os::unix::process::ExitStatusExt;
     let o = run(&["-c", "raise KeyboardInterrupt"]);
     // CPython re-raises SIGINT on itself so the shell sees 130 (128 + SIGINT).
-    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    assert!(
+        o.status.signal() == Some(2) || o.status.code() == Some(130),
+        "{:?}",
+        o.status
+    );
     assert!(stderr(&o).contains("KeyboardInterrupt"));
 }
 
@@ -239,7 +316,11 @@ fn uncaught_keyboard_interrupt_exits_like_sigint() {
 fn ctrl_c_interrupts_a_running_loop() {
     use std::os::unix::process::ExitStatusExt;
     let mut child = rpyjit()
-        .args(["-u", "-c", "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n"])
+        .args([
+            "-u",
+            "-c",
+            "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -251,7 +332,11 @@ fn ctrl_c_interrupts_a_running_loop() {
     // SAFETY: kill(2) on a pid we spawned and have not reaped.
     unsafe { libc_kill(child.id() as i32, 2) };
     let o = child.wait_with_output().unwrap();
-    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    assert!(
+        o.status.signal() == Some(2) || o.status.code() == Some(130),
+        "{:?}",
+        o.status
+    );
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
 }
 

@@ -83,7 +83,12 @@ pub enum RunError {
 }
 
 /// Runs `rpyjit ARGS... FILE` in `dir` with a clean Python environment and a time limit.
-pub fn run_program(args: &[&str], dir: &Path, file: &str, limit: Duration) -> Result<(Outcome, String), RunError> {
+pub fn run_program(
+    args: &[&str],
+    dir: &Path,
+    file: &str,
+    limit: Duration,
+) -> Result<(Outcome, String), RunError> {
     let mut cmd = Command::new(rpyjit_binary());
     cmd.args(args).arg(file).current_dir(dir);
     for (k, _) in std::env::vars_os() {
@@ -93,7 +98,9 @@ pub fn run_program(args: &[&str], dir: &Path, file: &str, limit: Duration) -> Re
         }
     }
     cmd.env("PYTHONDONTWRITEBYTECODE", "1");
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(RunError::Spawn)?;
     // Read both pipes on threads so a chatty program cannot block on a full pipe.
     let mut out = child.stdout.take().expect("stdout");
@@ -147,13 +154,20 @@ pub fn run_program(args: &[&str], dir: &Path, file: &str, limit: Duration) -> Re
 }
 
 /// A human-readable account of how `actual` differs from `expected`, or `None` if equal.
-pub fn describe_difference(expected: &Outcome, actual: &Outcome, full_stderr: &str) -> Option<String> {
+pub fn describe_difference(
+    expected: &Outcome,
+    actual: &Outcome,
+    full_stderr: &str,
+) -> Option<String> {
     if expected == actual {
         return None;
     }
     let mut msg = String::new();
     if expected.exit != actual.exit {
-        msg += &format!("exit status: expected {}, got {}\n", expected.exit, actual.exit);
+        msg += &format!(
+            "exit status: expected {}, got {}\n",
+            expected.exit, actual.exit
+        );
     }
     if expected.stderr_last != actual.stderr_last {
         msg += &format!(
