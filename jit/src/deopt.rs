@@ -24,7 +24,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use rustpython_vm::builtins::{PyCode, PyDictRef, PyFunction};
+use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDictRef, PyFunction};
 use rustpython_vm::bytecode::{
     self, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction, OpArgByte,
 };
@@ -38,6 +38,9 @@ pub const RESTORE_BUILTIN: &str = "__rpyjit_restore__";
 
 thread_local! {
     static PENDING: RefCell<VecDeque<PyObjectRef>> = const { RefCell::new(VecDeque::new()) };
+    /// An exception the prologue raises once every value is restored (a pending signal
+    /// noticed by native code): it then surfaces at the resume point's line.
+    static PENDING_EXC: RefCell<Option<PyBaseExceptionRef>> = const { RefCell::new(None) };
 }
 
 /// The exact interpreter state of a function at an instruction boundary.
@@ -48,6 +51,8 @@ pub struct FrameState {
     pub locals: Vec<Option<PyObjectRef>>,
     /// The value stack, bottom first; `None` = a NULL slot (e.g. the self-or-null of a call).
     pub stack: Vec<Option<PyObjectRef>>,
+    /// Raised at the resume point, inside the function, before its next instruction.
+    pub pending: Option<PyBaseExceptionRef>,
 }
 
 /// Why a continuation could not be built: the function then must not be compiled.
@@ -182,6 +187,10 @@ pub fn continuation_code(
             None => emit(&mut pro, Instruction::PushNull, 0),
         }
     }
+    if state.pending.is_some() {
+        fetch(&mut pro);
+        emit(&mut pro, Instruction::PopTop, 0);
+    }
     // JUMP_FORWARD (always 3 prefixes + opcode, so its size is known before its argument) is
     // relative to the unit after it, which is where the original code starts.
     let p = pro.len() as u32 + 4;
@@ -200,8 +209,10 @@ pub fn continuation_code(
     units.extend(orig.instructions.iter().copied());
     c.instructions = units.into();
     c.names = names.into_boxed_slice();
-    let first = orig.locations.first().copied().unwrap_or_default();
-    let mut locations = vec![first; p as usize];
+    // The prologue takes the resume point's location: an exception it raises (a pending
+    // signal) is reported on the line the function was executing.
+    let here = orig.locations.get(state.resume_at as usize).copied().unwrap_or_default();
+    let mut locations = vec![here; p as usize];
     locations.extend(orig.locations.iter().copied());
     c.locations = locations.into_boxed_slice();
     // Prologue units have no location in the line table (CPython's NO_LOCATION entries,

@@ -8,7 +8,10 @@
 
 pub mod bytecode;
 pub mod deopt;
+pub mod entry;
 pub mod isa;
 pub mod options;
+pub mod stats;
+pub mod translate;
 
 pub use options::{JitOptions, OptionError, DEFAULT_THRESHOLD};

@@ -90,6 +90,7 @@ fn resumes_a_for_loop_with_its_iterator_on_the_stack() {
             resume_at: at,
             locals: vec![Some(eval(vm, "[1, 2, 3, 4]")), int(vm, 10), int(vm, 30), int(vm, 2)],
             stack: vec![Some(it)],
+            pending: None,
         };
         let r = resume(vm, &f, state).unwrap();
         assert_eq!(repr(vm, &r), "100");
@@ -108,6 +109,7 @@ fn the_functions_own_except_clause_still_catches_after_resuming() {
             resume_at: at,
             locals: vec![int(vm, 6), int(vm, 1), Some(eval(vm, "[6]")), int(vm, 0)],
             stack: vec![Some(it)],
+            pending: None,
         };
         let r = resume(vm, &g, state).unwrap();
         assert_eq!(repr(vm, &r), "[6, 'zero', -6]");
@@ -136,6 +138,7 @@ fn an_uncaught_exception_after_resuming_reports_the_original_line() {
             resume_at: at,
             locals: vec![int(vm, 3), int(vm, 0)],
             stack: vec![],
+            pending: None,
         };
         let err = resume(vm, &h, state).unwrap_err();
         assert!(err.fast_isinstance(vm.ctx.exceptions.zero_division_error));
@@ -177,6 +180,7 @@ fn null_stack_slots_and_cells_are_restored() {
             resume_at: at,
             locals: vec![int(vm, 1), Some(cell.clone())],
             stack: vec![Some(vm.builtins.get_attr("len", vm).unwrap()), None, Some(eval(vm, "[41]"))],
+            pending: None,
         };
         let r = resume(vm, &inc, state).unwrap();
         assert_eq!(repr(vm, &r), "42");
@@ -194,6 +198,7 @@ fn a_state_that_does_not_match_the_analysis_is_refused() {
             resume_at: at,
             locals: vec![None, None],
             stack: vec![],
+            pending: None,
         };
         assert!(deopt::continuation_code(vm, &code, &a, &state).is_err());
     });

@@ -1,0 +1,394 @@
+//! Entering and leaving native code, and the registry of compiled functions.
+//!
+//! A compiled function's `__code__` is replaced by a **stub** with the same signature, so
+//! every call path of the VM (generic, specialized, keyword, defaulted) binds arguments as
+//! before and then runs `__rpyjit_enter__(token, *args)`:
+//!
+//! ```text
+//! RESUME; LOAD_GLOBAL __rpyjit_enter__+NULL; LOAD_CONST token; LOAD_FAST arg...; CALL n+1; RETURN_VALUE
+//! ```
+//!
+//! `enter` unboxes the arguments behind the entry guard (their kinds must be the ones the
+//! code was specialized for), runs the native code, and boxes the result. A guard failure
+//! inside the native code returns an exit site; `enter` boxes the saved state and continues
+//! the function in the interpreter ([`crate::deopt`]). A site that keeps failing, or
+//! arguments of other kinds, put the function back in the interpreter for good.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cranelift_codegen::Context;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Module};
+use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyFloat, PyFunction, PyInt};
+use rustpython_vm::bytecode::{CodeUnit, Instruction, OpArgByte};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+use crate::bytecode::Analysis;
+use crate::deopt::{self, FrameState};
+use crate::stats::STATS;
+use crate::translate::{self, Kind, Refusal, Translation};
+
+/// The builtin a stub calls.
+pub const ENTER_BUILTIN: &str = "__rpyjit_enter__";
+
+/// Deopts of one site after which the function goes back to the interpreter.
+const MAX_SITE_DEOPTS: u64 = 100;
+/// Calls with unexpected argument kinds after which the function goes back to the interpreter.
+const MAX_ENTRY_MISSES: u64 = 100;
+
+type NativeFn = unsafe extern "C" fn(*const u64, *mut u64) -> i64;
+
+/// Native code of one specialization.
+struct Native {
+    entry: NativeFn,
+    t: Translation,
+    /// Continuation code per exit site, built on first use.
+    continuations: Mutex<HashMap<usize, PyRef<PyCode>>>,
+    site_deopts: Vec<AtomicU64>,
+}
+
+/// A function handed to the JIT.
+pub struct Compiled {
+    func: PyRef<PyFunction>,
+    /// The function's own code: the interpreter's version, restored on fallback.
+    original: PyRef<PyCode>,
+    /// The stub installed as `__code__`: held so its address, the registry key, is never
+    /// reused while the entry exists.
+    _stub: PyRef<PyCode>,
+    analysis: Analysis,
+    /// Set at the first call, specialized on that call's argument kinds.
+    native: OnceLock<Result<Native, Refusal>>,
+    entry_misses: AtomicU64,
+}
+
+// SAFETY: with RustPython's `threading` feature objects are reference counted atomically
+// and the VM's objects may be shared between threads; `Native` holds plain code pointers
+// to immutable machine code and data guarded by mutexes/atomics.
+unsafe impl Send for Compiled {}
+unsafe impl Sync for Compiled {}
+
+/// Code memory. Cranelift's JIT module is not `Send`; it is only touched under this mutex
+/// and code is never freed, so pointers into it stay valid for the process's lifetime.
+struct CodeMemory(JITModule);
+// SAFETY: see above; all access is serialized by `MEMORY`'s mutex.
+unsafe impl Send for CodeMemory {}
+
+static MEMORY: Mutex<Option<CodeMemory>> = Mutex::new(None);
+/// Compiled functions by the address of their stub code object (kept alive by `Compiled`'s
+/// function, whose `__code__` it is, and by `stubs`).
+static REGISTRY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
+
+thread_local! {
+    /// The VM running native code on this thread, for helpers called from native code.
+    static CURRENT_VM: Cell<*const VirtualMachine> = const { Cell::new(std::ptr::null()) };
+    static PENDING_SIGNAL: std::cell::RefCell<Option<PyBaseExceptionRef>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Back-edge helper called from native loops: runs the VM's signal check (Python signal
+/// handlers such as the one raising KeyboardInterrupt). Returns 1 if it raised; the
+/// exception is kept for `enter`, which raises it at the loop's line in the interpreter.
+///
+/// Invariant: only called from native code running under `enter` on this thread, which
+/// set `CURRENT_VM` to a VM that outlives the call. Never unwinds: a panic counts as "no
+/// signal" rather than crossing the native frames.
+extern "C" fn backedge_check() -> i64 {
+    let r = std::panic::catch_unwind(|| {
+        let vm = CURRENT_VM.with(|c| c.get());
+        if vm.is_null() {
+            return 0;
+        }
+        // SAFETY: set by `enter` for the duration of the native call (see invariant).
+        let vm = unsafe { &*vm };
+        match vm.check_signals() {
+            Ok(()) => 0,
+            Err(exc) => {
+                PENDING_SIGNAL.with(|p| *p.borrow_mut() = Some(exc));
+                1
+            }
+        }
+    });
+    r.unwrap_or(0)
+}
+
+/// Installs the builtins stubs and continuations call. Call once per interpreter.
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    deopt::install(vm)?;
+    let enter = vm.new_function(ENTER_BUILTIN, enter);
+    vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)
+}
+
+fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>> {
+    func.as_object()
+        .get_attr("__code__", vm)?
+        .downcast()
+        .map_err(|_| vm.new_type_error("__code__ is not a code object"))
+}
+
+/// Hands `func` to the JIT: checks it can be analysed and installs the stub; the native
+/// code is produced at the first call, for that call's argument kinds.
+pub fn compile_function(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<(), Refusal> {
+    if is_compiled(vm, func) {
+        return Ok(());
+    }
+    let original = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
+    let c = &original.code;
+    // Cheap checks first, so a stub is only installed when a translation is plausible.
+    if c.flags.intersects(
+        rustpython_vm::bytecode::CodeFlags::GENERATOR
+            | rustpython_vm::bytecode::CodeFlags::COROUTINE
+            | rustpython_vm::bytecode::CodeFlags::ASYNC_GENERATOR
+            | rustpython_vm::bytecode::CodeFlags::VARARGS
+            | rustpython_vm::bytecode::CodeFlags::VARKEYWORDS,
+    ) || !c.cellvars.is_empty()
+        || !c.freevars.is_empty()
+    {
+        return refused("generators, *args/**kwargs, cells and closures are not compiled yet");
+    }
+    let analysis = Analysis::new(c).map_err(|e| Refusal(e.0)).or_else(|r| refused(r.0))?;
+    let stub = stub_code(vm, &original);
+    REGISTRY.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(
+        stub.as_object().get_id(),
+        Arc::new(Compiled {
+            func: func.clone(),
+            original: original.clone(),
+            _stub: stub.clone(),
+            analysis,
+            native: OnceLock::new(),
+            entry_misses: AtomicU64::new(0),
+        }),
+    );
+    func.as_object()
+        .set_attr("__code__", stub, vm)
+        .map_err(|_| Refusal("__code__ could not be replaced".into()))?;
+    Ok(())
+}
+
+fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
+    let reason = reason.into();
+    STATS.refused(&reason);
+    Err(Refusal(reason))
+}
+
+/// Whether `func` currently runs through the JIT.
+pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
+    let Ok(code) = code_of(func, vm) else { return false };
+    code.code.names.iter().any(|n| n.as_str() == ENTER_BUILTIN)
+}
+
+fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
+    let o = &orig.code;
+    let nargs = (o.arg_count + o.kwonlyarg_count) as usize;
+    let mut units = Vec::new();
+    let mut emit = |op: Instruction, arg: u32| {
+        let b = arg.to_be_bytes();
+        let needed = b[..3].iter().position(|&x| x != 0).map_or(0, |i| 3 - i);
+        for byte in &b[3 - needed..3] {
+            units.push(CodeUnit::new(Instruction::ExtendedArg, OpArgByte::new(*byte)));
+        }
+        units.push(CodeUnit::new(op, OpArgByte::new(b[3])));
+        for _ in 0..op.cache_entries() {
+            units.push(CodeUnit::new(Instruction::Cache, OpArgByte::new(0)));
+        }
+    };
+    use rustpython_vm::bytecode::Arg;
+    emit(Instruction::Resume { context: Arg::marker() }, 0);
+    emit(Instruction::LoadGlobal { namei: Arg::marker() }, 1);
+    for i in 0..nargs {
+        emit(Instruction::LoadFast { var_num: Arg::marker() }, i as u32);
+    }
+    emit(Instruction::Call { argc: Arg::marker() }, nargs as u32);
+    emit(Instruction::ReturnValue, 0);
+    let mut c = o.clone();
+    let n = units.len();
+    c.instructions = units.into();
+    c.names = vec![vm.ctx.intern_str(ENTER_BUILTIN)].into_boxed_slice();
+    let def = o.locations.first().copied().unwrap_or_default();
+    c.locations = vec![def; n].into_boxed_slice();
+    // One line-table entry per 8 units, all on the `def` line (code 10: "one-line, no column").
+    let mut lt = Vec::new();
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(8);
+        lt.push(0x80 | (10 << 3) | (k as u8 - 1));
+        lt.push(0); // line delta 0 (zig-zag varint)
+        left -= k;
+    }
+    c.linetable = lt.into_boxed_slice();
+    c.exceptiontable = Box::new([]);
+    c.max_stackdepth = nargs as u32 + 3;
+    vm.ctx.new_code(c)
+}
+
+fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
+    if let Some(i) = obj.downcast_ref_if_exact::<PyInt>(vm) {
+        return i64::try_from(i.as_bigint()).ok().map(|v| (Kind::Int, v as u64));
+    }
+    if obj.class().is(vm.ctx.types.bool_type) {
+        return Some((Kind::Bool, obj.clone().is_true(vm).ok()? as u64));
+    }
+    if let Some(f) = obj.downcast_ref_if_exact::<PyFloat>(vm) {
+        return Some((Kind::Float, f.to_f64().to_bits()));
+    }
+    None
+}
+
+fn boxed(vm: &VirtualMachine, kind: Kind, bits: u64) -> PyObjectRef {
+    match kind {
+        Kind::Int => vm.ctx.new_int(bits as i64).into(),
+        Kind::Float => vm.ctx.new_float(f64::from_bits(bits)).into(),
+        Kind::Bool => vm.ctx.new_bool(bits != 0).into(),
+    }
+}
+
+fn native_for(vm: &VirtualMachine, c: &Compiled, kinds: &[Kind]) -> Result<Native, Refusal> {
+    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+    let t = translate::translate(&c.original.code, &c.analysis, kinds, &*isa, backedge_check as *const () as usize)?;
+    let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
+    let mem = mem.get_or_insert_with(|| {
+        let builder = JITBuilder::with_isa(crate::isa::host().expect("host ISA"), default_libcall_names());
+        CodeMemory(JITModule::new(builder))
+    });
+    let module = &mut mem.0;
+    let id = module
+        .declare_anonymous_function(&t.func.signature)
+        .map_err(|e| Refusal(format!("declare: {e}")))?;
+    let mut ctx = Context::for_function(t.func.clone());
+    module
+        .define_function(id, &mut ctx)
+        .map_err(|e| Refusal(format!("Cranelift: {e:?}")))?;
+    module
+        .finalize_definitions()
+        .map_err(|e| Refusal(format!("finalize: {e}")))?;
+    let ptr = module.get_finalized_function(id);
+    let _ = vm;
+    STATS.compiled(&c.original.code.qualname.to_string());
+    // SAFETY: `ptr` is the finalized code of a function with `native_signature`.
+    let entry = unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) };
+    let sites = t.exits.len();
+    Ok(Native {
+        entry,
+        t,
+        continuations: Mutex::new(HashMap::new()),
+        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
+    })
+}
+
+/// Puts a function back in the interpreter for good.
+fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
+    STATS.fallback(why);
+    let _ = c.func.as_object().set_attr("__code__", c.original.clone(), vm);
+}
+
+/// Runs the function in the interpreter from its first instruction with `args` bound.
+fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+    let nslots = c.original.code.localspluskinds.len();
+    let mut locals: Vec<Option<PyObjectRef>> = args.into_iter().map(Some).collect();
+    locals.resize(nslots, None);
+    let state = FrameState {
+        resume_at: 0,
+        locals,
+        stack: vec![],
+        pending: None,
+    };
+    let cont = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
+        .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+    deopt::resume(vm, &c.func, cont, state)
+}
+
+/// `__rpyjit_enter__(*args)`: the stub's call into native code.
+fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+    // A builtin runs in its caller's frame: the stub's code object names the function.
+    let stub = rustpython_vm::frame::current_code()
+        .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
+    let c = REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .and_then(|r| r.get(&stub.as_object().get_id()).cloned())
+        .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
+    let args: Vec<PyObjectRef> = args.args;
+    let observed: Option<Vec<(Kind, u64)>> = args.iter().map(|a| kind_of(vm, a)).collect();
+    let native = c.native.get_or_init(|| match &observed {
+        Some(kinds) => {
+            let kinds: Vec<Kind> = kinds.iter().map(|k| k.0).collect();
+            native_for(vm, &c, &kinds).inspect_err(|r| STATS.refused(&r.0))
+        }
+        None => {
+            STATS.refused("arguments are not ints, floats or bools");
+            Err(Refusal("arguments are not ints, floats or bools".into()))
+        }
+    });
+    let native = match native {
+        Ok(n) => n,
+        Err(r) => {
+            fall_back(vm, &c, &r.0);
+            return interpret(vm, &c, args);
+        }
+    };
+    // Entry guard: the argument kinds the code was specialized for.
+    let bits: Vec<u64> = match &observed {
+        Some(o) if o.iter().map(|k| k.0).eq(native.t.args.iter().copied()) => o.iter().map(|k| k.1).collect(),
+        _ => {
+            STATS.entry_miss();
+            if c.entry_misses.fetch_add(1, Ordering::Relaxed) + 1 >= MAX_ENTRY_MISSES {
+                fall_back(vm, &c, "arguments keep changing kinds");
+            }
+            return interpret(vm, &c, args);
+        }
+    };
+    let mut buf = vec![0u64; native.t.buf_slots.max(1)];
+    let prev = CURRENT_VM.with(|cv| cv.replace(vm as *const _));
+    // SAFETY: `entry` was compiled for exactly this signature; `bits` holds one slot per
+    // argument and `buf` at least `buf_slots` slots, the most any exit or return writes.
+    let status = unsafe { (native.entry)(bits.as_ptr(), buf.as_mut_ptr()) };
+    CURRENT_VM.with(|cv| cv.set(prev));
+    if status < 0 {
+        STATS.native_call();
+        return Ok(boxed(vm, native.t.result, buf[0]));
+    }
+    let site = status as usize;
+    let exit = &native.t.exits[site];
+    STATS.deopt(&c.original.code.qualname.to_string(), exit.resume_at, exit.reason);
+    let mut slot = 0;
+    let mut locals = Vec::with_capacity(exit.locals.len());
+    for k in &exit.locals {
+        locals.push(k.map(|k| boxed(vm, k, buf[slot])));
+        slot += 1;
+    }
+    let mut stack = Vec::with_capacity(exit.stack.len());
+    for k in &exit.stack {
+        stack.push(Some(boxed(vm, *k, buf[slot])));
+        slot += 1;
+    }
+    let pending = if exit.is_signal_check {
+        PENDING_SIGNAL.with(|p| p.borrow_mut().take())
+    } else {
+        None
+    };
+    let state = FrameState {
+        resume_at: exit.resume_at,
+        locals,
+        stack,
+        pending,
+    };
+    let cont = {
+        let mut map = native.continuations.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(&site) {
+            Some(code) => code.clone(),
+            None => {
+                let code = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
+                    .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+                map.insert(site, code.clone());
+                code
+            }
+        }
+    };
+    if native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS && !exit.is_signal_check {
+        fall_back(vm, &c, "a guard keeps failing");
+    }
+    deopt::resume(vm, &c.func, cont, state)
+}

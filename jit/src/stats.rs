@@ -1,0 +1,91 @@
+//! JIT statistics, always collected (a few relaxed atomics and a mutex on cold paths):
+//! compiled functions, refusals and fallbacks with reasons, deopts per site, native calls.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+#[derive(Default)]
+pub struct Stats {
+    native_calls: AtomicU64,
+    entry_misses: AtomicU64,
+    detail: Mutex<Detail>,
+}
+
+#[derive(Default, Clone)]
+pub struct Detail {
+    pub compiled: Vec<String>,
+    pub refused: BTreeMap<String, u64>,
+    pub fallbacks: BTreeMap<String, u64>,
+    /// (function, unit, reason) → count.
+    pub deopts: BTreeMap<(String, u32, &'static str), u64>,
+}
+
+pub static STATS: Stats = Stats {
+    native_calls: AtomicU64::new(0),
+    entry_misses: AtomicU64::new(0),
+    detail: Mutex::new(Detail {
+        compiled: Vec::new(),
+        refused: BTreeMap::new(),
+        fallbacks: BTreeMap::new(),
+        deopts: BTreeMap::new(),
+    }),
+};
+
+impl Stats {
+    fn with<R>(&self, f: impl FnOnce(&mut Detail) -> R) -> R {
+        f(&mut self.detail.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+    pub fn compiled(&self, name: &str) {
+        self.with(|d| d.compiled.push(name.to_owned()));
+    }
+    pub fn refused(&self, reason: &str) {
+        self.with(|d| *d.refused.entry(reason.to_owned()).or_default() += 1);
+    }
+    pub fn fallback(&self, reason: &str) {
+        self.with(|d| *d.fallbacks.entry(reason.to_owned()).or_default() += 1);
+    }
+    pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
+        self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
+    }
+    pub fn native_call(&self) {
+        self.native_calls.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn entry_miss(&self) {
+        self.entry_misses.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn native_calls(&self) -> u64 {
+        self.native_calls.load(Ordering::Relaxed)
+    }
+    pub fn entry_misses(&self) -> u64 {
+        self.entry_misses.load(Ordering::Relaxed)
+    }
+    pub fn snapshot(&self) -> Detail {
+        self.with(|d| d.clone())
+    }
+
+    /// The summary `-X jit-stats` prints at exit.
+    pub fn summary(&self) -> String {
+        let d = self.snapshot();
+        let mut s = String::from("rpyjit JIT statistics\n");
+        s += &format!("  compiled functions: {}\n", d.compiled.len());
+        for f in &d.compiled {
+            s += &format!("    {f}\n");
+        }
+        s += &format!("  native calls: {}\n", self.native_calls());
+        s += &format!("  entry guard misses: {}\n", self.entry_misses());
+        s += &format!("  refused (stay in the interpreter): {}\n", d.refused.values().sum::<u64>());
+        for (r, n) in &d.refused {
+            s += &format!("    {n:6}  {r}\n");
+        }
+        s += &format!("  fallbacks to the interpreter: {}\n", d.fallbacks.values().sum::<u64>());
+        for (r, n) in &d.fallbacks {
+            s += &format!("    {n:6}  {r}\n");
+        }
+        s += &format!("  deopts: {}\n", d.deopts.values().sum::<u64>());
+        for ((f, u, r), n) in &d.deopts {
+            s += &format!("    {n:6}  {f} @ unit {u}: {r}\n");
+        }
+        s
+    }
+}

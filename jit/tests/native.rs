@@ -1,0 +1,146 @@
+//! Compiled functions compute what the interpreter computes: unboxed int/float/bool code
+//! behind guards, and every guard failure continues in the interpreter with the exact
+//! state (int overflow into big ints, division by zero raising with the right line,
+//! arguments of other types).
+
+use rpyjit_jit::entry;
+use rustpython_vm::builtins::PyFunction;
+use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyRef, VirtualMachine};
+
+fn interpreter() -> Interpreter {
+    let b = Interpreter::builder(Default::default());
+    let defs = rustpython_stdlib::stdlib_module_defs(&b.ctx);
+    b.add_native_modules(&defs)
+        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+        .build()
+}
+
+struct Both {
+    jit: PyRef<PyFunction>,
+    interp: PyRef<PyFunction>,
+}
+
+/// Defines `name` from `src` twice: one copy compiled, one left to the interpreter.
+fn define(vm: &VirtualMachine, src: &str, name: &str) -> Both {
+    entry::install(vm).unwrap();
+    let get = || {
+        let scope = vm.new_scope_with_builtins();
+        let code = vm.compile(src, rustpython_vm::compiler::Mode::Exec, "<native-test>").unwrap();
+        vm.run_code_obj(code, scope.clone()).unwrap();
+        scope.globals.get_item(name, vm).unwrap().downcast::<PyFunction>().unwrap()
+    };
+    let jit = get();
+    let interp = get();
+    entry::compile_function(vm, &jit).unwrap();
+    assert!(entry::is_compiled(vm, &jit));
+    Both { jit, interp }
+}
+
+fn show(vm: &VirtualMachine, r: rustpython_vm::PyResult) -> String {
+    match r {
+        Ok(v) => v.repr(vm).unwrap().to_string(),
+        Err(e) => format!("raised {}", e.class().name()),
+    }
+}
+
+fn same(vm: &VirtualMachine, f: &Both, args: Vec<PyObjectRef>) -> String {
+    let a = show(vm, f.jit.as_object().call(args.clone(), vm));
+    let b = show(vm, f.interp.as_object().call(args, vm));
+    assert_eq!(a, b);
+    a
+}
+
+fn int(vm: &VirtualMachine, v: i64) -> PyObjectRef {
+    vm.ctx.new_int(v).into()
+}
+
+#[test]
+fn an_int_loop_runs_natively_and_agrees() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(n):\n    s = 0\n    i = 0\n    while i < n:\n        s += i * i\n        i += 1\n    return s\n", "f");
+        let before = rpyjit_jit::stats::STATS.native_calls();
+        for n in [0, 1, 10, 1000] {
+            same(vm, &f, vec![int(vm, n)]);
+        }
+        assert!(rpyjit_jit::stats::STATS.native_calls() >= before + 4);
+    });
+}
+
+#[test]
+fn int_overflow_continues_with_big_ints_in_the_interpreter() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(n):\n    x = 1\n    i = 0\n    while i < n:\n        x = x * 3\n        i += 1\n    return x\n", "f");
+        assert_eq!(same(vm, &f, vec![int(vm, 10)]), "59049");
+        assert_eq!(same(vm, &f, vec![int(vm, 100)]), "515377520732011331036461129765621272702107522001");
+    });
+}
+
+#[test]
+fn floor_division_and_modulo_round_like_python() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(a, b):\n    return a // b * 1000 + a % b\n", "f");
+        for a in [-7, -6, -1, 0, 1, 6, 7, i64::MIN, i64::MAX] {
+            for b in [-3, -1, 1, 2, 3, i64::MAX] {
+                same(vm, &f, vec![int(vm, a), int(vm, b)]);
+            }
+        }
+    });
+}
+
+#[test]
+fn division_by_zero_raises_from_the_interpreter_with_the_functions_line() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(a, b):\n    t = a + b\n    return t // b\n", "f");
+        assert_eq!(same(vm, &f, vec![int(vm, 1), int(vm, 0)]), "raised ZeroDivisionError");
+        let err = f.jit.as_object().call((5, 0), vm).unwrap_err();
+        let mut tb = err.traceback().unwrap();
+        loop {
+            let next = tb.next.lock().clone();
+            match next {
+                Some(n) => tb = n,
+                None => break,
+            }
+        }
+        assert_eq!(tb.lineno.get(), 3);
+    });
+}
+
+#[test]
+fn floats_and_mixed_arithmetic_agree() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(x, y):\n    z = x * y + x / y - 2\n    if z > 1.5:\n        return z\n    return -z\n", "f");
+        for (x, y) in [(1.5, 2.0), (-3.25, 0.5), (1e308, 10.0), (0.1, 3.0)] {
+            same(vm, &f, vec![vm.ctx.new_float(x).into(), vm.ctx.new_float(y).into()]);
+        }
+        assert_eq!(same(vm, &f, vec![vm.ctx.new_float(1.0).into(), vm.ctx.new_float(0.0).into()]), "raised ZeroDivisionError");
+    });
+}
+
+#[test]
+fn arguments_of_other_types_run_in_the_interpreter() {
+    interpreter().enter(|vm| {
+        let f = define(vm, "def f(a, b):\n    return a + b\n", "f");
+        assert_eq!(same(vm, &f, vec![int(vm, 2), int(vm, 3)]), "5");
+        assert_eq!(same(vm, &f, vec![vm.ctx.new_str("x").into(), vm.ctx.new_str("y").into()]), "'xy'");
+        assert_eq!(same(vm, &f, vec![vm.ctx.new_float(0.5).into(), int(vm, 3)]), "3.5");
+        let code = vm.compile("10 ** 30", rustpython_vm::compiler::Mode::Eval, "<e>").unwrap();
+        let big = vm.run_code_obj(code, vm.new_scope_with_builtins()).unwrap();
+        assert_eq!(same(vm, &f, vec![big, int(vm, 1)]), "1000000000000000000000000000001");
+    });
+}
+
+#[test]
+fn functions_outside_the_subset_are_refused_with_a_reason() {
+    interpreter().enter(|vm| {
+        entry::install(vm).unwrap();
+        let scope = vm.new_scope_with_builtins();
+        let code = vm
+            .compile("def g(*a):\n    return a\n", rustpython_vm::compiler::Mode::Exec, "<t>")
+            .unwrap();
+        vm.run_code_obj(code, scope.clone()).unwrap();
+        let g = scope.globals.get_item("g", vm).unwrap().downcast::<PyFunction>().unwrap();
+        let err = entry::compile_function(vm, &g).unwrap_err();
+        assert!(err.0.contains("*args"), "{}", err.0);
+        assert!(!entry::is_compiled(vm, &g));
+    });
+}
