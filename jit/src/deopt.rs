@@ -25,9 +25,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDictRef, PyFunction};
-use rustpython_vm::bytecode::{
-    self, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction, OpArgByte,
-};
+use rustpython_vm::bytecode::{self, Instruction};
 use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
@@ -69,28 +67,6 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     vm.builtins.set_attr(RESTORE_BUILTIN, restore, vm)
 }
 
-fn unit(op: Instruction, arg: u8) -> CodeUnit {
-    CodeUnit::new(op, OpArgByte::new(arg))
-}
-
-/// Appends `op` with its argument (and the `EXTENDED_ARG` prefixes it needs, at least
-/// `min_prefixes` of them) followed by its zeroed inline caches.
-fn emit_wide(out: &mut Vec<CodeUnit>, op: Instruction, arg: u32, min_prefixes: usize) {
-    let b = arg.to_be_bytes();
-    let needed = b[..3].iter().position(|&x| x != 0).map_or(0, |i| 3 - i);
-    for byte in &b[3 - needed.max(min_prefixes)..3] {
-        out.push(unit(Instruction::ExtendedArg, *byte));
-    }
-    out.push(unit(op, b[3]));
-    for _ in 0..op.cache_entries() {
-        out.push(unit(Instruction::Cache, 0));
-    }
-}
-
-fn emit(out: &mut Vec<CodeUnit>, op: Instruction, arg: u32) {
-    emit_wide(out, op, arg, 0)
-}
-
 /// A continuation code object for `code` resuming with the shape of `state` (which slots
 /// are NULL, the stack's NULL positions), checked against the bytecode analysis.
 pub fn continuation_code(
@@ -120,122 +96,39 @@ pub fn continuation_code(
         )));
     }
 
-    let mut names: Vec<_> = orig.names.to_vec();
-    let restore = vm.ctx.intern_str(RESTORE_BUILTIN);
-    let namei = names
-        .iter()
-        .position(|n| n.as_str() == RESTORE_BUILTIN)
-        .unwrap_or_else(|| {
-            names.push(restore);
-            names.len() - 1
-        }) as u32;
     let nargs = orig.arg_count
         + orig.kwonlyarg_count
         + u32::from(orig.flags.contains(bytecode::CodeFlags::VARARGS))
         + u32::from(orig.flags.contains(bytecode::CodeFlags::VARKEYWORDS));
-
-    let mut pro = Vec::new();
-    emit(
-        &mut pro,
-        Instruction::Resume {
-            context: bytecode::Arg::marker(),
-        },
-        0,
-    );
-    let fetch = |pro: &mut Vec<CodeUnit>| {
-        emit(
-            pro,
-            Instruction::LoadGlobal {
-                namei: bytecode::Arg::marker(),
-            },
-            (namei << 1) | 1,
-        );
-        emit(
-            pro,
-            Instruction::Call {
-                argc: bytecode::Arg::marker(),
-            },
-            0,
-        );
-    };
-    for (slot, v) in state.locals.iter().enumerate() {
-        match v {
-            Some(_) => {
-                fetch(&mut pro);
-                emit(
-                    &mut pro,
-                    Instruction::StoreFast {
-                        var_num: bytecode::Arg::marker(),
-                    },
-                    slot as u32,
-                );
+    let code = crate::rewrite::with_prologue(vm, code, state.resume_at, depth + 3, |e| {
+        e.emit(Instruction::Resume { context: bytecode::Arg::marker() }, 0);
+        for (slot, v) in state.locals.iter().enumerate() {
+            match v {
+                Some(_) => {
+                    e.call_builtin(RESTORE_BUILTIN);
+                    e.emit(Instruction::StoreFast { var_num: bytecode::Arg::marker() }, slot as u32);
+                }
+                // Argument slots are bound by the call; an unbound one must be cleared again.
+                None if (slot as u32) < nargs => {
+                    e.emit(Instruction::DeleteFast { var_num: bytecode::Arg::marker() }, slot as u32)
+                }
+                None => {}
             }
-            // Argument slots are bound by the call; an unbound one must be cleared again.
-            None if (slot as u32) < nargs => emit(
-                &mut pro,
-                Instruction::DeleteFast {
-                    var_num: bytecode::Arg::marker(),
-                },
-                slot as u32,
-            ),
-            None => {}
         }
-    }
-    for v in &state.stack {
-        match v {
-            Some(_) => fetch(&mut pro),
-            None => emit(&mut pro, Instruction::PushNull, 0),
+        for v in &state.stack {
+            match v {
+                Some(_) => e.call_builtin(RESTORE_BUILTIN),
+                None => e.emit(Instruction::PushNull, 0),
+            }
         }
-    }
-    if state.pending.is_some() {
-        fetch(&mut pro);
-        emit(&mut pro, Instruction::PopTop, 0);
-    }
-    // JUMP_FORWARD (always 3 prefixes + opcode, so its size is known before its argument) is
-    // relative to the unit after it, which is where the original code starts.
-    let p = pro.len() as u32 + 4;
-    emit_wide(
-        &mut pro,
-        Instruction::JumpForward {
-            delta: bytecode::Arg::marker(),
-        },
-        state.resume_at,
-        3,
-    );
-    debug_assert_eq!(pro.len() as u32, p);
-
-    let mut c = orig.clone();
-    let mut units = pro;
-    units.extend(orig.instructions.iter().copied());
-    c.instructions = units.into();
-    c.names = names.into_boxed_slice();
-    // The prologue takes the resume point's location: an exception it raises (a pending
-    // signal) is reported on the line the function was executing.
-    let here = orig.locations.get(state.resume_at as usize).copied().unwrap_or_default();
-    let mut locations = vec![here; p as usize];
-    locations.extend(orig.locations.iter().copied());
-    c.locations = locations.into_boxed_slice();
-    // Prologue units have no location in the line table (CPython's NO_LOCATION entries,
-    // up to 8 units each), so they never show up as a line of their own.
-    let mut lt = Vec::new();
-    let mut left = p;
-    while left > 0 {
-        let n = left.min(8);
-        lt.push(0xF8 | (n as u8 - 1));
-        left -= n;
-    }
-    lt.extend_from_slice(&orig.linetable);
-    c.linetable = lt.into_boxed_slice();
-    let entries: Vec<ExceptionTableEntry> = analysis
-        .exception_table
-        .iter()
-        .map(|e| {
-            ExceptionTableEntry::new(e.start + p, e.end + p, e.target + p, e.depth, e.push_lasti)
-        })
-        .collect();
-    c.exceptiontable = encode_exception_table(&entries);
-    c.max_stackdepth = orig.max_stackdepth.max(depth + 3);
-    Ok(vm.ctx.new_code(c))
+        if state.pending.is_some() {
+            e.call_builtin(RESTORE_BUILTIN);
+            e.emit(Instruction::PopTop, 0);
+        }
+        // JUMP_FORWARD is relative to the unit after it, where the original code starts.
+        e.emit_wide(Instruction::JumpForward { delta: bytecode::Arg::marker() }, state.resume_at, 3);
+    });
+    Ok(code)
 }
 
 /// Continues `func` in the interpreter from `state` and returns what the function returns

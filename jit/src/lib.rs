@@ -11,6 +11,7 @@ pub mod deopt;
 pub mod entry;
 pub mod isa;
 pub mod options;
+pub mod rewrite;
 pub mod stats;
 pub mod translate;
 
