@@ -131,10 +131,20 @@ fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>
 /// Hands `func` to the JIT: checks it can be analysed and installs the stub; the native
 /// code is produced at the first call, for that call's argument kinds.
 pub fn compile_function(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<(), Refusal> {
+    let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
+    compile_function_from(vm, func, crate::hotness::uninstrumented(&code))
+}
+
+/// [`compile_function`] with the code to translate given: the function's code without
+/// rpyjit's counting prologue.
+pub fn compile_function_from(
+    vm: &VirtualMachine,
+    func: &PyRef<PyFunction>,
+    original: PyRef<PyCode>,
+) -> Result<(), Refusal> {
     if is_compiled(vm, func) {
         return Ok(());
     }
-    let original = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
     let c = &original.code;
     // Cheap checks first, so a stub is only installed when a translation is plausible.
     if c.flags.intersects(

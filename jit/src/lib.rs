@@ -9,6 +9,7 @@
 pub mod bytecode;
 pub mod deopt;
 pub mod entry;
+pub mod hotness;
 pub mod isa;
 pub mod options;
 pub mod rewrite;

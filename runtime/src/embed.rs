@@ -91,8 +91,20 @@ impl Builder {
         // The stdlib is not optional: RustPython's essential initialization imports
         // `io` and `encodings` from it.
         let inner = rpyjit_stdlib_shims::add_stdlib(self.inner.settings(self.settings));
+        let interpreter = inner.build();
+        if self.jit.enabled {
+            // The JIT's hooks are builtins plus importlib hooks; a failure to install them
+            // leaves the plain interpreter, which is always correct.
+            let ok = interpreter.enter(|vm| {
+                rpyjit_jit::entry::install(vm)?;
+                rpyjit_jit::hotness::install(vm, self.jit.threshold)
+            });
+            if ok.is_err() {
+                rpyjit_jit::stats::STATS.fallback("JIT hooks could not be installed");
+            }
+        }
         Runtime {
-            interpreter: inner.build(),
+            interpreter,
             jit: self.jit,
         }
     }
@@ -135,6 +147,11 @@ impl Runtime {
         let code = vm
             .compile(source, Mode::Exec, filename)
             .map_err(|err| err.into_pyexception(vm, Some(source)))?;
+        let code = if self.jit.enabled {
+            rpyjit_jit::hotness::instrument(vm, &code)
+        } else {
+            code
+        };
         vm.run_code_obj(code, scope).map(drop)
     }
 
@@ -158,6 +175,10 @@ impl Runtime {
     /// Shuts the interpreter down like CPython's `Py_FinalizeEx` (flush, atexit, threads)
     /// and turns a pending exception into a process exit status.
     pub fn finalize(self, exc: Option<rustpython_vm::builtins::PyBaseExceptionRef>) -> u32 {
-        self.interpreter.finalize(exc)
+        let status = self.interpreter.finalize(exc);
+        if self.jit.stats {
+            eprint!("{}", rpyjit_jit::stats::STATS.summary());
+        }
+        status
     }
 }

@@ -1,0 +1,162 @@
+//! Hotness counting. Every function code object gets, where it is born, a counting
+//! prologue (`__rpyjit_count__()`, a builtin) before its first instruction. The count is
+//! per code object and deterministic: a function runs in the interpreter for its first
+//! `max(threshold, 1)` calls, is handed to the JIT during that last one, and runs natively
+//! from the next call on. A function the JIT refuses gets its uninstrumented code back, so
+//! code that never gets hot pays one builtin call per call until then, and nothing after.
+//!
+//! Code is born (and instrumented) in: the main script, `-c`, stdin (the runtime's `exec`),
+//! and modules imported from source or `.pyc` (importlib's `source_to_code` and
+//! `_compile_bytecode`). Generators, coroutines, class bodies and module code are left alone:
+//! the JIT does not compile them.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rustpython_vm::builtins::{PyCode, PyFunction};
+use rustpython_vm::bytecode::{CodeFlags, Instruction};
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+use crate::entry;
+
+pub const COUNT_BUILTIN: &str = "__rpyjit_count__";
+pub const INSTRUMENT_BUILTIN: &str = "__rpyjit_instrument__";
+
+struct Hot {
+    /// The function's code without the counting prologue (nested code instrumented).
+    plain: PyRef<PyCode>,
+    /// Held so its address, the registry key, stays unique.
+    _instrumented: PyRef<PyCode>,
+    calls: AtomicU32,
+}
+
+static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
+static THRESHOLD: AtomicU32 = AtomicU32::new(crate::DEFAULT_THRESHOLD);
+
+fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
+    HOT.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()?
+        .get(&code.as_object().get_id())
+        .cloned()
+}
+
+/// `code` without its counting prologue, if it has one.
+pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
+    lookup(code).map_or_else(|| code.to_owned(), |h| h.plain.clone())
+}
+
+/// Installs the counting builtins and the importlib hooks; `threshold` as `-X jit-threshold`.
+pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
+    THRESHOLD.store(threshold, Ordering::Relaxed);
+    vm.builtins.set_attr(COUNT_BUILTIN, vm.new_function(COUNT_BUILTIN, count), vm)?;
+    let instrument_fn = vm.new_function(INSTRUMENT_BUILTIN, |code: PyObjectRef, vm: &VirtualMachine| -> PyObjectRef {
+        match code.downcast::<PyCode>() {
+            Ok(c) => instrument(vm, &c).into(),
+            Err(other) => other,
+        }
+    });
+    vm.builtins.set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
+    // The hooks take importlib's own file name so import tracebacks prune them like the
+    // rest of importlib.
+    let hook = r#"
+import importlib._bootstrap_external as _be
+def _rpyjit_hooks(_be, instrument):
+    source_to_code = _be.SourceLoader.source_to_code
+    def _source_to_code(self, data, path, *, _optimize=-1):
+        return instrument(source_to_code(self, data, path, _optimize=_optimize))
+    _be.SourceLoader.source_to_code = _source_to_code
+    compile_bytecode = _be._compile_bytecode
+    def _compile_bytecode(data, name=None, bytecode_path=None, source_path=None):
+        return instrument(compile_bytecode(data, name, bytecode_path, source_path))
+    _be._compile_bytecode = _compile_bytecode
+_rpyjit_hooks(_be, __rpyjit_instrument__)
+"#;
+    let code = vm
+        .compile(hook, rustpython_vm::compiler::Mode::Exec, "<frozen importlib._bootstrap_external>")
+        .map_err(|e| e.into_pyexception(vm, Some(hook)))?;
+    vm.run_code_obj(code, vm.new_scope_with_builtins())?;
+    Ok(())
+}
+
+fn is_function_code(code: &Py<PyCode>) -> bool {
+    let f = code.code.flags;
+    f.contains(CodeFlags::OPTIMIZED | CodeFlags::NEWLOCALS)
+        && !f.intersects(CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR | CodeFlags::ITERABLE_COROUTINE)
+}
+
+/// `code` and every code object nested in its constants, with counting prologues on the
+/// function bodies.
+pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
+    if lookup(code).is_some() {
+        return code.to_owned();
+    }
+    // Nested code first: functions defined by this code are created from these constants.
+    let has_nested = code.code.constants.iter().any(|c| {
+        let o: PyObjectRef = c.clone().into();
+        o.downcast_ref::<PyCode>().is_some()
+    });
+    let plain = if has_nested {
+        let mut c = code.code.clone();
+        c.constants = code
+            .code
+            .constants
+            .iter()
+            .map(|lit| {
+                let o: PyObjectRef = lit.clone().into();
+                match o.downcast::<PyCode>() {
+                    Ok(inner) => PyObjectRef::from(instrument(vm, &inner)).into(),
+                    Err(o) => o.into(),
+                }
+            })
+            .collect();
+        vm.ctx.new_code(c)
+    } else {
+        code.to_owned()
+    };
+    if !is_function_code(&plain) {
+        return plain;
+    }
+    let instrumented = crate::rewrite::with_prologue(vm, &plain, 0, 3, |e| {
+        e.call_builtin(COUNT_BUILTIN);
+        e.emit(Instruction::PopTop, 0);
+    });
+    HOT.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(
+        instrumented.as_object().get_id(),
+        Arc::new(Hot {
+            plain,
+            _instrumented: instrumented.clone(),
+            calls: AtomicU32::new(0),
+        }),
+    );
+    instrumented
+}
+
+/// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
+/// function to the JIT when it is hot.
+fn count(vm: &VirtualMachine) -> PyResult<()> {
+    let Some(code) = rustpython_vm::frame::current_code() else { return Ok(()) };
+    let Some(hot) = lookup(&code) else { return Ok(()) };
+    let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
+    if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
+        return Ok(());
+    }
+    // SAFETY: a builtin runs on the calling frame's thread while that frame is live; the
+    // pointer from `current_thread_iframe` is that frame (non-null: `current_code` found it).
+    let func: Option<PyObjectRef> = unsafe {
+        let f = rustpython_vm::frame::current_thread_iframe();
+        (!f.is_null()).then(|| (*f).func_obj().map(|o| o.to_owned())).flatten()
+    };
+    let Some(func) = func.and_then(|f| f.downcast::<PyFunction>().ok()) else { return Ok(()) };
+    // Only the function objects still running this instrumented code are affected.
+    let current = func.as_object().get_attr("__code__", vm)?;
+    if !current.is(code.as_object()) {
+        return Ok(());
+    }
+    if entry::compile_function_from(vm, &func, hot.plain.clone()).is_err() {
+        // Refused (reason recorded): back to the plain code, no more counting.
+        func.as_object().set_attr("__code__", hot.plain.clone(), vm)?;
+    }
+    Ok(())
+}
