@@ -62,10 +62,17 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
         let why = if cpy.timed_out {
             "timed out".to_string()
         } else {
-            format!("exit {}: {}", cpy.code, cpy.stderr.lines().last().unwrap_or(""))
+            format!(
+                "exit {}: {}",
+                cpy.code,
+                cpy.stderr.lines().last().unwrap_or("")
+            )
         };
         let _ = std::fs::remove_dir_all(&work);
-        return Ok(Checked { verdict: Verdict::BadProgram(format!("{why} (saved in {})", dir.display())), cpython_time });
+        return Ok(Checked {
+            verdict: Verdict::BadProgram(format!("{why} (saved in {})", dir.display())),
+            cpython_time,
+        });
     }
     let mut diffs = Vec::new();
     let mut outs: Vec<(&'static str, RunOut)> = Vec::new();
@@ -79,7 +86,10 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
     }
     if diffs.is_empty() {
         let _ = std::fs::remove_dir_all(&work);
-        return Ok(Checked { verdict: Verdict::Same, cpython_time });
+        return Ok(Checked {
+            verdict: Verdict::Same,
+            cpython_time,
+        });
     }
     // Save everything.
     let dir = cfg.findings.join(tag);
@@ -117,22 +127,34 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
         let (primary, kind) = diffs[0].clone();
         let pm = MODES.iter().position(|m| m.0 == primary).unwrap();
         let off_clean = cfg.modes.contains(&0) && !diffs.iter().any(|d| d.0 == MODES[0].0);
-        let max_tests = if kind == Diff::Hang { cfg.max_tests.min(40) } else { cfg.max_tests };
-        let cpy_limit = (cpython_time * 20).max(Duration::from_secs(5)).min(cfg.timeout);
+        let max_tests = if kind == Diff::Hang {
+            cfg.max_tests.min(40)
+        } else {
+            cfg.max_tests
+        };
+        let cpy_limit = (cpython_time * 20)
+            .max(Duration::from_secs(5))
+            .min(cfg.timeout);
         let mut oracle = |cand: &str| -> bool {
             if write_prog(&work, "cand.py", cand).is_err() {
                 return false;
             }
-            let Ok(c) = run(&cfg.cpython, &[], &work, "cand.py", cpy_limit) else { return false };
+            let Ok(c) = run(&cfg.cpython, &[], &work, "cand.py", cpy_limit) else {
+                return false;
+            };
             if c.code != 0 || c.timed_out {
                 return false;
             }
-            let Ok(r) = run(&cfg.rpyjit, MODES[pm].1, &work, "cand.py", cfg.timeout) else { return false };
+            let Ok(r) = run(&cfg.rpyjit, MODES[pm].1, &work, "cand.py", cfg.timeout) else {
+                return false;
+            };
             if compare(&c, &r).as_ref() != Some(&kind) {
                 return false;
             }
             if off_clean && pm != 0 {
-                let Ok(r0) = run(&cfg.rpyjit, MODES[0].1, &work, "cand.py", cfg.timeout) else { return false };
+                let Ok(r0) = run(&cfg.rpyjit, MODES[0].1, &work, "cand.py", cfg.timeout) else {
+                    return false;
+                };
                 if compare(&c, &r0).is_some() {
                     return false;
                 }
@@ -154,7 +176,11 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
         }
         report += &format!(
             "\nminimized against {primary} ({kind}){}: {} lines, {} oracle calls\n",
-            if off_clean && pm != 0 { ", jit-off kept clean" } else { "" },
+            if off_clean && pm != 0 {
+                ", jit-off kept clean"
+            } else {
+                ""
+            },
             min.lines().count(),
             stats.tests
         );
@@ -162,7 +188,15 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
     }
     std::fs::write(dir.join("report.txt"), &report)?;
     let _ = std::fs::remove_dir_all(&work);
-    Ok(Checked { verdict: Verdict::Differs(Finding { diffs, dir, minimized_lines, summary }), cpython_time })
+    Ok(Checked {
+        verdict: Verdict::Differs(Finding {
+            diffs,
+            dir,
+            minimized_lines,
+            summary,
+        }),
+        cpython_time,
+    })
 }
 
 fn save_outputs(dir: &Path, name: &str, r: &RunOut) -> std::io::Result<()> {
@@ -171,7 +205,9 @@ fn save_outputs(dir: &Path, name: &str, r: &RunOut) -> std::io::Result<()> {
     err += &format!(
         "\n[exit {}{}{}, {:.2}s]\n",
         r.code,
-        r.signal.map(|s| format!(", signal {s}")).unwrap_or_default(),
+        r.signal
+            .map(|s| format!(", signal {s}"))
+            .unwrap_or_default(),
         if r.timed_out { ", TIMED OUT" } else { "" },
         r.elapsed.as_secs_f64()
     );

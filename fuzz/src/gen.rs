@@ -25,7 +25,7 @@ pub fn generate(seed: u64) -> String {
 }
 
 pub(crate) struct Gen {
-    r: Rng,
+    pub(crate) r: Rng,
     lines: Vec<String>,
     ind: usize,
     blk: usize,
@@ -62,11 +62,18 @@ const BLOCKS: &[(&str, u64)] = &[
     ("collections", 7),
     ("poly", 6),
     ("attr_shapes", 6),
+    ("soup", 14),
+    ("calls", 6),
 ];
 
 impl Gen {
     fn new(seed: u64) -> Self {
-        Gen { r: Rng::new(seed), lines: Vec::new(), ind: 0, blk: 0 }
+        Gen {
+            r: Rng::new(seed),
+            lines: Vec::new(),
+            ind: 0,
+            blk: 0,
+        }
     }
 
     fn line(&mut self, s: &str) {
@@ -78,6 +85,18 @@ impl Gen {
     }
     fn close(&mut self) {
         self.ind -= 1;
+    }
+    pub(crate) fn line_pub(&mut self, s: &str) {
+        self.line(s)
+    }
+    pub(crate) fn ind_inc(&mut self) {
+        self.ind += 1;
+    }
+    pub(crate) fn ind_dec(&mut self) {
+        self.ind -= 1;
+    }
+    pub(crate) fn float_expr_pub(&mut self, d: u32, vars: &[&str]) -> String {
+        self.float_expr(d, vars)
     }
 
     /// Emits a template: `@key@` placeholders are replaced, the common indentation is
@@ -143,6 +162,8 @@ impl Gen {
             "collections" => self.collections(p),
             "poly" => self.poly(p),
             "attr_shapes" => self.attr_shapes(p),
+            "soup" => self.soup(p),
+            "calls" => self.calls(p),
             _ => unreachable!("{kind}"),
         }
     }
@@ -161,18 +182,35 @@ impl Gen {
         self.r.range(-12, 12)
     }
     fn lit(v: i64) -> String {
-        if v < 0 { format!("({v})") } else { v.to_string() }
+        if v < 0 {
+            format!("({v})")
+        } else {
+            v.to_string()
+        }
     }
     fn nonzero(&mut self) -> i64 {
         let v = self.r.range(1, 13);
-        if self.r.chance(40) { -v } else { v }
+        if self.r.chance(40) {
+            -v
+        } else {
+            v
+        }
     }
     fn big_lit(&mut self) -> String {
         self.r
             .pick(&[
-                "(2**63)", "(2**63 - 1)", "(-2**63)", "(2**64 + 7)", "(1 << 70)", "(10**20)",
-                "9223372036854775807", "(-(2**65) + 3)", "4611686018427387904", "(-9223372036854775809)",
-                "(3**41)", "(2**62 + 2**61)",
+                "(2**63)",
+                "(2**63 - 1)",
+                "(-2**63)",
+                "(2**64 + 7)",
+                "(1 << 70)",
+                "(10**20)",
+                "9223372036854775807",
+                "(-(2**65) + 3)",
+                "4611686018427387904",
+                "(-9223372036854775809)",
+                "(3**41)",
+                "(2**62 + 2**61)",
             ])
             .to_string()
     }
@@ -223,7 +261,9 @@ impl Gen {
                 format!("({leaf} ** {})", self.r.range(0, 3))
             }
             _ => {
-                let m = *self.r.pick(&["97", "(2**61 - 1)", "(-1000003)", "(10**9 + 7)"]);
+                let m = *self
+                    .r
+                    .pick(&["97", "(2**61 - 1)", "(-1000003)", "(10**9 + 7)"]);
                 format!("pow({a}, {}, {m})", self.r.range(0, 9))
             }
         }
@@ -247,12 +287,26 @@ impl Gen {
             5 => "float(i)".to_string(),
             6 => "i".to_string(),
             7 => format!("(i * {})", self.r.pick(&["0.1", "-0.25", "1.5", "3e-5"])),
-            8 => self.r.pick(&["(2**70)", "(-7)", "(2**63)", "3"]).to_string(),
+            8 => self
+                .r
+                .pick(&["(2**70)", "(-7)", "(2**63)", "3"])
+                .to_string(),
             _ => self
                 .r
                 .pick(&[
-                    "0.5", "(-1.25)", "3.0", "1e-3", "2.5e10", "(-0.0)", "1e300", "7.75", "(-3.5)", "0.1", "1e16",
-                    "float('inf')", "(-2.5)",
+                    "0.5",
+                    "(-1.25)",
+                    "3.0",
+                    "1e-3",
+                    "2.5e10",
+                    "(-0.0)",
+                    "1e300",
+                    "7.75",
+                    "(-3.5)",
+                    "0.1",
+                    "1e16",
+                    "float('inf')",
+                    "(-2.5)",
                 ])
                 .to_string(),
         }
@@ -268,8 +322,18 @@ impl Gen {
             0 | 1 => format!("({a} + {})", self.float_expr(d - 1, vars)),
             2 | 3 => format!("({a} - {})", self.float_expr(d - 1, vars)),
             4 | 5 => format!("({a} * {})", self.float_expr(d - 1, vars)),
-            6 => format!("({a} / {})", self.float_expr(d - 1, vars)),
-            7 => format!("({a} // {})", self.float_expr(d - 1, vars)),
+            // `+ 0.0` turns -0.0 into 0.0: RustPython 0.6.0 drops the sign of int `0 / -n`
+            // (KNOWN_DIFFERENCES.md).
+            6 => format!("({a} / {} + 0.0)", self.float_expr(d - 1, vars)),
+            7 => {
+                // RustPython 0.6.0 constant-folds float `//` wrongly (KNOWN_DIFFERENCES.md):
+                // keep at least one operand a run-time value.
+                let mut b = self.float_expr(d - 1, vars);
+                if foldable(&a) && foldable(&b) {
+                    b = self.r.pick(vars).to_string();
+                }
+                format!("({a} // {b})")
+            }
             8 => format!("({a} % {})", self.float_expr(d - 1, vars)),
             9 => match self.r.below(3) {
                 0 => format!("(-{a})"),
@@ -303,7 +367,13 @@ impl Gen {
         let n = self.hot();
         let pp = self.checkpoint(n);
         let modulus = *self.r.pick(&[
-            "(2**61 - 1)", "(10**9 + 7)", "(2**89 - 1)", "(-(2**64) - 13)", "1000003", "(2**31 - 1)", "97",
+            "(2**61 - 1)",
+            "(10**9 + 7)",
+            "(2**89 - 1)",
+            "(-(2**64) - 13)",
+            "1000003",
+            "(2**31 - 1)",
+            "97",
             "(-65537)",
         ]);
         let mult = self.r.range(2, 40);
@@ -311,7 +381,12 @@ impl Gen {
         self.ind += 1;
         w!(self, "acc = {}", self.r.range(0, 100));
         self.line("zc = 0");
-        w!(self, "x = {}", self.r.pick(&["(2**62 - 5)", "(-2**62)", "(2**63 - 100)", "0", "(2**64)"]));
+        w!(
+            self,
+            "x = {}",
+            self.r
+                .pick(&["(2**62 - 5)", "(-2**62)", "(2**63 - 100)", "0", "(2**64)"])
+        );
         self.open("for i in range(n):");
         let nexpr = self.r.range(1, 3);
         for _ in 0..nexpr {
@@ -326,7 +401,16 @@ impl Gen {
             w!(self, "acc = (acc * {mult} + t) % {modulus}");
         }
         // Walk across the 2**63 boundary in both directions.
-        let step = self.r.pick(&["(2**58 + 3)", "(2**60 - 1)", "(-(2**59))", "(3 * 2**57)", "12345678901234567"]).to_string();
+        let step = self
+            .r
+            .pick(&[
+                "(2**58 + 3)",
+                "(2**60 - 1)",
+                "(-(2**59))",
+                "(3 * 2**57)",
+                "12345678901234567",
+            ])
+            .to_string();
         w!(self, "x += {step}");
         self.open("if x > 2**64:");
         self.line("x -= 2**65 + 1");
@@ -336,7 +420,11 @@ impl Gen {
         self.close();
         let dv = self.nonzero();
         w!(self, "q, r = divmod(x, {})", Self::lit(dv));
-        w!(self, "acc = (acc + q % {} + r) % {modulus}", self.r.range(2, 1000));
+        w!(
+            self,
+            "acc = (acc + q % {} + r) % {modulus}",
+            self.r.range(2, 1000)
+        );
         if self.r.chance(50) {
             let k = self.k_point().min(n - 1);
             let nb = self.big_lit();
@@ -353,10 +441,20 @@ impl Gen {
         self.line("return acc, x, zc");
         self.close();
         let (a, b) = (self.small(), self.small());
-        w!(self, "print('{p}', {p}_arith({n}, {}, {}))", Self::lit(a), Self::lit(b));
+        w!(
+            self,
+            "print('{p}', {p}_arith({n}, {}, {}))",
+            Self::lit(a),
+            Self::lit(b)
+        );
         if self.r.chance(50) {
             let b2 = self.big_lit();
-            w!(self, "print('{p}', {p}_arith({}, {b2}, {}))", self.r.range(200, 1500), Self::lit(self.small()));
+            w!(
+                self,
+                "print('{p}', {p}_arith({}, {b2}, {}))",
+                self.r.range(200, 1500),
+                Self::lit(self.small())
+            );
         }
         // Floor division and modulo of negative operands, at module level.
         let (x, y) = (self.r.range(-50, 50), self.nonzero());
@@ -382,13 +480,21 @@ impl Gen {
         self.line("t = 0.5");
         self.close();
         self.open("if t == t and -1e300 < t < 1e300:");
-        w!(self, "facc = facc * {} + t", self.r.pick(&["0.5", "0.25", "(-0.5)", "0.75"]));
+        w!(
+            self,
+            "facc = facc * {} + t",
+            self.r.pick(&["0.5", "0.25", "(-0.5)", "0.75"])
+        );
         self.close();
         self.open("else:");
         self.line("facc = -facc / 2");
         self.close();
         if self.r.chance(50) {
-            w!(self, "x = x + {}", self.r.pick(&["0.125", "(-0.5)", "1e-7", "3"]));
+            w!(
+                self,
+                "x = x + {}",
+                self.r.pick(&["0.125", "(-0.5)", "1e-7", "3"])
+            );
         }
         w!(self, "if i % {pp} == 0:");
         self.ind += 1;
@@ -397,14 +503,29 @@ impl Gen {
         self.close();
         self.line("return facc, errs");
         self.close();
-        let x = self.r.pick(&["1.5", "(-2.25)", "0.0", "1e-5", "100.0", "(-7)"]).to_string();
-        let y = self.r.pick(&["0.0", "(-3.0)", "2.5", "1e200", "7"]).to_string();
+        let x = self
+            .r
+            .pick(&["1.5", "(-2.25)", "0.0", "1e-5", "100.0", "(-7)"])
+            .to_string();
+        let y = self
+            .r
+            .pick(&["0.0", "(-3.0)", "2.5", "1e200", "7"])
+            .to_string();
         w!(self, "print('{p}', {p}_flt({n}, {x}, {y}))");
         // Negative floor division and modulo on floats, float/int comparisons.
-        let a = self.r.pick(&["7.5", "(-7.5)", "(-0.0)", "1e20", "(-1e-20)", "2.0"]).to_string();
-        let b = self.r.pick(&["2.0", "(-2.0)", "0.3", "(-0.7)", "3"]).to_string();
-        w!(self, "print('{p} fm', {a} // {b}, {a} % {b}, divmod({a}, {b}), {a} == int({a}), 2**53 + 1 == float(2**53 + 1), {a} < 2**64)");
-        w!(self, "print('{p} fmt', repr({a} / {b}), str({a} * 3), float('-inf') < {a}, 0.1 + 0.2, 1e16 + 1.0, -1.5 // 1, round(2.5), round(-0.5), round(3.5))");
+        let a = self
+            .r
+            .pick(&["7.5", "(-7.5)", "(-0.0)", "1e20", "(-1e-20)", "2.0"])
+            .to_string();
+        let b = self
+            .r
+            .pick(&["2.0", "(-2.0)", "0.3", "(-0.7)", "3"])
+            .to_string();
+        // Through variables: constant float `//` is folded wrongly by RustPython 0.6.0.
+        w!(self, "{p}_fa = {a}");
+        w!(self, "{p}_fb = {b}");
+        w!(self, "print('{p} fm', {p}_fa // {p}_fb, {p}_fa % {p}_fb, divmod({p}_fa, {p}_fb), {p}_fa == int({p}_fa), 2**53 + 1 == float(2**53 + 1), {p}_fa < 2**64)");
+        w!(self, "print('{p} fmt', repr({p}_fa / {p}_fb), str({p}_fa * 3), float('-inf') < {p}_fa, 0.1 + 0.2, 1e16 + 1.0, {p}_fa // 1, round(2.5), round(-0.5), round(3.5))");
     }
 
     fn type_flip(&mut self, p: &str) {
@@ -413,7 +534,17 @@ impl Gen {
         let c = self.nonzero();
         w!(self, "def {p}_h(x, y):");
         self.ind += 1;
-        w!(self, "return {}", self.r.pick(&["x * y - x", "x + y * x", "(x - y) * 2", "x * x + y", "-x + y"]));
+        w!(
+            self,
+            "return {}",
+            self.r.pick(&[
+                "x * y - x",
+                "x + y * x",
+                "(x - y) * 2",
+                "x * x + y",
+                "-x + y"
+            ])
+        );
         self.close();
         w!(self, "class {p}_Box:");
         self.ind += 1;
@@ -450,7 +581,11 @@ impl Gen {
         for (j, kind) in kinds.iter().enumerate() {
             let val = match *kind {
                 "int" => format!("i % {} - {}", self.r.range(5, 30), self.r.range(0, 10)),
-                "float" => format!("(i % {}) * {} - 4.0", self.r.range(5, 30), self.r.pick(&["0.75", "0.5", "1.25"])),
+                "float" => format!(
+                    "(i % {}) * {} - 4.0",
+                    self.r.range(5, 30),
+                    self.r.pick(&["0.75", "0.5", "1.25"])
+                ),
                 "bool" => format!("(i % {} == 0)", self.r.range(2, 5)),
                 "big" => format!("(i % 7 - 3) * 2**{} + i", self.r.range(62, 70)),
                 "num" => format!("{p}_Num(i % {} - 5)", self.r.range(6, 15)),
@@ -512,7 +647,10 @@ impl Gen {
         }
         w!(self, "if i % {pp} == 0:");
         self.ind += 1;
-        w!(self, "print('{p}', i, repr(acc), type(v).__name__, lt, eq, tr)");
+        w!(
+            self,
+            "print('{p}', i, repr(acc), type(v).__name__, lt, eq, tr)"
+        );
         self.close();
         self.close();
         self.line("return repr(acc), lt, eq, tr, repr(m)");
@@ -520,7 +658,11 @@ impl Gen {
         w!(self, "print('{p}', {p}_flip({n}))");
         if self.r.chance(50) {
             // A second call: the function is hot and sees the first phase again.
-            w!(self, "print('{p} again', {p}_flip({}))", self.r.range(100, 1200));
+            w!(
+                self,
+                "print('{p} again', {p}_flip({}))",
+                self.r.range(100, 1200)
+            );
         }
         if self.r.chance(60) {
             // The helper is hot on ints, then called with everything else.
@@ -542,13 +684,20 @@ impl Gen {
             ("max", "lambda *a: 99", "max(i % 10, 3)"),
             ("str", "lambda x: 'S'", "(1 if str(i) == 'S' else 2)"),
             ("ord", "lambda c: 1", "ord('abc'[i % 3])"),
-            ("isinstance", "lambda a, b: False", "(1 if isinstance(i, int) else 5)"),
+            (
+                "isinstance",
+                "lambda a, b: False",
+                "(1 if isinstance(i, int) else 5)",
+            ),
             ("bool", "lambda x: True", "(3 if bool(i % 2) else 4)"),
             ("int", "lambda x: 3", "int(i * 0.5)"),
             ("sum", "lambda x: 11", "sum(s2)"),
         ];
         let (name, fake, usage) = *self.r.pick(table);
-        let s = self.r.pick(&["'abc'", "[1, 2, 3]", "(4, 5, 6, 7)", "'xyzw'"]).to_string();
+        let s = self
+            .r
+            .pick(&["'abc'", "[1, 2, 3]", "(4, 5, 6, 7)", "'xyzw'"])
+            .to_string();
         let n = self.hot();
         w!(self, "def {p}_use(n):");
         self.ind += 1;
@@ -597,7 +746,10 @@ impl Gen {
                 self.line("return t");
                 self.close();
                 w!(self, "print('{p} mid', {p}_mid({n}, {k1}, {k2}))");
-                w!(self, "print('{p} after', {p}_use(100), '{name}' in globals())");
+                w!(
+                    self,
+                    "print('{p} after', {p}_use(100), '{name}' in globals())"
+                );
                 w!(self, "globals().pop('{name}', None)");
             }
             3 => {
@@ -657,7 +809,8 @@ impl Gen {
         self.ind += 1;
         w!(self, "return x * {c2} - 1");
         self.close();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             class @p@_Sub(int):
                 def __radd__(self, o):
@@ -680,7 +833,8 @@ impl Gen {
         let n = self.hot();
         let k = self.k_point().min(n - 1);
         let pp = self.checkpoint(n);
-        emit!(self, 
+        emit!(
+            self,
             r#"
             @p@_G = 0
             def @p@_loop(n, k):
@@ -706,7 +860,12 @@ impl Gen {
                 ("p", p.to_string()),
                 ("repl", repl),
                 ("k2", self.r.range(300, 3000).to_string()),
-                ("gval", self.r.pick(&["2.5", "2**64", "True", "-3", "(1 << 63)"]).to_string()),
+                (
+                    "gval",
+                    self.r
+                        .pick(&["2.5", "2**64", "True", "-3", "(1 << 63)"])
+                        .to_string()
+                ),
                 ("pp", pp.to_string()),
                 ("n", n.to_string()),
                 ("k", k.to_string()),
@@ -718,7 +877,8 @@ impl Gen {
             // A function that redefines itself (a `def` bound to its global name) while it runs.
             let n = self.hot();
             let k = self.r.range(0, n - 1);
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_self(n):
                     global @p@_self
@@ -731,7 +891,11 @@ impl Gen {
                     return t
                 print('@p@ self', @p@_self(@n@), @p@_self(@n@))
                 "#,
-                &[("p", p.to_string()), ("n", n.to_string()), ("k", k.to_string())],
+                &[
+                    ("p", p.to_string()),
+                    ("n", n.to_string()),
+                    ("k", k.to_string())
+                ],
             );
         }
     }
@@ -741,8 +905,12 @@ impl Gen {
         let d = self.r.range(2, depth);
         let d2 = self.r.range(0, d - 1);
         let reps = self.r.range(100, 300);
-        let expr = self.r.pick(&["2 * n", "n - 1", "n * n", "-n", "n % 3"]).to_string();
-        emit!(self, 
+        let expr = self
+            .r
+            .pick(&["2 * n", "n - 1", "n * n", "-n", "n % 3"])
+            .to_string();
+        emit!(
+            self,
             r#"
             def @p@_rec(n):
                 global @p@_rec
@@ -781,7 +949,8 @@ impl Gen {
         );
         if self.r.chance(50) {
             // Mutual recursion through globals, one side replaced by a float-returning version.
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_even(n):
                     return True if n == 0 else @p@_odd(n - 1)
@@ -807,7 +976,8 @@ impl Gen {
     fn closures(&mut self, p: &str) {
         let n = self.hot();
         let k = self.k_point().min(n - 1);
-        emit!(self, 
+        emit!(
+            self,
             r#"
             def @p@_make(start):
                 count = start
@@ -839,11 +1009,15 @@ impl Gen {
                 ("start", self.small().to_string()),
                 ("n", n.to_string()),
                 ("k", k.to_string()),
-                ("newv", self.r.pick(&["2.5", "10**20", "-7", "True"]).to_string()),
+                (
+                    "newv",
+                    self.r.pick(&["2.5", "10**20", "-7", "True"]).to_string()
+                ),
             ],
         );
         if self.r.chance(70) {
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_outer(a):
                     x = a
@@ -874,7 +1048,8 @@ impl Gen {
             );
         }
         if self.r.chance(60) {
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 @p@_fs = [lambda: i for i in range(@m@)]
                 @p@_gs = [lambda i=i: i * 2 for i in range(@m@)]
@@ -902,7 +1077,8 @@ impl Gen {
         if self.r.chance(50) {
             // A closure cell whose content changes type in a hot loop.
             let n = self.hot();
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_cell(n, k):
                     v = 0
@@ -919,17 +1095,29 @@ impl Gen {
                         return o * 2
                 print('@p@ cell', @p@_cell(@n@, @k@))
                 "#,
-                &[("p", p.to_string()), ("n", n.to_string()), ("k", self.r.range(0, n).to_string())],
+                &[
+                    ("p", p.to_string()),
+                    ("n", n.to_string()),
+                    ("k", self.r.range(0, n).to_string())
+                ],
             );
         }
     }
 
     fn classes(&mut self, p: &str) {
-        emit!(self, VEC_CLASSES, &[("p", p.to_string()), ("mul", self.r.range(2, 5).to_string())]);
+        emit!(
+            self,
+            VEC_CLASSES,
+            &[
+                ("p", p.to_string()),
+                ("mul", self.r.range(2, 5).to_string())
+            ]
+        );
         let n = self.r.range(500, 1500);
         let k = self.k_point().min(n - 1);
         let pp = self.checkpoint(n);
-        emit!(self, 
+        emit!(
+            self,
             r#"
             @p@_vs = [@p@_Vec(i, i + 1) if i % 3 else @p@_Vec2(i, -i) for i in range(@m@)]
             def @p@_run(n, k):
@@ -967,7 +1155,8 @@ impl Gen {
             ],
         );
         if self.r.chance(60) {
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 class @p@_Base:
                     kind = 'base'
@@ -1018,7 +1207,8 @@ impl Gen {
         let n = self.r.range(500, 2000);
         let depth = self.r.range(3, 15);
         let pp = self.checkpoint(n);
-        emit!(self, 
+        emit!(
+            self,
             r#"
             class @p@_E(Exception):
                 pass
@@ -1094,7 +1284,8 @@ impl Gen {
             ],
         );
         if self.r.chance(60) {
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_chain(i):
                     try:
@@ -1125,12 +1316,17 @@ impl Gen {
                         return type(x).__name__
                 print('@p@ unbound', @p@_unbound())
                 "#,
-                &[("p", p.to_string()), ("m", self.r.range(2, 9).to_string()), ("n", self.r.range(300, 1500).to_string())],
+                &[
+                    ("p", p.to_string()),
+                    ("m", self.r.range(2, 9).to_string()),
+                    ("n", self.r.range(300, 1500).to_string())
+                ],
             );
         }
         if self.r.chance(60) {
             let n = self.hot();
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_tf(n):
                     fin = brk = t = 0
@@ -1180,7 +1376,14 @@ impl Gen {
         self.line("acc = 0");
         self.line("els = 0");
         self.line("brk = 0");
-        w!(self, "lst = [{}]", (0..self.r.range(3, 12)).map(|_| self.r.range(-20, 40).to_string()).collect::<Vec<_>>().join(", "));
+        w!(
+            self,
+            "lst = [{}]",
+            (0..self.r.range(3, 12))
+                .map(|_| self.r.range(-20, 40).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         self.line("d = {k: k * k - 3 for k in range(-5, 15)}");
         let nloops = self.r.range(2, 4);
         for _ in 0..nloops {
@@ -1192,7 +1395,8 @@ impl Gen {
         w!(self, "print('{p}', {p}_loops())");
         // A hot loop at module level too.
         let n = self.hot();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             @p@_t = 0
             @p@_j = 0
@@ -1207,7 +1411,11 @@ impl Gen {
                 @p@_t = -1
             print('@p@ while', @p@_t, @p@_j)
             "#,
-            &[("p", p.to_string()), ("a", self.r.range(2, 9).to_string()), ("n", n.to_string())],
+            &[
+                ("p", p.to_string()),
+                ("a", self.r.range(2, 9).to_string()),
+                ("n", n.to_string())
+            ],
         );
     }
 
@@ -1217,7 +1425,11 @@ impl Gen {
         let form = self.r.below(10);
         // Iteration count of this loop.
         let inner = depth > 1 && self.r.chance(50);
-        let cnt = if inner { self.r.range(2, 8) } else { budget.max(2) };
+        let cnt = if inner {
+            self.r.range(2, 8)
+        } else {
+            budget.max(2)
+        };
         let mut loop_vars = vec![v.clone()];
         match form {
             0 => {
@@ -1229,7 +1441,11 @@ impl Gen {
             1 => w!(self, "for {v} in lst * {}:", (cnt / 8).max(1)),
             2 => {
                 let k2 = format!("{v}b");
-                w!(self, "for {v}, {k2} in list(d.items()) * {}:", (cnt / 20).max(1));
+                w!(
+                    self,
+                    "for {v}, {k2} in list(d.items()) * {}:",
+                    (cnt / 20).max(1)
+                );
                 loop_vars.push(k2);
             }
             3 => w!(self, "for {v} in (x * 3 - 7 for x in range({cnt})):"),
@@ -1240,10 +1456,18 @@ impl Gen {
             }
             5 => {
                 let w2 = format!("{v}z");
-                w!(self, "for {v}, {w2} in zip(range({cnt}), reversed(range({}))):", cnt + 3);
+                w!(
+                    self,
+                    "for {v}, {w2} in zip(range({cnt}), reversed(range({}))):",
+                    cnt + 3
+                );
                 loop_vars.push(w2);
             }
-            6 => w!(self, "for {v} in sorted(d, key=lambda q: -q) * {}:", (cnt / 20).max(1)),
+            6 => w!(
+                self,
+                "for {v} in sorted(d, key=lambda q: -q) * {}:",
+                (cnt / 20).max(1)
+            ),
             7 => w!(self, "for {v} in 'abcdefgh' * {}:", (cnt / 8).max(1)),
             _ => {
                 // while loop with its own counter
@@ -1261,7 +1485,11 @@ impl Gen {
             loop_vars[0] = format!("{v}n");
         }
         vars.extend(loop_vars.iter().cloned());
-        let names: Vec<&str> = vars.iter().map(|s| s.as_str()).filter(|s| *s != "acc").collect();
+        let names: Vec<&str> = vars
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| *s != "acc")
+            .collect();
         let names_acc: Vec<&str> = vars.iter().map(|s| s.as_str()).collect();
         let lv = loop_vars[0].clone();
         let nst = self.r.range(1, 3);
@@ -1283,8 +1511,15 @@ impl Gen {
                     self.ind -= 1;
                 }
                 _ => {
-                    let e = self.int_expr(2, &names_acc).replace(" // ", " + ").replace(" % ", " - ").replace("pow(", "max(");
-                    let md = self.r.pick(&["1000003", "(2**64 + 13)", "(-99991)", "(2**31 - 1)"]).to_string();
+                    let e = self
+                        .int_expr(2, &names_acc)
+                        .replace(" // ", " + ")
+                        .replace(" % ", " - ")
+                        .replace("pow(", "max(");
+                    let md = self
+                        .r
+                        .pick(&["1000003", "(2**64 + 13)", "(-99991)", "(2**31 - 1)"])
+                        .to_string();
                     w!(self, "acc = (acc + {e}) % {md}");
                 }
             }
@@ -1306,7 +1541,8 @@ impl Gen {
     }
 
     fn generators(&mut self, p: &str) {
-        emit!(self, 
+        emit!(
+            self,
             r#"
             def @p@_gen(n, step):
                 total = 0
@@ -1360,7 +1596,8 @@ impl Gen {
             ],
         );
         if self.r.chance(60) {
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 def @p@_catcher():
                     n = 0
@@ -1395,14 +1632,19 @@ impl Gen {
                         yield from it
                 print('@p@ chain', list(@p@_chain(range(3), 'ab', [None], (x for x in range(2)))))
                 "#,
-                &[("p", p.to_string()), ("n", self.r.range(300, 2000).to_string()), ("m", self.r.range(2, 9).to_string())],
+                &[
+                    ("p", p.to_string()),
+                    ("n", self.r.range(300, 2000).to_string()),
+                    ("m", self.r.range(2, 9).to_string())
+                ],
             );
         }
     }
 
     fn strings(&mut self, p: &str) {
         let n = self.hot();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             def @p@_str(n):
                 s = ''
@@ -1437,7 +1679,8 @@ impl Gen {
         );
         if self.r.chance(50) {
             // A string value whose content type changes: str -> int conversion in a hot loop.
-            emit!(self, 
+            emit!(
+                self,
                 r#"
                 @p@_tot = 0
                 @p@_acc = []
@@ -1460,7 +1703,8 @@ impl Gen {
 
     fn collections(&mut self, p: &str) {
         let n = self.hot();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             def @p@_coll(n):
                 lst = []
@@ -1516,11 +1760,21 @@ impl Gen {
         emit!(self, NUM_CLASS, &[("p", p.to_string())]);
         let body = self
             .r
-            .pick(&["x * 2 + x", "x + x", "x * 3", "[x, x]", "x == x", "not x", "(x, 1) < (x, 2)", "x * 0"])
+            .pick(&[
+                "x * 2 + x",
+                "x + x",
+                "x * 3",
+                "[x, x]",
+                "x == x",
+                "not x",
+                "(x, 1) < (x, 2)",
+                "x * 0",
+            ])
             .to_string();
         let n = self.hot();
         let pp = self.r.range(50, 300);
-        emit!(self, 
+        emit!(
+            self,
             r#"
             def @p@_poly(x):
                 return @body@
@@ -1542,7 +1796,12 @@ impl Gen {
                     @p@_out.append(repr(r))
             print('@p@', @p@_out[:12], @p@_errs, [repr(@p@_minus(x)) for x in @p@_items])
             "#,
-            &[("p", p.to_string()), ("body", body), ("n", n.to_string()), ("pp", pp.to_string())],
+            &[
+                ("p", p.to_string()),
+                ("body", body),
+                ("n", n.to_string()),
+                ("pp", pp.to_string())
+            ],
         );
     }
 
@@ -1550,7 +1809,8 @@ impl Gen {
         let n = self.hot();
         let mut ks: Vec<i64> = (0..5).map(|_| self.r.range(100, n - 1)).collect();
         ks.sort();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             class @p@_C:
                 k = 1
@@ -1586,12 +1846,16 @@ impl Gen {
                 ("k2", ks[1].to_string()),
                 ("k3", ks[2].to_string()),
                 ("k4", ks[3].to_string()),
-                ("k5", if self.r.chance(50) { ks[4] } else { n + 10 }.to_string()),
+                (
+                    "k5",
+                    if self.r.chance(50) { ks[4] } else { n + 10 }.to_string()
+                ),
             ],
         );
         // Attributes appear, change type and disappear on instances in a hot function.
         let n = self.hot();
-        emit!(self, 
+        emit!(
+            self,
             r#"
             class @p@_P:
                 def __init__(self, a):
@@ -1619,6 +1883,90 @@ impl Gen {
             ],
         );
     }
+
+    fn calls(&mut self, p: &str) {
+        emit!(
+            self,
+            r#"
+            def @p@_deco(f):
+                calls = [0]
+                def wrapper(*args, **kwargs):
+                    calls[0] += 1
+                    return f(*args, **kwargs)
+                wrapper.calls = calls
+                return wrapper
+            @@p@_deco
+            def @p@_kw(a, b=2, *rest, c, d=4, **kw):
+                return a + b * 2 + len(rest) * 3 + c * 5 + d * 7 + sum(kw.values()) * 11
+            def @p@_dflt(x, acc=[]):
+                acc.append(x)
+                return len(acc)
+            @p@_t = 0
+            for i in range(@n@):
+                @p@_t += @p@_kw(i, c=i % 5)
+                @p@_t += @p@_kw(i, 3, 4, 5, c=1, z=i % 3)
+                @p@_t += @p@_kw(*(i, 1), **{'c': 2, 'd': i % 7})
+                @p@_t += @p@_dflt(i)
+                if (m := i % @w@) > 3 and 0 <= m < 100:
+                    @p@_t -= m
+            print('@p@ calls', @p@_t, @p@_kw.calls, @p@_dflt(0), @p@_kw(1, c=2, **{'e': 3}))
+            try:
+                @p@_kw(1, 2)
+            except TypeError as e:
+                print('@p@', type(e).__name__)
+            class @p@_CM:
+                def __init__(self, log, suppress):
+                    self.log = log
+                    self.suppress = suppress
+                def __enter__(self):
+                    self.log.append('in')
+                    return self
+                def __exit__(self, et, ev, tb):
+                    self.log.append('out:' + (et.__name__ if et else 'ok'))
+                    return self.suppress
+            @p@_log = []
+            @p@_cnt = 0
+            for i in range(@n2@):
+                try:
+                    with @p@_CM(@p@_log, i % 2 == 0) as cm, @p@_CM(@p@_log, False):
+                        if i % 3 == 0:
+                            raise ValueError(i)
+                        @p@_cnt += 1
+                except ValueError:
+                    @p@_cnt += 100
+            print('@p@ with', @p@_cnt, len(@p@_log), @p@_log[-6:])
+            class @p@_Dyn:
+                def __init__(self):
+                    self._v = 0
+                def __getattr__(self, name):
+                    return len(name)
+                @property
+                def v(self):
+                    return self._v
+                @v.setter
+                def v(self, x):
+                    self._v = x * 2
+            @p@_o = @p@_Dyn()
+            @p@_s = 0
+            for i in range(@n3@):
+                @p@_o.v = i % 50
+                @p@_s += @p@_o.v + @p@_o.abc + @p@_o.xy
+            print('@p@ dyn', @p@_s, @p@_o.v, getattr(@p@_o, 'hello'), hasattr(@p@_o, 'zz'))
+            "#,
+            &[
+                ("p", p.to_string()),
+                ("n", self.r.range(300, 1500).to_string()),
+                ("w", self.r.range(4, 11).to_string()),
+                ("n2", self.r.range(100, 600).to_string()),
+                ("n3", self.r.range(500, 2000).to_string()),
+            ],
+        );
+    }
+}
+
+/// True if `e` is made of literals only, so a compiler may fold it.
+fn foldable(e: &str) -> bool {
+    e.chars().all(|c| "0123456789.e+-*/%() ~<>&|^".contains(c))
 }
 
 const NUM_CLASS: &str = r#"

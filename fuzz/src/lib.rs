@@ -6,3 +6,4 @@ pub mod gen;
 pub mod minimize;
 pub mod rng;
 pub mod run;
+mod soup;

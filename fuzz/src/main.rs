@@ -12,7 +12,9 @@ use rpyjit_fuzz::gen::generate;
 use rpyjit_fuzz::run::{default_cpython, default_rpyjit, workspace_root, MODES};
 
 #[derive(Parser, Debug)]
-#[command(about = "Differential fuzzer: random Python programs, rpyjit (3 JIT modes) vs CPython 3.13")]
+#[command(
+    about = "Differential fuzzer: random Python programs, rpyjit (3 JIT modes) vs CPython 3.13"
+)]
 struct Args {
     /// First seed.
     #[arg(long, default_value_t = 0)]
@@ -91,7 +93,10 @@ fn main() -> std::process::ExitCode {
         rpyjit,
         timeout: Duration::from_secs(args.timeout),
         modes,
-        findings: args.findings.clone().unwrap_or_else(|| workspace_root().join("fuzz/findings")),
+        findings: args
+            .findings
+            .clone()
+            .unwrap_or_else(|| workspace_root().join("fuzz/findings")),
         minimize: !args.no_minimize,
         max_tests: args.max_tests,
         work: work.clone(),
@@ -99,8 +104,16 @@ fn main() -> std::process::ExitCode {
 
     // Jobs: (tag, source).
     let jobs: Vec<(String, Option<u64>)> = match &args.file {
-        Some(f) => vec![(f.file_stem().unwrap_or_default().to_string_lossy().into_owned(), None)],
-        None => (0..args.count).map(|i| (format!("seed-{}", args.start + i), Some(args.start + i))).collect(),
+        Some(f) => vec![(
+            f.file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            None,
+        )],
+        None => (0..args.count)
+            .map(|i| (format!("seed-{}", args.start + i), Some(args.start + i)))
+            .collect(),
     };
     let file_src = match &args.file {
         Some(f) => match std::fs::read_to_string(f) {
@@ -119,8 +132,14 @@ fn main() -> std::process::ExitCode {
     let started = Instant::now();
     let mut handles = Vec::new();
     for _ in 0..args.jobs.max(1) {
-        let (cfg, jobs, next, stop, tx, file_src) =
-            (cfg.clone(), jobs.clone(), next.clone(), stop.clone(), tx.clone(), file_src.clone());
+        let (cfg, jobs, next, stop, tx, file_src) = (
+            cfg.clone(),
+            jobs.clone(),
+            next.clone(),
+            stop.clone(),
+            tx.clone(),
+            file_src.clone(),
+        );
         let keep_going = args.keep_going;
         handles.push(std::thread::spawn(move || loop {
             if stop.load(Ordering::SeqCst) {
@@ -166,7 +185,10 @@ fn main() -> std::process::ExitCode {
                     slowest = (c.cpython_time, tag.clone());
                 }
                 if c.cpython_time > Duration::from_secs(1) {
-                    println!("{tag}: warning: CPython took {:.2}s", c.cpython_time.as_secs_f64());
+                    println!(
+                        "{tag}: warning: CPython took {:.2}s",
+                        c.cpython_time.as_secs_f64()
+                    );
                 }
                 match c.verdict {
                     Verdict::Same => {}
@@ -206,8 +228,11 @@ fn main() -> std::process::ExitCode {
         let _ = h.join();
     }
     let _ = std::fs::remove_dir_all(&work);
-    let modes_line: Vec<String> =
-        cfg.modes.iter().map(|&i| format!("{} {}", MODES[i].0, per_mode[i])).collect();
+    let modes_line: Vec<String> = cfg
+        .modes
+        .iter()
+        .map(|&i| format!("{} {}", MODES[i].0, per_mode[i]))
+        .collect();
     println!(
         "differences per mode: {}; invalid programs: {bad_programs}; errors: {errors}; slowest CPython run: {:.0} ms ({}); {:.0}s",
         modes_line.join(", "),

@@ -31,6 +31,7 @@ struct Tree {
     roots: Vec<usize>,
     /// For each line: the clause lines (`else:`, `except`, ...) that follow it as siblings.
     clauses: Vec<Vec<usize>>,
+    parent: Vec<Option<usize>>,
 }
 
 fn is_clause(text: &str) -> bool {
@@ -46,7 +47,10 @@ impl Tree {
         let lines: Vec<Line> = src
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .map(|l| Line { indent: l.len() - l.trim_start().len(), text: l.trim_start().to_string() })
+            .map(|l| Line {
+                indent: l.len() - l.trim_start().len(),
+                text: l.trim_start().to_string(),
+            })
             .collect();
         let mut children = vec![Vec::new(); lines.len()];
         let mut roots = Vec::new();
@@ -66,7 +70,9 @@ impl Tree {
             stack.push(i);
         }
         let mut clauses = vec![Vec::new(); lines.len()];
-        let sibling_lists: Vec<Vec<usize>> = std::iter::once(roots.clone()).chain(children.iter().cloned()).collect();
+        let sibling_lists: Vec<Vec<usize>> = std::iter::once(roots.clone())
+            .chain(children.iter().cloned())
+            .collect();
         for sibs in &sibling_lists {
             let mut owner: Option<usize> = None;
             for &s in sibs {
@@ -79,7 +85,13 @@ impl Tree {
                 }
             }
         }
-        Tree { lines, children, roots, clauses }
+        let mut parent = vec![None; lines.len()];
+        for (p, cs) in children.iter().enumerate() {
+            for &c in cs {
+                parent[c] = Some(p);
+            }
+        }
+        Tree { lines, children, roots, clauses, parent }
     }
 
     /// All lines of the subtree at `i`, including its clauses' subtrees.
@@ -97,20 +109,35 @@ impl Tree {
         }
     }
 
+    #[cfg(test)]
     fn render(&self, keep: &[bool]) -> String {
+        self.render_with(keep, &vec![false; keep.len()])
+    }
+
+    /// Renders the kept lines; an `unwrapped` header is left out and its body dedented.
+    fn render_with(&self, keep: &[bool], unwrapped: &[bool]) -> String {
         let mut s = String::new();
         for i in 0..self.lines.len() {
-            if !keep[i] {
+            if !keep[i] || unwrapped[i] {
                 continue;
             }
+            let mut dedent = 0;
+            let mut a = self.parent[i];
+            while let Some(p) = a {
+                if unwrapped[p] {
+                    dedent += 4;
+                }
+                a = self.parent[p];
+            }
             let l = &self.lines[i];
-            s.push_str(&" ".repeat(l.indent));
+            let ind = l.indent.saturating_sub(dedent);
+            s.push_str(&" ".repeat(ind));
             s.push_str(&l.text);
             s.push('\n');
             if l.text.ends_with(':') && !self.children[i].iter().any(|&c| keep[c]) {
                 // A block header whose body is gone.
-                let ind = self.children[i].first().map(|&c| self.lines[c].indent).unwrap_or(l.indent + 4);
-                s.push_str(&" ".repeat(ind));
+                let cind = self.children[i].first().map(|&c| self.lines[c].indent).unwrap_or(l.indent + 4);
+                s.push_str(&" ".repeat(cind.saturating_sub(dedent)));
                 s.push_str("pass\n");
             }
         }
@@ -118,11 +145,20 @@ impl Tree {
     }
 }
 
+fn unwrappable(text: &str) -> bool {
+    ["if ", "try:", "for ", "while ", "with "].iter().any(|h| text.starts_with(h)) && text.ends_with(':')
+}
+
 /// Minimizes `src` with respect to `oracle` (true = the candidate still fails in the
 /// same way). Gives up after `max_tests` oracle calls. `src` itself is assumed to fail.
-pub fn minimize(src: &str, oracle: &mut dyn FnMut(&str) -> bool, max_tests: usize) -> (String, Stats) {
-    let tree = Tree::parse(src);
+pub fn minimize(
+    src: &str,
+    oracle: &mut dyn FnMut(&str) -> bool,
+    max_tests: usize,
+) -> (String, Stats) {
+    let mut tree = Tree::parse(src);
     let mut keep = vec![true; tree.lines.len()];
+    let mut unwrapped = vec![false; tree.lines.len()];
     let mut stats = Stats::default();
     let mut cache: HashMap<String, bool> = HashMap::new();
     let mut test = |cand: &str, stats: &mut Stats| -> bool {
@@ -170,7 +206,7 @@ pub fn minimize(src: &str, oracle: &mut dyn FnMut(&str) -> bool, max_tests: usiz
                         u
                     })
                     .collect();
-                ddmin(units, &mut keep, &tree, &mut |c: &str| test(c, &mut stats));
+                ddmin(units, &mut keep, &tree, &unwrapped, &mut |c: &str| test(c, &mut stats));
             }
             let mut next = Vec::new();
             for &i in &level {
@@ -180,16 +216,124 @@ pub fn minimize(src: &str, oracle: &mut dyn FnMut(&str) -> bool, max_tests: usiz
             }
             level = next;
         }
+        // Drop arguments of `print(...)` calls and elements of `return a, b, ...`, which
+        // otherwise keep every variable of a digest alive.
+        let mut shrunk_args = false;
+        for i in 0..tree.lines.len() {
+            if !keep[i] {
+                continue;
+            }
+            let text = tree.lines[i].text.clone();
+            let (head, inner, tail) = if let Some(inner) = text.strip_prefix("print(").and_then(|t| t.strip_suffix(')')) {
+                ("print(", inner.to_string(), ")")
+            } else if let Some(inner) = text.strip_prefix("return ") {
+                ("return ", inner.to_string(), "")
+            } else {
+                continue;
+            };
+            let args = split_top_level(&inner);
+            if args.len() < 2 {
+                continue;
+            }
+            let mut cur: Vec<String> = args.clone();
+            let mut k = 0;
+            while k < cur.len() && cur.len() > 1 {
+                let mut cand_args = cur.clone();
+                cand_args.remove(k);
+                let cand_text = format!("{head}{}{tail}", cand_args.join(", "));
+                tree.lines[i].text = cand_text.clone();
+                if test(&tree.render_with(&keep, &unwrapped), &mut stats) {
+                    cur = cand_args;
+                    shrunk_args = true;
+                } else {
+                    k += 1;
+                }
+                tree.lines[i].text = format!("{head}{}{tail}", cur.join(", "));
+            }
+        }
+        // Replace compound statements by their bodies.
+        for i in 0..tree.lines.len() {
+            if !keep[i] || unwrapped[i] || !unwrappable(&tree.lines[i].text) {
+                continue;
+            }
+            if !tree.children[i].iter().any(|&c| keep[c]) {
+                continue;
+            }
+            let mut cand_keep = keep.clone();
+            for &c in &tree.clauses[i] {
+                let mut u = Vec::new();
+                tree.subtree(c, &mut u);
+                for l in u {
+                    cand_keep[l] = false;
+                }
+            }
+            unwrapped[i] = true;
+            if test(&tree.render_with(&cand_keep, &unwrapped), &mut stats) {
+                keep = cand_keep;
+                shrunk_args = true;
+            } else {
+                unwrapped[i] = false;
+            }
+        }
         let after = keep.iter().filter(|k| **k).count();
-        if after == before || stats.tests >= max_tests {
+        if (after == before && !shrunk_args) || stats.tests >= max_tests {
             break;
         }
     }
-    (tree.render(&keep), stats)
+    (tree.render_with(&keep, &unwrapped), stats)
+}
+
+/// Splits `a, f(b, c), 'x,y'` at top-level commas.
+fn split_top_level(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut cur = String::new();
+    let mut prev = ' ';
+    for c in s.chars() {
+        match quote {
+            Some(q) => {
+                if c == q && prev != '\\' {
+                    quote = None;
+                }
+                cur.push(c);
+            }
+            None => match c {
+                '\'' | '"' => {
+                    quote = Some(c);
+                    cur.push(c);
+                }
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    cur.push(c);
+                }
+                ')' | ']' | '}' => {
+                    depth -= 1;
+                    cur.push(c);
+                }
+                ',' if depth == 0 => {
+                    out.push(cur.trim().to_string());
+                    cur.clear();
+                }
+                _ => cur.push(c),
+            },
+        }
+        prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
 }
 
 /// Classic ddmin (complement removal) over `units` (sets of line indices).
-fn ddmin(mut units: Vec<Vec<usize>>, keep: &mut [bool], tree: &Tree, test: &mut dyn FnMut(&str) -> bool) {
+fn ddmin(
+    mut units: Vec<Vec<usize>>,
+    keep: &mut [bool],
+    tree: &Tree,
+    unwrapped: &[bool],
+    test: &mut dyn FnMut(&str) -> bool,
+) {
     let mut n = 2usize;
     while !units.is_empty() {
         let n_eff = n.min(units.len());
@@ -204,7 +348,7 @@ fn ddmin(mut units: Vec<Vec<usize>>, keep: &mut [bool], tree: &Tree, test: &mut 
                     cand[l] = false;
                 }
             }
-            if test(&tree.render(&cand)) {
+            if test(&tree.render_with(&cand, unwrapped)) {
                 keep.copy_from_slice(&cand);
                 units.drain(start..end);
                 n = (n_eff - 1).max(2);
@@ -261,15 +405,42 @@ mod tests {
         let mut calls = 0;
         let mut oracle = |p: &str| {
             calls += 1;
-            plausible(p) && p.contains("boom = 13") && p.contains("return boom * 3") && p.contains("print(K().m())")
+            plausible(p)
+                && p.contains("boom = 13")
+                && p.contains("return boom * 3")
+                && p.contains("print(K().m())")
         };
         assert!(oracle(&prog));
         let (min, stats) = minimize(&prog, &mut oracle, 2000);
         let n_lines = min.lines().count();
-        assert!(n_lines <= 8, "not minimal enough ({n_lines} lines, {} tests):\n{min}", stats.tests);
-        assert!(min.contains("boom = 13") && min.contains("print(K().m())"), "{min}");
+        assert!(
+            n_lines <= 8,
+            "not minimal enough ({n_lines} lines, {} tests):\n{min}",
+            stats.tests
+        );
+        assert!(
+            min.contains("boom = 13") && min.contains("print(K().m())"),
+            "{min}"
+        );
         assert!(prog.lines().count() > 10 * n_lines);
         assert!(stats.tests < 1000);
+    }
+
+    #[test]
+    fn drops_print_arguments() {
+        let src = "a = 1\nb = 2\nc = 3\nprint('x', a, f(b, 'p,q'), c)\n";
+        assert_eq!(split_top_level("'x', a, f(b, 'p,q'), c"), vec!["'x'", "a", "f(b, 'p,q')", "c"]);
+        let mut oracle = |p: &str| p.contains("c = 3") && p.contains("print(") && p.contains(", c") || p.contains("print(c)") && p.contains("c = 3");
+        let (min, _) = minimize(src, &mut oracle, 200);
+        assert_eq!(min, "c = 3\nprint(c)\n");
+    }
+
+    #[test]
+    fn hoists_bodies() {
+        let src = "x = 1\nif x > 0:\n    for j in range(2):\n        y = 5\nelse:\n    y = 6\nprint(y)\n";
+        let mut oracle = |p: &str| p.contains("y = 5\n") && p.contains("print(y)");
+        let (min, _) = minimize(src, &mut oracle, 200);
+        assert_eq!(min, "y = 5\nprint(y)\n");
     }
 
     #[test]

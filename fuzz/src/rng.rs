@@ -9,7 +9,9 @@ pub struct Rng {
 impl Rng {
     pub fn new(seed: u64) -> Self {
         // Mix the seed once so that neighbouring seeds start far apart.
-        let mut r = Rng { state: seed ^ 0x5851_F42D_4C95_7F2D };
+        let mut r = Rng {
+            state: seed ^ 0x5851_F42D_4C95_7F2D,
+        };
         r.next_u64();
         r
     }

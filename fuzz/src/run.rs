@@ -37,8 +37,13 @@ impl RunOut {
         let last = self.stderr.lines().rev().find(|l| !l.trim().is_empty())?;
         let head = last.split(':').next().unwrap_or("").trim();
         let ok = !head.is_empty()
-            && head.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            && head.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+            && head
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            && head
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
         ok.then(|| head.to_string())
     }
 
@@ -52,7 +57,13 @@ impl RunOut {
 }
 
 /// Runs `exe args... file` in `dir` with a clean Python environment.
-pub fn run(exe: &Path, args: &[&str], dir: &Path, file: &str, limit: Duration) -> std::io::Result<RunOut> {
+pub fn run(
+    exe: &Path,
+    args: &[&str],
+    dir: &Path,
+    file: &str,
+    limit: Duration,
+) -> std::io::Result<RunOut> {
     let mut cmd = Command::new(exe);
     cmd.args(args).arg(file).current_dir(dir);
     for (k, _) in std::env::vars_os() {
@@ -63,7 +74,9 @@ pub fn run(exe: &Path, args: &[&str], dir: &Path, file: &str, limit: Duration) -
     }
     cmd.env("PYTHONDONTWRITEBYTECODE", "1");
     cmd.env("RUST_BACKTRACE", "0");
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let mut out = child.stdout.take().expect("stdout");
@@ -91,7 +104,14 @@ pub fn run(exe: &Path, args: &[&str], dir: &Path, file: &str, limit: Duration) -
         Some(c) => c,
         None => 128 + status.signal().unwrap_or(0),
     };
-    Ok(RunOut { stdout, stderr, code, signal, timed_out, elapsed })
+    Ok(RunOut {
+        stdout,
+        stderr,
+        code,
+        signal,
+        timed_out,
+        elapsed,
+    })
 }
 
 fn drain(r: &mut impl Read) -> Vec<u8> {
@@ -121,7 +141,10 @@ pub enum Diff {
     /// A Rust panic (at `file:line:col`).
     Panic(String),
     /// Uncaught exception type differs (None = no uncaught exception).
-    Exception { cpython: Option<String>, rpyjit: Option<String> },
+    Exception {
+        cpython: Option<String>,
+        rpyjit: Option<String>,
+    },
     /// Exit status differs.
     Exit { cpython: i32, rpyjit: i32 },
     /// Only stdout differs.
@@ -159,10 +182,16 @@ pub fn compare(cpy: &RunOut, rpy: &RunOut) -> Option<Diff> {
     }
     let (ce, re) = (cpy.exc_type(), rpy.exc_type());
     if ce != re {
-        return Some(Diff::Exception { cpython: ce, rpyjit: re });
+        return Some(Diff::Exception {
+            cpython: ce,
+            rpyjit: re,
+        });
     }
     if cpy.code != rpy.code {
-        return Some(Diff::Exit { cpython: cpy.code, rpyjit: rpy.code });
+        return Some(Diff::Exit {
+            cpython: cpy.code,
+            rpyjit: rpy.code,
+        });
     }
     if cpy.stdout != rpy.stdout {
         return Some(Diff::Stdout);
@@ -205,7 +234,10 @@ pub fn default_cpython() -> PathBuf {
 
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 pub fn default_rpyjit() -> PathBuf {
@@ -235,14 +267,32 @@ mod tests {
         let tb = "Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero\n";
         assert_eq!(
             compare(&ok, &out("1\n", tb, 1)),
-            Some(Diff::Exception { cpython: None, rpyjit: Some("ZeroDivisionError".into()) })
+            Some(Diff::Exception {
+                cpython: None,
+                rpyjit: Some("ZeroDivisionError".into())
+            })
         );
         let panic = "thread 'main' panicked at jit/src/lib.rs:10:5:\nboom\n";
-        assert_eq!(compare(&ok, &out("", panic, 101)), Some(Diff::Panic("jit/src/lib.rs:10:5".into())));
-        assert_eq!(compare(&ok, &out("1\n", "", 3)), Some(Diff::Exit { cpython: 0, rpyjit: 3 }));
+        assert_eq!(
+            compare(&ok, &out("", panic, 101)),
+            Some(Diff::Panic("jit/src/lib.rs:10:5".into()))
+        );
+        assert_eq!(
+            compare(&ok, &out("1\n", "", 3)),
+            Some(Diff::Exit {
+                cpython: 0,
+                rpyjit: 3
+            })
+        );
         let warn = "x.py:1: DeprecationWarning: blah\n  print(~True)\n";
         assert_eq!(out("", warn, 0).exc_type(), None);
-        assert_eq!(out("", "KeyboardInterrupt\n", 1).exc_type(), Some("KeyboardInterrupt".into()));
-        assert_eq!(first_diff_line("a\nb\n", "a\nc\n"), Some((2, "b".into(), "c".into())));
+        assert_eq!(
+            out("", "KeyboardInterrupt\n", 1).exc_type(),
+            Some("KeyboardInterrupt".into())
+        );
+        assert_eq!(
+            first_diff_line("a\nb\n", "a\nc\n"),
+            Some((2, "b".into(), "c".into()))
+        );
     }
 }

@@ -9,11 +9,16 @@ use rpyjit_fuzz::gen::generate;
 use rpyjit_fuzz::run::{default_cpython, run};
 
 fn cpython() -> Option<PathBuf> {
-    let p = std::env::var_os("CPYTHON313").map(PathBuf::from).unwrap_or_else(default_cpython);
+    let p = std::env::var_os("CPYTHON313")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_cpython);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("SKIPPED: CPython 3.13 not found at {} (set CPYTHON313)", p.display());
+        eprintln!(
+            "SKIPPED: CPython 3.13 not found at {} (set CPYTHON313)",
+            p.display()
+        );
         None
     }
 }
@@ -36,7 +41,10 @@ fn two_hundred_programs_run_cleanly_on_cpython() {
     let dir = std::env::temp_dir().join(format!("rpyjit-fuzz-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let next = Arc::new(AtomicU64::new(0));
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(4);
     let mut handles = Vec::new();
     for _ in 0..threads {
         let (next, dir, py) = (next.clone(), dir.clone(), py.clone());
@@ -53,12 +61,18 @@ fn two_hundred_programs_run_cleanly_on_cpython() {
                 let a = run(&py, &[], &dir, &name, Duration::from_secs(20)).unwrap();
                 slowest = slowest.max(a.elapsed);
                 if a.code != 0 || !a.stderr.is_empty() || a.timed_out {
-                    failures.push(format!("seed {seed}: exit {} {}", a.code, a.stderr.lines().last().unwrap_or("")));
+                    failures.push(format!(
+                        "seed {seed}: exit {} {}",
+                        a.code,
+                        a.stderr.lines().last().unwrap_or("")
+                    ));
                     continue;
                 }
                 let b = run(&py, &[], &dir, &name, Duration::from_secs(20)).unwrap();
                 if a.stdout != b.stdout {
-                    failures.push(format!("seed {seed}: output differs between two CPython runs"));
+                    failures.push(format!(
+                        "seed {seed}: output differs between two CPython runs"
+                    ));
                 }
                 if a.elapsed > Duration::from_secs(2) {
                     failures.push(format!("seed {seed}: too slow ({:?})", a.elapsed));
