@@ -64,6 +64,7 @@ const BLOCKS: &[(&str, u64)] = &[
     ("attr_shapes", 6),
     ("soup", 14),
     ("calls", 6),
+    ("kernels", 16),
 ];
 
 impl Gen {
@@ -164,6 +165,7 @@ impl Gen {
             "attr_shapes" => self.attr_shapes(p),
             "soup" => self.soup(p),
             "calls" => self.calls(p),
+            "kernels" => self.kernels(p),
             _ => unreachable!("{kind}"),
         }
     }

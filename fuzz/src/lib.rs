@@ -6,4 +6,5 @@ pub mod gen;
 pub mod minimize;
 pub mod rng;
 pub mod run;
+mod kernels;
 mod soup;
