@@ -142,8 +142,14 @@ pub fn check_program(cfg: &Config, tag: &str, src: &str) -> std::io::Result<Chec
             let Ok(c) = run(&cfg.cpython, &[], &work, "cand.py", cpy_limit) else {
                 return false;
             };
-            if c.code != 0 || c.timed_out {
+            if c.code != 0 || c.timed_out || c.stdout.contains(" at 0x") {
                 return false;
+            }
+            // The candidate must still be deterministic (ids, str hashes and set order vary
+            // between CPython runs).
+            match run(&cfg.cpython, &[], &work, "cand.py", cpy_limit) {
+                Ok(c2) if c2.stdout == c.stdout => {}
+                _ => return false,
             }
             let Ok(r) = run(&cfg.rpyjit, MODES[pm].1, &work, "cand.py", cfg.timeout) else {
                 return false;

@@ -1967,7 +1967,7 @@ impl Gen {
 }
 
 /// True if `e` is made of literals only, so a compiler may fold it.
-fn foldable(e: &str) -> bool {
+pub(crate) fn foldable(e: &str) -> bool {
     e.chars().all(|c| "0123456789.e+-*/%() ~<>&|^".contains(c))
 }
 

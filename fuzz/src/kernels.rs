@@ -188,22 +188,36 @@ impl Gen {
         self.ind_dec();
     }
 
+    /// Keeps `v` bounded: modulo a constant, or (compiled by a young JIT that does not do
+    /// float `%` yet) a conditional reset.
+    fn k_bound(&mut self, v: &str, e: &str) {
+        if self.r.chance(40) {
+            let m = self.r.pick(&["1009", "65521", "(2**61 - 1)", "7", "(2**64 + 1)"]).to_string();
+            wl!(self, "{v} = ({e}) % {m}");
+        } else {
+            let b = self.r.pick(&["1000000", "(2**62)", "100", "(10**30)"]).to_string();
+            wl!(self, "{v} = {e}");
+            wl!(self, "if {v} > {b} or {v} < -{b}:");
+            self.ind_inc();
+            wl!(self, "{v} = {}", self.r.pick(&["j", "-j", "u - j", "0.5", "a"]));
+            self.ind_dec();
+        }
+    }
+
     fn k_stmt(&mut self, depth: u32) {
-        let m = self.r.pick(&["1009", "65521", "(2**61 - 1)", "7", "(2**64 + 1)"]).to_string();
         match self.r.below(if depth > 0 { 7 } else { 4 }) {
             0 | 1 => {
                 let e = self.k_expr(2, LOCALS);
-                wl!(self, "t = ({e}) % {m}");
+                self.k_bound("t", &e);
             }
             2 => {
                 let e = self.k_expr(2, LOCALS);
-                wl!(self, "u = ({e}) % {m}");
+                self.k_bound("u", &e);
             }
             3 => {
-                let op = self.r.pick(&["+=", "-=", "*="]).to_string();
+                let op = self.r.pick(&["+", "-", "*"]).to_string();
                 let e = self.k_expr(1, LOCALS);
-                wl!(self, "t {op} {e}");
-                wl!(self, "t = t % {m}");
+                self.k_bound("t", &format!("t {op} {e}"));
             }
             4 | 5 => {
                 let c = self.k_cond();
@@ -262,7 +276,11 @@ impl Gen {
             0 | 1 => format!("({a} + {b})"),
             2 | 3 => format!("({a} - {b})"),
             4 | 5 => format!("({a} * {b})"),
-            6 => format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "0.5"])),
+            6 => {
+                // Constant float `//` is folded wrongly by RustPython 0.6.0 (KNOWN_DIFFERENCES.md).
+                let a = if crate::gen::foldable(&a) { self.r.pick(vars).to_string() } else { a };
+                format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "0.5"]))
+            }
             7 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000", "2.5"])),
             8 => format!("(-{a})"),
             _ => format!("({a} / {})", self.r.pick(&["4", "(-8)", "0.25"])),
