@@ -23,7 +23,7 @@ use cranelift_codegen::Context;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyFloat, PyFunction, PyInt};
-use rustpython_vm::bytecode::{CodeUnit, Instruction, OpArgByte};
+use rustpython_vm::bytecode::Instruction;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
@@ -34,6 +34,8 @@ use crate::translate::{self, Kind, Refusal, Translation};
 
 /// The builtin a stub calls.
 pub const ENTER_BUILTIN: &str = "__rpyjit_enter__";
+/// The builtin a stub's exception handler calls.
+pub const DROP_TB_BUILTIN: &str = "__rpyjit_drop_tb__";
 
 /// Deopts of one site after which the function goes back to the interpreter.
 const MAX_SITE_DEOPTS: u64 = 100;
@@ -118,7 +120,59 @@ extern "C" fn backedge_check() -> i64 {
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     deopt::install(vm)?;
     let enter = vm.new_function(ENTER_BUILTIN, enter);
-    vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)
+    vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;
+    vm.builtins.set_attr(DROP_TB_BUILTIN, vm.new_function(DROP_TB_BUILTIN, drop_stub_tb), vm)?;
+    watch_tracers(vm)
+}
+
+/// Set once a tracer, profiler or monitoring tool is installed: from then on every
+/// function runs in the interpreter, so those tools see exactly what they see without
+/// the JIT (calls, lines, returns of the function's one frame).
+static STEPPED_ASIDE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the JIT has stepped aside for a tracer.
+pub fn stepped_aside() -> bool {
+    STEPPED_ASIDE.load(Ordering::Relaxed)
+}
+
+/// Puts every compiled function back in the interpreter and stops compiling.
+pub fn step_aside(vm: &VirtualMachine) {
+    if STEPPED_ASIDE.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    STATS.fallback("a tracer, profiler or monitoring tool was installed");
+    let all: Vec<Arc<Compiled>> = REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|r| r.values().cloned().collect())
+        .unwrap_or_default();
+    for c in all {
+        let _ = c.func.as_object().set_attr("__code__", c.original.clone(), vm);
+    }
+}
+
+/// Wraps `sys.settrace`, `sys.setprofile` and `sys.monitoring`'s event switches with
+/// native functions of the same names that step the JIT aside before a tool starts.
+fn watch_tracers(vm: &VirtualMachine) -> PyResult<()> {
+    let wrap = |module: &PyObjectRef, name: &'static str| -> PyResult<()> {
+        let Ok(orig) = module.get_attr(name, vm) else { return Ok(()) };
+        let wrapper = vm.new_function(name, move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+            if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
+                step_aside(vm);
+            }
+            orig.call(args, vm)
+        });
+        module.set_attr(name, wrapper, vm)
+    };
+    let sys: PyObjectRef = vm.sys_module.clone().into();
+    wrap(&sys, "settrace")?;
+    wrap(&sys, "setprofile")?;
+    if let Ok(monitoring) = sys.get_attr("monitoring", vm) {
+        wrap(&monitoring, "set_events")?;
+        wrap(&monitoring, "set_local_events")?;
+    }
+    Ok(())
 }
 
 fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>> {
@@ -144,6 +198,9 @@ pub fn compile_function_from(
 ) -> Result<(), Refusal> {
     if is_compiled(vm, func) {
         return Ok(());
+    }
+    if stepped_aside() {
+        return Err(Refusal("a tracer is active".into()));
     }
     let c = &original.code;
     // Cheap checks first, so a stub is only installed when a translation is plausible.
@@ -189,48 +246,75 @@ pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
     code.code.names.iter().any(|n| n.as_str() == ENTER_BUILTIN)
 }
 
+/// The stub: binds arguments like the original (same signature) and calls `enter`.
+///
+/// An exception from `enter` (raised in the interpreter after a deopt, with the function's
+/// own frame and lines in its traceback) would get a second entry for the stub's frame on
+/// its way out. The stub's exception handler drops that entry and re-raises with
+/// `RERAISE`, which adds none, so tracebacks read as if the function had never left the
+/// interpreter:
+///
+/// ```text
+/// handler: LOAD_GLOBAL __rpyjit_drop_tb__+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+/// ```
 fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
+    use rustpython_vm::bytecode::{encode_exception_table, Arg, ExceptionTableEntry};
     let o = &orig.code;
     let nargs = (o.arg_count + o.kwonlyarg_count) as usize;
-    let mut units = Vec::new();
-    let mut emit = |op: Instruction, arg: u32| {
-        let b = arg.to_be_bytes();
-        let needed = b[..3].iter().position(|&x| x != 0).map_or(0, |i| 3 - i);
-        for byte in &b[3 - needed..3] {
-            units.push(CodeUnit::new(Instruction::ExtendedArg, OpArgByte::new(*byte)));
+    let plain = vm.ctx.new_code({
+        let mut c = o.clone();
+        c.instructions = Vec::new().into();
+        c.locations = Box::new([]);
+        c.linetable = Box::new([]);
+        c.exceptiontable = Box::new([]);
+        c.names = Box::new([]);
+        c
+    });
+    let mut protected = (0u32, 0u32);
+    let mut handler = 0u32;
+    let mut c = crate::rewrite::with_prologue(vm, &plain, 0, nargs as u32 + 4, |e| {
+        e.emit(Instruction::Resume { context: Arg::marker() }, 0);
+        protected.0 = e.units.len() as u32;
+        e.load_global_for_call(ENTER_BUILTIN);
+        for i in 0..nargs {
+            e.emit(Instruction::LoadFast { var_num: Arg::marker() }, i as u32);
         }
-        units.push(CodeUnit::new(op, OpArgByte::new(b[3])));
-        for _ in 0..op.cache_entries() {
-            units.push(CodeUnit::new(Instruction::Cache, OpArgByte::new(0)));
-        }
-    };
-    use rustpython_vm::bytecode::Arg;
-    emit(Instruction::Resume { context: Arg::marker() }, 0);
-    emit(Instruction::LoadGlobal { namei: Arg::marker() }, 1);
-    for i in 0..nargs {
-        emit(Instruction::LoadFast { var_num: Arg::marker() }, i as u32);
-    }
-    emit(Instruction::Call { argc: Arg::marker() }, nargs as u32);
-    emit(Instruction::ReturnValue, 0);
-    let mut c = o.clone();
-    let n = units.len();
-    c.instructions = units.into();
-    c.names = vec![vm.ctx.intern_str(ENTER_BUILTIN)].into_boxed_slice();
+        e.emit(Instruction::Call { argc: Arg::marker() }, nargs as u32);
+        protected.1 = e.units.len() as u32;
+        e.emit(Instruction::ReturnValue, 0);
+        handler = e.units.len() as u32;
+        e.load_global_for_call(DROP_TB_BUILTIN);
+        e.emit(Instruction::Copy { i: Arg::marker() }, 3);
+        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        e.emit(Instruction::PopTop, 0);
+        e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+    })
+    .code
+    .clone();
+    // Every stub unit is on the `def` line.
     let def = o.locations.first().copied().unwrap_or_default();
+    let n = c.instructions.len();
     c.locations = vec![def; n].into_boxed_slice();
-    // One line-table entry per 8 units, all on the `def` line (code 10: "one-line, no column").
     let mut lt = Vec::new();
     let mut left = n;
     while left > 0 {
         let k = left.min(8);
+        // One-line-form entry (code 10) with line delta 0.
         lt.push(0x80 | (10 << 3) | (k as u8 - 1));
-        lt.push(0); // line delta 0 (zig-zag varint)
+        lt.push(0);
         left -= k;
     }
     c.linetable = lt.into_boxed_slice();
-    c.exceptiontable = Box::new([]);
-    c.max_stackdepth = nargs as u32 + 3;
+    c.exceptiontable = encode_exception_table(&[ExceptionTableEntry::new(protected.0, protected.1, handler, 0, false)]);
     vm.ctx.new_code(c)
+}
+
+/// `__rpyjit_drop_tb__(exc)`: removes the stub frame's own traceback entry (the head).
+fn drop_stub_tb(exc: PyBaseExceptionRef) {
+    if let Some(tb) = exc.traceback() {
+        let next = tb.next.lock().clone();
+        exc.set_traceback(next);
+    }
 }
 
 fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
@@ -321,6 +405,11 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         .and_then(|r| r.get(&stub.as_object().get_id()).cloned())
         .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
     let args: Vec<PyObjectRef> = args.args;
+    // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
+    // call only in the interpreter: watched code does not run natively.
+    if vm.use_tracing.get() || stepped_aside() {
+        return interpret(vm, &c, args);
+    }
     let observed: Option<Vec<(Kind, u64)>> = args.iter().map(|a| kind_of(vm, a)).collect();
     let native = c.native.get_or_init(|| match &observed {
         Some(kinds) => {

@@ -344,3 +344,44 @@ extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
 }
+
+#[test]
+fn tracebacks_through_compiled_code_match_the_interpreters() {
+    let p = temp_script(
+        "jit_tb",
+        "def g(a, b):\n    return a // b\n\ndef main():\n    for k in range(5):\n        g(10, 3)\n    g(1, 0)\n\nmain()\n",
+    );
+    let off = run(&["-X", "jit=off", p.to_str().unwrap()]);
+    let on = run(&["-X", "jit-threshold=0", p.to_str().unwrap()]);
+    assert_eq!(on.status.code(), Some(1));
+    assert_eq!(stderr(&on), stderr(&off));
+    assert!(stderr(&on).contains("line 2, in g"), "{}", stderr(&on));
+}
+
+#[test]
+fn jit_stats_report_compiled_functions_and_deopts() {
+    let o = run(&[
+        "-X",
+        "jit-threshold=0",
+        "-X",
+        "jit-stats",
+        "-c",
+        "def f(n):\n    x = 1\n    i = 0\n    while i < n:\n        x = x * 7\n        i += 1\n    return x\nprint(f(3), f(40), f(2))",
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("compiled functions: 1"), "{e}");
+    assert!(e.contains("int overflow"), "{e}");
+    assert_eq!(stdout(&o), format!("343 {} 49\n", "6366805760909027985741435139224001"));
+}
+
+#[test]
+fn a_tracer_sees_lines_of_compiled_functions() {
+    let o = run(&[
+        "-X",
+        "jit-threshold=0",
+        "-c",
+        "import sys\ndef f(a):\n    b = a + 1\n    return b\nf(1); f(2)\nlines = []\ndef t(fr, ev, arg):\n    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)\n    return t\nsys.settrace(t)\nf(3)\nsys.settrace(None)\nprint(lines)",
+    ]);
+    assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
+}
