@@ -1,15 +1,19 @@
 //! The standard library rpyjit ships: RustPython's native stdlib modules plus the frozen
-//! pure-Python stdlib (compiled into the binary, so `rpyjit` needs no `Lib/` directory).
+//! pure-Python stdlib (compiled into the binary, so `rpyjit` needs no `Lib/` directory), and
+//! the `rpyjit` module (JIT introspection).
 //!
 //! This mirrors what the `rustpython` crate's `init_stdlib` does with the `freeze-stdlib`
 //! feature, without pulling in its TLS provider.
 
 use rustpython_vm::InterpreterBuilder;
 
+mod rpyjit_module;
+
 /// Registers the native stdlib modules and the frozen Python stdlib on `builder`.
 #[must_use]
 pub fn add_stdlib(builder: InterpreterBuilder) -> InterpreterBuilder {
-    let defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    let mut defs = rustpython_stdlib::stdlib_module_defs(&builder.ctx);
+    defs.push(rpyjit_module::module_def(&builder.ctx));
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)

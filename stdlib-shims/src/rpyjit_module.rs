@@ -1,0 +1,62 @@
+//! The `rpyjit` Python module: introspection and control of the JIT from Python.
+//!
+//! ```python
+//! import rpyjit
+//! rpyjit.compile(f)        # hand f to the JIT now (native from its next call); False if refused
+//! rpyjit.is_compiled(f)
+//! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, refused, fallbacks, deopts
+//! rpyjit.summary()         # the text `-X jit-stats` prints at exit
+//! ```
+
+pub(crate) use rpyjit::module_def;
+
+#[rustpython_vm::pymodule]
+mod rpyjit {
+    use rpyjit_jit::{entry, stats::STATS};
+    use rustpython_vm::builtins::{PyDictRef, PyFunction};
+    use rustpython_vm::{PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+    /// Hands `func` to the JIT; it runs natively from its next call. Returns False (and
+    /// records the reason in stats()) if the JIT cannot compile it.
+    #[pyfunction]
+    fn compile(func: PyRef<PyFunction>, vm: &VirtualMachine) -> bool {
+        entry::compile_function(vm, &func).is_ok()
+    }
+
+    /// Whether calls of `func` currently go to native code.
+    #[pyfunction]
+    fn is_compiled(func: PyRef<PyFunction>, vm: &VirtualMachine) -> bool {
+        entry::is_compiled(vm, &func)
+    }
+
+    /// The JIT's statistics as a dict.
+    #[pyfunction]
+    fn stats(vm: &VirtualMachine) -> PyResult<PyDictRef> {
+        let d = STATS.snapshot();
+        let out = vm.ctx.new_dict();
+        let compiled: Vec<PyObjectRef> = d.compiled.iter().map(|s| vm.ctx.new_str(s.as_str()).into()).collect();
+        out.set_item("compiled", vm.ctx.new_list(compiled).into(), vm)?;
+        out.set_item("native_calls", vm.ctx.new_int(STATS.native_calls()).into(), vm)?;
+        out.set_item("entry_misses", vm.ctx.new_int(STATS.entry_misses()).into(), vm)?;
+        for (key, map) in [("refused", &d.refused), ("fallbacks", &d.fallbacks)] {
+            let m = vm.ctx.new_dict();
+            for (reason, n) in map {
+                m.set_item(reason.as_str(), vm.ctx.new_int(*n).into(), vm)?;
+            }
+            out.set_item(key, m.into(), vm)?;
+        }
+        let deopts = vm.ctx.new_dict();
+        for ((func, unit, reason), n) in &d.deopts {
+            let k = format!("{func} @ unit {unit}: {reason}");
+            deopts.set_item(k.as_str(), vm.ctx.new_int(*n).into(), vm)?;
+        }
+        out.set_item("deopts", deopts.into(), vm)?;
+        Ok(out)
+    }
+
+    /// The statistics summary `-X jit-stats` prints at exit.
+    #[pyfunction]
+    fn summary() -> String {
+        STATS.summary()
+    }
+}
