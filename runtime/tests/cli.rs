@@ -399,3 +399,21 @@ fn the_rpyjit_module_compiles_and_reports() {
         stderr(&o)
     );
 }
+
+#[test]
+fn compiled_code_runs_from_several_threads_at_once() {
+    let o = run(&[
+        "-X",
+        "jit-threshold=0",
+        "-c",
+        "import threading\ndef f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\ndef worker(k):\n    t = 0\n    for j in range(300):\n        t += f(k, j)\n    res[k] = t\nts = [threading.Thread(target=worker, args=(k,)) for k in range(4)]\nfor t in ts: t.start()\nfor t in ts: t.join()\nprint(sorted(res.items()))",
+    ]);
+    let off = run(&[
+        "-X",
+        "jit=off",
+        "-c",
+        "def f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\nfor k in range(4):\n    res[k] = sum(f(k, j) for j in range(300))\nprint(sorted(res.items()))",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&off));
+}
