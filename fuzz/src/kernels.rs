@@ -283,7 +283,8 @@ impl Gen {
             }
             7 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000", "2.5"])),
             8 => format!("(-{a})"),
-            _ => format!("({a} / {})", self.r.pick(&["4", "(-8)", "0.25"])),
+            // `+ 0.0`: RustPython 0.6.0 drops the sign of int `0 / -n` (KNOWN_DIFFERENCES.md).
+            _ => format!("({a} / {} + 0.0)", self.r.pick(&["4", "(-8)", "0.25"])),
         }
     }
 }
