@@ -417,3 +417,31 @@ fn compiled_code_runs_from_several_threads_at_once() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), stdout(&off));
 }
+
+#[test]
+fn ctrl_c_interrupts_a_compiled_loop() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = rpyjit()
+        .args([
+            "-u",
+            "-X",
+            "jit-threshold=0",
+            "-c",
+            "import rpyjit\ndef spin(n):\n    i = 0\n    while i != n:\n        i += 1\n    return i\nspin(5)\nassert rpyjit.is_compiled(spin)\nprint('ready', flush=True)\nspin(-1)\n",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 6];
+    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on a pid we spawned and have not reaped.
+    unsafe { libc_kill(child.id() as i32, 2) };
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    let e = stderr(&o);
+    assert!(e.contains("KeyboardInterrupt"), "{e}");
+    assert!(e.contains("in spin"), "{e}");
+}
