@@ -60,9 +60,15 @@ pub struct DeoptError(pub String);
 /// Installs the prologue's builtin. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     let restore = vm.new_function(RESTORE_BUILTIN, |vm: &VirtualMachine| -> PyResult {
-        PENDING.with(|p| p.borrow_mut().pop_front()).ok_or_else(|| {
-            vm.new_system_error("rpyjit: continuation prologue ran without saved state")
-        })
+        if let Some(v) = PENDING.with(|p| p.borrow_mut().pop_front()) {
+            return Ok(v);
+        }
+        match PENDING_EXC.with(|p| p.borrow_mut().take()) {
+            Some(exc) => Err(exc),
+            None => {
+                Err(vm.new_system_error("rpyjit: continuation prologue ran without saved state"))
+            }
+        }
     });
     vm.builtins.set_attr(RESTORE_BUILTIN, restore, vm)
 }
@@ -101,17 +107,30 @@ pub fn continuation_code(
         + u32::from(orig.flags.contains(bytecode::CodeFlags::VARARGS))
         + u32::from(orig.flags.contains(bytecode::CodeFlags::VARKEYWORDS));
     let code = crate::rewrite::with_prologue(vm, code, state.resume_at, depth + 3, |e| {
-        e.emit(Instruction::Resume { context: bytecode::Arg::marker() }, 0);
+        e.emit(
+            Instruction::Resume {
+                context: bytecode::Arg::marker(),
+            },
+            0,
+        );
         for (slot, v) in state.locals.iter().enumerate() {
             match v {
                 Some(_) => {
                     e.call_builtin(RESTORE_BUILTIN);
-                    e.emit(Instruction::StoreFast { var_num: bytecode::Arg::marker() }, slot as u32);
+                    e.emit(
+                        Instruction::StoreFast {
+                            var_num: bytecode::Arg::marker(),
+                        },
+                        slot as u32,
+                    );
                 }
                 // Argument slots are bound by the call; an unbound one must be cleared again.
-                None if (slot as u32) < nargs => {
-                    e.emit(Instruction::DeleteFast { var_num: bytecode::Arg::marker() }, slot as u32)
-                }
+                None if (slot as u32) < nargs => e.emit(
+                    Instruction::DeleteFast {
+                        var_num: bytecode::Arg::marker(),
+                    },
+                    slot as u32,
+                ),
                 None => {}
             }
         }
@@ -126,7 +145,13 @@ pub fn continuation_code(
             e.emit(Instruction::PopTop, 0);
         }
         // JUMP_FORWARD is relative to the unit after it, where the original code starts.
-        e.emit_wide(Instruction::JumpForward { delta: bytecode::Arg::marker() }, state.resume_at, 3);
+        e.emit_wide(
+            Instruction::JumpForward {
+                delta: bytecode::Arg::marker(),
+            },
+            state.resume_at,
+            3,
+        );
     });
     Ok(code)
 }
@@ -183,8 +208,10 @@ pub fn resume(
         );
         *p = queue;
     });
+    PENDING_EXC.with(|p| *p.borrow_mut() = state.pending);
     let result = cont_func.call(args, vm);
     // If binding failed before the prologue ran, do not leave values for the next deopt.
     PENDING.with(|p| p.borrow_mut().clear());
+    PENDING_EXC.with(|p| p.borrow_mut().take());
     result
 }

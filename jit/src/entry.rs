@@ -65,6 +65,8 @@ pub struct Compiled {
     /// Set at the first call, specialized on that call's argument kinds.
     native: OnceLock<Result<Native, Refusal>>,
     entry_misses: AtomicU64,
+    /// Continuation that runs the function from its start in the interpreter.
+    from_start: OnceLock<PyRef<PyCode>>,
 }
 
 // SAFETY: with RustPython's `threading` feature objects are reference counted atomically
@@ -121,7 +123,11 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     deopt::install(vm)?;
     let enter = vm.new_function(ENTER_BUILTIN, enter);
     vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;
-    vm.builtins.set_attr(DROP_TB_BUILTIN, vm.new_function(DROP_TB_BUILTIN, drop_stub_tb), vm)?;
+    vm.builtins.set_attr(
+        DROP_TB_BUILTIN,
+        vm.new_function(DROP_TB_BUILTIN, drop_stub_tb),
+        vm,
+    )?;
     watch_tracers(vm)
 }
 
@@ -148,7 +154,10 @@ pub fn step_aside(vm: &VirtualMachine) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for c in all {
-        let _ = c.func.as_object().set_attr("__code__", c.original.clone(), vm);
+        let _ = c
+            .func
+            .as_object()
+            .set_attr("__code__", c.original.clone(), vm);
     }
 }
 
@@ -156,13 +165,18 @@ pub fn step_aside(vm: &VirtualMachine) {
 /// native functions of the same names that step the JIT aside before a tool starts.
 fn watch_tracers(vm: &VirtualMachine) -> PyResult<()> {
     let wrap = |module: &PyObjectRef, name: &'static str| -> PyResult<()> {
-        let Ok(orig) = module.get_attr(name, vm) else { return Ok(()) };
-        let wrapper = vm.new_function(name, move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-            if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
-                step_aside(vm);
-            }
-            orig.call(args, vm)
-        });
+        let Ok(orig) = module.get_attr(name, vm) else {
+            return Ok(());
+        };
+        let wrapper = vm.new_function(
+            name,
+            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+                if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
+                    step_aside(vm);
+                }
+                orig.call(args, vm)
+            },
+        );
         module.set_attr(name, wrapper, vm)
     };
     let sys: PyObjectRef = vm.sys_module.clone().into();
@@ -202,36 +216,40 @@ pub fn compile_function_from(
     if stepped_aside() {
         return Err(Refusal("a tracer is active".into()));
     }
-    let c = &original.code;
-    // Cheap checks first, so a stub is only installed when a translation is plausible.
-    if c.flags.intersects(
-        rustpython_vm::bytecode::CodeFlags::GENERATOR
-            | rustpython_vm::bytecode::CodeFlags::COROUTINE
-            | rustpython_vm::bytecode::CodeFlags::ASYNC_GENERATOR
-            | rustpython_vm::bytecode::CodeFlags::VARARGS
-            | rustpython_vm::bytecode::CodeFlags::VARKEYWORDS,
-    ) || !c.cellvars.is_empty()
-        || !c.freevars.is_empty()
-    {
-        return refused("generators, *args/**kwargs, cells and closures are not compiled yet");
+    if let Some(reason) = unsupported(&original) {
+        return refused(reason);
     }
-    let analysis = Analysis::new(c).map_err(|e| Refusal(e.0)).or_else(|r| refused(r.0))?;
+    let c = &original.code;
+    let analysis = Analysis::new(c)
+        .map_err(|e| Refusal(e.0))
+        .or_else(|r| refused(r.0))?;
     let stub = stub_code(vm, &original);
-    REGISTRY.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(
-        stub.as_object().get_id(),
-        Arc::new(Compiled {
-            func: func.clone(),
-            original: original.clone(),
-            _stub: stub.clone(),
-            analysis,
-            native: OnceLock::new(),
-            entry_misses: AtomicU64::new(0),
-        }),
-    );
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(
+            stub.as_object().get_id(),
+            Arc::new(Compiled {
+                func: func.clone(),
+                original: original.clone(),
+                _stub: stub.clone(),
+                analysis,
+                native: OnceLock::new(),
+                entry_misses: AtomicU64::new(0),
+                from_start: OnceLock::new(),
+            }),
+        );
     func.as_object()
         .set_attr("__code__", stub, vm)
         .map_err(|_| Refusal("__code__ could not be replaced".into()))?;
     Ok(())
+}
+
+/// Why `code` cannot be compiled whatever its arguments; hotness counting skips such code
+/// entirely, so it pays nothing.
+pub fn unsupported(code: &Py<PyCode>) -> Option<&'static str> {
+    translate::unsupported_shape(&code.code)
 }
 
 fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
@@ -242,7 +260,9 @@ fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
 
 /// Whether `func` currently runs through the JIT.
 pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
-    let Ok(code) = code_of(func, vm) else { return false };
+    let Ok(code) = code_of(func, vm) else {
+        return false;
+    };
     code.code.names.iter().any(|n| n.as_str() == ENTER_BUILTIN)
 }
 
@@ -273,21 +293,46 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     let mut protected = (0u32, 0u32);
     let mut handler = 0u32;
     let mut c = crate::rewrite::with_prologue(vm, &plain, 0, nargs as u32 + 4, |e| {
-        e.emit(Instruction::Resume { context: Arg::marker() }, 0);
+        e.emit(
+            Instruction::Resume {
+                context: Arg::marker(),
+            },
+            0,
+        );
         protected.0 = e.units.len() as u32;
         e.load_global_for_call(ENTER_BUILTIN);
         for i in 0..nargs {
-            e.emit(Instruction::LoadFast { var_num: Arg::marker() }, i as u32);
+            e.emit(
+                Instruction::LoadFast {
+                    var_num: Arg::marker(),
+                },
+                i as u32,
+            );
         }
-        e.emit(Instruction::Call { argc: Arg::marker() }, nargs as u32);
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            nargs as u32,
+        );
         protected.1 = e.units.len() as u32;
         e.emit(Instruction::ReturnValue, 0);
         handler = e.units.len() as u32;
         e.load_global_for_call(DROP_TB_BUILTIN);
         e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1,
+        );
         e.emit(Instruction::PopTop, 0);
-        e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+        e.emit(
+            Instruction::Reraise {
+                depth: Arg::marker(),
+            },
+            0,
+        );
     })
     .code
     .clone();
@@ -305,7 +350,13 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
         left -= k;
     }
     c.linetable = lt.into_boxed_slice();
-    c.exceptiontable = encode_exception_table(&[ExceptionTableEntry::new(protected.0, protected.1, handler, 0, false)]);
+    c.exceptiontable = encode_exception_table(&[ExceptionTableEntry::new(
+        protected.0,
+        protected.1,
+        handler,
+        0,
+        false,
+    )]);
     vm.ctx.new_code(c)
 }
 
@@ -319,7 +370,9 @@ fn drop_stub_tb(exc: PyBaseExceptionRef) {
 
 fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
     if let Some(i) = obj.downcast_ref_if_exact::<PyInt>(vm) {
-        return i64::try_from(i.as_bigint()).ok().map(|v| (Kind::Int, v as u64));
+        return i64::try_from(i.as_bigint())
+            .ok()
+            .map(|v| (Kind::Int, v as u64));
     }
     if obj.class().is(vm.ctx.types.bool_type) {
         return Some((Kind::Bool, obj.clone().is_true(vm).ok()? as u64));
@@ -340,10 +393,19 @@ fn boxed(vm: &VirtualMachine, kind: Kind, bits: u64) -> PyObjectRef {
 
 fn native_for(vm: &VirtualMachine, c: &Compiled, kinds: &[Kind]) -> Result<Native, Refusal> {
     let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-    let t = translate::translate(&c.original.code, &c.analysis, kinds, &*isa, backedge_check as *const () as usize)?;
+    let t = translate::translate(
+        &c.original.code,
+        &c.analysis,
+        kinds,
+        &*isa,
+        backedge_check as *const () as usize,
+    )?;
     let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
     let mem = mem.get_or_insert_with(|| {
-        let builder = JITBuilder::with_isa(crate::isa::host().expect("host ISA"), default_libcall_names());
+        let builder = JITBuilder::with_isa(
+            crate::isa::host().expect("host ISA"),
+            default_libcall_names(),
+        );
         CodeMemory(JITModule::new(builder))
     });
     let module = &mut mem.0;
@@ -374,7 +436,10 @@ fn native_for(vm: &VirtualMachine, c: &Compiled, kinds: &[Kind]) -> Result<Nativ
 /// Puts a function back in the interpreter for good.
 fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     STATS.fallback(why);
-    let _ = c.func.as_object().set_attr("__code__", c.original.clone(), vm);
+    let _ = c
+        .func
+        .as_object()
+        .set_attr("__code__", c.original.clone(), vm);
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
@@ -388,8 +453,15 @@ fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyRes
         stack: vec![],
         pending: None,
     };
-    let cont = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
-        .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+    // Every argument slot is bound and nothing else is: one shape, built once.
+    let cont = match c.from_start.get() {
+        Some(code) => code.clone(),
+        None => {
+            let code = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
+                .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+            c.from_start.get_or_init(|| code).clone()
+        }
+    };
     deopt::resume(vm, &c.func, cont, state)
 }
 
@@ -430,7 +502,9 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     };
     // Entry guard: the argument kinds the code was specialized for.
     let bits: Vec<u64> = match &observed {
-        Some(o) if o.iter().map(|k| k.0).eq(native.t.args.iter().copied()) => o.iter().map(|k| k.1).collect(),
+        Some(o) if o.iter().map(|k| k.0).eq(native.t.args.iter().copied()) => {
+            o.iter().map(|k| k.1).collect()
+        }
         _ => {
             STATS.entry_miss();
             if c.entry_misses.fetch_add(1, Ordering::Relaxed) + 1 >= MAX_ENTRY_MISSES {
@@ -451,7 +525,11 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
-    STATS.deopt(&c.original.code.qualname.to_string(), exit.resume_at, exit.reason);
+    STATS.deopt(
+        &c.original.code.qualname.to_string(),
+        exit.resume_at,
+        exit.reason,
+    );
     let mut slot = 0;
     let mut locals = Vec::with_capacity(exit.locals.len());
     for k in &exit.locals {
@@ -475,7 +553,10 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         pending,
     };
     let cont = {
-        let mut map = native.continuations.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = native
+            .continuations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         match map.get(&site) {
             Some(code) => code.clone(),
             None => {
@@ -486,7 +567,9 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
             }
         }
     };
-    if native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS && !exit.is_signal_check {
+    if native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
+        && !exit.is_signal_check
+    {
         fall_back(vm, &c, "a guard keeps failing");
     }
     deopt::resume(vm, &c.func, cont, state)

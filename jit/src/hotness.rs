@@ -50,14 +50,19 @@ pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
 /// Installs the counting builtins and the importlib hooks; `threshold` as `-X jit-threshold`.
 pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     THRESHOLD.store(threshold, Ordering::Relaxed);
-    vm.builtins.set_attr(COUNT_BUILTIN, vm.new_function(COUNT_BUILTIN, count), vm)?;
-    let instrument_fn = vm.new_function(INSTRUMENT_BUILTIN, |code: PyObjectRef, vm: &VirtualMachine| -> PyObjectRef {
-        match code.downcast::<PyCode>() {
-            Ok(c) => instrument(vm, &c).into(),
-            Err(other) => other,
-        }
-    });
-    vm.builtins.set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
+    vm.builtins
+        .set_attr(COUNT_BUILTIN, vm.new_function(COUNT_BUILTIN, count), vm)?;
+    let instrument_fn = vm.new_function(
+        INSTRUMENT_BUILTIN,
+        |code: PyObjectRef, vm: &VirtualMachine| -> PyObjectRef {
+            match code.downcast::<PyCode>() {
+                Ok(c) => instrument(vm, &c).into(),
+                Err(other) => other,
+            }
+        },
+    );
+    vm.builtins
+        .set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
     // The hooks take importlib's own file name so import tracebacks prune them like the
     // rest of importlib.
     let hook = r#"
@@ -74,7 +79,11 @@ def _rpyjit_hooks(_be, instrument):
 _rpyjit_hooks(_be, __rpyjit_instrument__)
 "#;
     let code = vm
-        .compile(hook, rustpython_vm::compiler::Mode::Exec, "<frozen importlib._bootstrap_external>")
+        .compile(
+            hook,
+            rustpython_vm::compiler::Mode::Exec,
+            "<frozen importlib._bootstrap_external>",
+        )
         .map_err(|e| e.into_pyexception(vm, Some(hook)))?;
     vm.run_code_obj(code, vm.new_scope_with_builtins())?;
     Ok(())
@@ -83,7 +92,12 @@ _rpyjit_hooks(_be, __rpyjit_instrument__)
 fn is_function_code(code: &Py<PyCode>) -> bool {
     let f = code.code.flags;
     f.contains(CodeFlags::OPTIMIZED | CodeFlags::NEWLOCALS)
-        && !f.intersects(CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR | CodeFlags::ITERABLE_COROUTINE)
+        && !f.intersects(
+            CodeFlags::GENERATOR
+                | CodeFlags::COROUTINE
+                | CodeFlags::ASYNC_GENERATOR
+                | CodeFlags::ITERABLE_COROUTINE,
+        )
 }
 
 /// `code` and every code object nested in its constants, with counting prologues on the
@@ -118,26 +132,37 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     if !is_function_code(&plain) {
         return plain;
     }
+    if let Some(reason) = entry::unsupported(&plain) {
+        crate::stats::STATS.skipped(reason);
+        return plain;
+    }
     let instrumented = crate::rewrite::with_prologue(vm, &plain, 0, 3, |e| {
         e.call_builtin(COUNT_BUILTIN);
         e.emit(Instruction::PopTop, 0);
     });
-    HOT.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(
-        instrumented.as_object().get_id(),
-        Arc::new(Hot {
-            plain,
-            _instrumented: instrumented.clone(),
-            calls: AtomicU32::new(0),
-        }),
-    );
+    HOT.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(
+            instrumented.as_object().get_id(),
+            Arc::new(Hot {
+                plain,
+                _instrumented: instrumented.clone(),
+                calls: AtomicU32::new(0),
+            }),
+        );
     instrumented
 }
 
 /// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
 /// function to the JIT when it is hot.
 fn count(vm: &VirtualMachine) -> PyResult<()> {
-    let Some(code) = rustpython_vm::frame::current_code() else { return Ok(()) };
-    let Some(hot) = lookup(&code) else { return Ok(()) };
+    let Some(code) = rustpython_vm::frame::current_code() else {
+        return Ok(());
+    };
+    let Some(hot) = lookup(&code) else {
+        return Ok(());
+    };
     let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
     if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
         return Ok(());
@@ -146,9 +171,13 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     // pointer from `current_thread_iframe` is that frame (non-null: `current_code` found it).
     let func: Option<PyObjectRef> = unsafe {
         let f = rustpython_vm::frame::current_thread_iframe();
-        (!f.is_null()).then(|| (*f).func_obj().map(|o| o.to_owned())).flatten()
+        (!f.is_null())
+            .then(|| (*f).func_obj().map(|o| o.to_owned()))
+            .flatten()
     };
-    let Some(func) = func.and_then(|f| f.downcast::<PyFunction>().ok()) else { return Ok(()) };
+    let Some(func) = func.and_then(|f| f.downcast::<PyFunction>().ok()) else {
+        return Ok(());
+    };
     // Only the function objects still running this instrumented code are affected.
     let current = func.as_object().get_attr("__code__", vm)?;
     if !current.is(code.as_object()) {
@@ -156,7 +185,8 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     }
     if entry::compile_function_from(vm, &func, hot.plain.clone()).is_err() {
         // Refused (reason recorded): back to the plain code, no more counting.
-        func.as_object().set_attr("__code__", hot.plain.clone(), vm)?;
+        func.as_object()
+            .set_attr("__code__", hot.plain.clone(), vm)?;
     }
     Ok(())
 }

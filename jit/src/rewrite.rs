@@ -4,7 +4,10 @@
 //! hotness counting).
 
 use rustpython_vm::builtins::PyCode;
-use rustpython_vm::bytecode::{decode_exception_table, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction, OpArgByte};
+use rustpython_vm::bytecode::{
+    decode_exception_table, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction,
+    OpArgByte,
+};
 use rustpython_vm::{Py, PyRef, VirtualMachine};
 
 /// Builds prologue units.
@@ -21,11 +24,15 @@ impl Emitter<'_> {
         let b = arg.to_be_bytes();
         let needed = b[..3].iter().position(|&x| x != 0).map_or(0, |i| 3 - i);
         for byte in &b[3 - needed.max(min_prefixes)..3] {
-            self.units.push(CodeUnit::new(Instruction::ExtendedArg, OpArgByte::new(*byte)));
+            self.units.push(CodeUnit::new(
+                Instruction::ExtendedArg,
+                OpArgByte::new(*byte),
+            ));
         }
         self.units.push(CodeUnit::new(op, OpArgByte::new(b[3])));
         for _ in 0..op.cache_entries() {
-            self.units.push(CodeUnit::new(Instruction::Cache, OpArgByte::new(0)));
+            self.units
+                .push(CodeUnit::new(Instruction::Cache, OpArgByte::new(0)));
         }
     }
 
@@ -43,13 +50,23 @@ impl Emitter<'_> {
                 self.names.len() - 1
             }
         } as u32;
-        self.emit(Instruction::LoadGlobal { namei: rustpython_vm::bytecode::Arg::marker() }, (i << 1) | 1);
+        self.emit(
+            Instruction::LoadGlobal {
+                namei: rustpython_vm::bytecode::Arg::marker(),
+            },
+            (i << 1) | 1,
+        );
     }
 
     /// `name()` with its result left on the stack.
     pub fn call_builtin(&mut self, name: &str) {
         self.load_global_for_call(name);
-        self.emit(Instruction::Call { argc: rustpython_vm::bytecode::Arg::marker() }, 0);
+        self.emit(
+            Instruction::Call {
+                argc: rustpython_vm::bytecode::Arg::marker(),
+            },
+            0,
+        );
     }
 }
 
@@ -76,7 +93,11 @@ pub fn with_prologue(
     units.extend(orig.instructions.iter().copied());
     c.instructions = units.into();
     c.names = e.names.into_boxed_slice();
-    let here = orig.locations.get(location_of as usize).copied().unwrap_or_default();
+    let here = orig
+        .locations
+        .get(location_of as usize)
+        .copied()
+        .unwrap_or_default();
     let mut locations = vec![here; p as usize];
     locations.extend(orig.locations.iter().copied());
     c.locations = locations.into_boxed_slice();
@@ -92,7 +113,9 @@ pub fn with_prologue(
     c.linetable = lt.into_boxed_slice();
     let entries: Vec<ExceptionTableEntry> = decode_exception_table(&orig.exceptiontable)
         .iter()
-        .map(|x| ExceptionTableEntry::new(x.start + p, x.end + p, x.target + p, x.depth, x.push_lasti))
+        .map(|x| {
+            ExceptionTableEntry::new(x.start + p, x.end + p, x.target + p, x.depth, x.push_lasti)
+        })
         .collect();
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);

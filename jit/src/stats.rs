@@ -16,6 +16,8 @@ pub struct Stats {
 pub struct Detail {
     pub compiled: Vec<String>,
     pub refused: BTreeMap<String, u64>,
+    /// Code objects never counted because they cannot be compiled at all, by reason.
+    pub skipped: BTreeMap<String, u64>,
     pub fallbacks: BTreeMap<String, u64>,
     /// (function, unit, reason) → count.
     pub deopts: BTreeMap<(String, u32, &'static str), u64>,
@@ -27,6 +29,7 @@ pub static STATS: Stats = Stats {
     detail: Mutex::new(Detail {
         compiled: Vec::new(),
         refused: BTreeMap::new(),
+        skipped: BTreeMap::new(),
         fallbacks: BTreeMap::new(),
         deopts: BTreeMap::new(),
     }),
@@ -41,6 +44,9 @@ impl Stats {
     }
     pub fn refused(&self, reason: &str) {
         self.with(|d| *d.refused.entry(reason.to_owned()).or_default() += 1);
+    }
+    pub fn skipped(&self, reason: &str) {
+        self.with(|d| *d.skipped.entry(reason.to_owned()).or_default() += 1);
     }
     pub fn fallback(&self, reason: &str) {
         self.with(|d| *d.fallbacks.entry(reason.to_owned()).or_default() += 1);
@@ -74,11 +80,24 @@ impl Stats {
         }
         s += &format!("  native calls: {}\n", self.native_calls());
         s += &format!("  entry guard misses: {}\n", self.entry_misses());
-        s += &format!("  refused (stay in the interpreter): {}\n", d.refused.values().sum::<u64>());
+        s += &format!(
+            "  refused (stay in the interpreter): {}\n",
+            d.refused.values().sum::<u64>()
+        );
         for (r, n) in &d.refused {
             s += &format!("    {n:6}  {r}\n");
         }
-        s += &format!("  fallbacks to the interpreter: {}\n", d.fallbacks.values().sum::<u64>());
+        s += &format!(
+            "  functions never counted (cannot be compiled): {}\n",
+            d.skipped.values().sum::<u64>()
+        );
+        for (r, n) in &d.skipped {
+            s += &format!("    {n:6}  {r}\n");
+        }
+        s += &format!(
+            "  fallbacks to the interpreter: {}\n",
+            d.fallbacks.values().sum::<u64>()
+        );
         for (r, n) in &d.fallbacks {
             s += &format!("    {n:6}  {r}\n");
         }

@@ -19,9 +19,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use rustpython_vm::bytecode::{
-    BorrowedConstant, CodeFlags, CodeObject, Constant, Instruction,
-};
+use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, CodeObject, Constant, Instruction};
 
 use crate::bytecode::{Analysis, Insn};
 
@@ -94,7 +92,11 @@ enum Arith {
 }
 
 fn arith(oparg: u32) -> Option<Arith> {
-    let op = if oparg >= 13 && oparg <= 25 { oparg - 13 } else { oparg };
+    let op = if oparg >= 13 && oparg <= 25 {
+        oparg - 13
+    } else {
+        oparg
+    };
     Some(match op {
         0 => Arith::Add,
         10 => Arith::Sub,
@@ -132,7 +134,11 @@ fn const_kind<C: Constant>(c: &C) -> Result<(Kind, u64), Refusal> {
 }
 
 /// The kinds after `insn`, given the kinds before it: the subset's typing rules.
-fn infer_step<C: Constant>(code: &CodeObject<C>, insn: &Insn, st: &mut TypeState) -> Result<(), Refusal> {
+fn infer_step<C: Constant>(
+    code: &CodeObject<C>,
+    insn: &Insn,
+    st: &mut TypeState,
+) -> Result<(), Refusal> {
     use Instruction as I;
     let local = |st: &TypeState, i: u32| -> Result<Kind, Refusal> {
         st.locals
@@ -141,7 +147,11 @@ fn infer_step<C: Constant>(code: &CodeObject<C>, insn: &Insn, st: &mut TypeState
             .flatten()
             .ok_or_else(|| Refusal(format!("local {i} may be unbound at unit {}", insn.at)))
     };
-    let pop = |st: &mut TypeState| st.stack.pop().ok_or_else(|| Refusal("stack underflow".into()));
+    let pop = |st: &mut TypeState| {
+        st.stack
+            .pop()
+            .ok_or_else(|| Refusal("stack underflow".into()))
+    };
     match insn.op {
         I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
         I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
@@ -181,7 +191,8 @@ fn infer_step<C: Constant>(code: &CodeObject<C>, insn: &Insn, st: &mut TypeState
             pop(st)?;
         }
         I::BinaryOp { .. } => {
-            let op = arith(insn.arg).ok_or_else(|| Refusal(format!("BINARY_OP {} is not compiled yet", insn.arg)))?;
+            let op = arith(insn.arg)
+                .ok_or_else(|| Refusal(format!("BINARY_OP {} is not compiled yet", insn.arg)))?;
             let b = pop(st)?;
             let a = pop(st)?;
             st.stack.push(binary_result(op, a, b)?);
@@ -233,7 +244,11 @@ fn infer_step<C: Constant>(code: &CodeObject<C>, insn: &Insn, st: &mut TypeState
 }
 
 /// Types every reachable instruction by a fixed point over the CFG.
-fn infer<C: Constant>(code: &CodeObject<C>, a: &Analysis, args: &[Kind]) -> Result<Vec<Option<TypeState>>, Refusal> {
+fn infer<C: Constant>(
+    code: &CodeObject<C>,
+    a: &Analysis,
+    args: &[Kind],
+) -> Result<Vec<Option<TypeState>>, Refusal> {
     let nslots = code.localspluskinds.len();
     let mut entry = TypeState {
         locals: vec![None; nslots],
@@ -245,7 +260,11 @@ fn infer<C: Constant>(code: &CodeObject<C>, a: &Analysis, args: &[Kind]) -> Resu
     let mut states: Vec<Option<TypeState>> = vec![None; a.insns.len()];
     let mut work = vec![0usize];
     states[0] = Some(entry);
-    let merge = |k: usize, st: &TypeState, states: &mut Vec<Option<TypeState>>, work: &mut Vec<usize>| -> Result<(), Refusal> {
+    let merge = |k: usize,
+                 st: &TypeState,
+                 states: &mut Vec<Option<TypeState>>,
+                 work: &mut Vec<usize>|
+     -> Result<(), Refusal> {
         match &states[k] {
             None => {
                 states[k] = Some(st.clone());
@@ -264,7 +283,10 @@ fn infer<C: Constant>(code: &CodeObject<C>, a: &Analysis, args: &[Kind]) -> Resu
                 for (m, n) in merged.locals.iter_mut().zip(&st.locals) {
                     if *m != *n {
                         if m.is_some() && n.is_some() {
-                            return refuse(format!("a local changes kind at unit {}", a.insns[k].at));
+                            return refuse(format!(
+                                "a local changes kind at unit {}",
+                                a.insns[k].at
+                            ));
                         }
                         if m.is_some() {
                             *m = None;
@@ -302,6 +324,29 @@ fn clif_type(k: Kind) -> types::Type {
     }
 }
 
+/// Why `code` cannot be translated whatever its arguments, from its flags and shape alone.
+pub fn unsupported_shape<C: Constant>(code: &CodeObject<C>) -> Option<&'static str> {
+    if code
+        .flags
+        .intersects(CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR)
+    {
+        return Some("generators and coroutines are not compiled yet");
+    }
+    if code
+        .flags
+        .intersects(CodeFlags::VARARGS | CodeFlags::VARKEYWORDS)
+    {
+        return Some("*args/**kwargs are not compiled yet");
+    }
+    if !code.cellvars.is_empty() || !code.freevars.is_empty() {
+        return Some("cells and closures are not compiled yet");
+    }
+    if !code.exceptiontable.is_empty() {
+        return Some("exception handlers are not compiled yet");
+    }
+    None
+}
+
 /// Signature of every compiled function for `isa`.
 pub fn native_signature(isa: &dyn TargetIsa) -> Signature {
     let ptr = isa.pointer_type();
@@ -328,16 +373,8 @@ pub fn translate<C: Constant>(
     isa: &dyn TargetIsa,
     backedge_helper: usize,
 ) -> Result<Translation, Refusal> {
-    if code.flags.intersects(
-        CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR | CodeFlags::VARARGS | CodeFlags::VARKEYWORDS,
-    ) {
-        return refuse("generators, coroutines and *args/**kwargs are not compiled yet");
-    }
-    if !code.cellvars.is_empty() || !code.freevars.is_empty() {
-        return refuse("cells and closures are not compiled yet");
-    }
-    if !analysis.exception_table.is_empty() {
-        return refuse("exception handlers are not compiled yet");
+    if let Some(reason) = unsupported_shape(code) {
+        return refuse(reason);
     }
     let nargs = (code.arg_count + code.kwonlyarg_count) as usize;
     if args.len() != nargs {
@@ -353,7 +390,11 @@ pub fn translate<C: Constant>(
     let nslots = code.localspluskinds.len();
     let max_stack = analysis.depth.iter().flatten().copied().max().unwrap_or(0) as usize + 2;
     // One variable per (slot, kind) so that a slot's CLIF type never changes.
-    let var = |b: &mut FunctionBuilder, table: &mut Vec<[Option<Variable>; 3]>, i: usize, k: Kind| -> Variable {
+    let var = |b: &mut FunctionBuilder,
+               table: &mut Vec<[Option<Variable>; 3]>,
+               i: usize,
+               k: Kind|
+     -> Variable {
         let ki = k as usize;
         if let Some(v) = table[i][ki] {
             return v;
@@ -433,7 +474,9 @@ pub fn translate<C: Constant>(
 
     let mut terminated = true;
     for (k, insn) in analysis.insns.iter().enumerate() {
-        let Some(st) = states[k].clone() else { continue };
+        let Some(st) = states[k].clone() else {
+            continue;
+        };
         if let Some(blk) = blocks[k] {
             if !terminated {
                 b.ins().jump(blk, &[]);
@@ -444,15 +487,20 @@ pub fn translate<C: Constant>(
             continue;
         }
         let depth = st.stack.len();
-        let push = |b: &mut FunctionBuilder, sv: &mut Vec<[Option<Variable>; 3]>, d: usize, kind: Kind, v: Value| {
+        let push = |b: &mut FunctionBuilder,
+                    sv: &mut Vec<[Option<Variable>; 3]>,
+                    d: usize,
+                    kind: Kind,
+                    v: Value| {
             let vv = var(b, sv, d, kind);
             b.def_var(vv, v);
         };
-        let top = |b: &mut FunctionBuilder, sv: &mut Vec<[Option<Variable>; 3]>, n: usize| -> Value {
-            let d = depth - n;
-            let vv = var(b, sv, d, st.stack[d]);
-            b.use_var(vv)
-        };
+        let top =
+            |b: &mut FunctionBuilder, sv: &mut Vec<[Option<Variable>; 3]>, n: usize| -> Value {
+                let d = depth - n;
+                let vv = var(b, sv, d, st.stack[d]);
+                b.use_var(vv)
+            };
         use Instruction as I;
         match insn.op {
             I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
@@ -472,15 +520,30 @@ pub fn translate<C: Constant>(
             }
             I::StoreFast { .. } => {
                 let v = top(&mut b, &mut stack_vars, 1);
-                let lv = var(&mut b, &mut local_vars, insn.arg as usize, st.stack[depth - 1]);
+                let lv = var(
+                    &mut b,
+                    &mut local_vars,
+                    insn.arg as usize,
+                    st.stack[depth - 1],
+                );
                 b.def_var(lv, v);
             }
             I::StoreFastStoreFast { .. } => {
                 let v1 = top(&mut b, &mut stack_vars, 1);
                 let v2 = top(&mut b, &mut stack_vars, 2);
-                let l1 = var(&mut b, &mut local_vars, (insn.arg >> 4) as usize, st.stack[depth - 1]);
+                let l1 = var(
+                    &mut b,
+                    &mut local_vars,
+                    (insn.arg >> 4) as usize,
+                    st.stack[depth - 1],
+                );
                 b.def_var(l1, v1);
-                let l2 = var(&mut b, &mut local_vars, (insn.arg & 15) as usize, st.stack[depth - 2]);
+                let l2 = var(
+                    &mut b,
+                    &mut local_vars,
+                    (insn.arg & 15) as usize,
+                    st.stack[depth - 2],
+                );
                 b.def_var(l2, v2);
             }
             I::StoreFastLoadFast { .. } => {
@@ -489,7 +552,11 @@ pub fn translate<C: Constant>(
                 let lv = var(&mut b, &mut local_vars, store, st.stack[depth - 1]);
                 b.def_var(lv, v);
                 let load = (insn.arg & 15) as usize;
-                let kind = if load == store { st.stack[depth - 1] } else { st.locals[load].unwrap() };
+                let kind = if load == store {
+                    st.stack[depth - 1]
+                } else {
+                    st.locals[load].unwrap()
+                };
                 let vv = var(&mut b, &mut local_vars, load, kind);
                 let v = b.use_var(vv);
                 push(&mut b, &mut stack_vars, depth - 1, kind, v);
@@ -499,7 +566,11 @@ pub fn translate<C: Constant>(
                 push(&mut b, &mut stack_vars, depth, Kind::Int, v);
             }
             I::LoadConst { .. } => {
-                let (kind, bits) = const_kind(code.constants.get(insn.arg as usize).ok_or_else(|| Refusal("bad constant index".into()))?)?;
+                let (kind, bits) = const_kind(
+                    code.constants
+                        .get(insn.arg as usize)
+                        .ok_or_else(|| Refusal("bad constant index".into()))?,
+                )?;
                 let v = match kind {
                     Kind::Float => b.ins().f64const(f64::from_bits(bits)),
                     _ => b.ins().iconst(types::I64, bits as i64),
@@ -562,8 +633,16 @@ pub fn translate<C: Constant>(
                         }
                     }
                 } else {
-                    let fx = if ka == Kind::Int { b.ins().fcvt_from_sint(types::F64, x) } else { x };
-                    let fy = if kb == Kind::Int { b.ins().fcvt_from_sint(types::F64, y) } else { y };
+                    let fx = if ka == Kind::Int {
+                        b.ins().fcvt_from_sint(types::F64, x)
+                    } else {
+                        x
+                    };
+                    let fy = if kb == Kind::Int {
+                        b.ins().fcvt_from_sint(types::F64, y)
+                    } else {
+                        y
+                    };
                     let v = match op {
                         Arith::Add => b.ins().fadd(fx, fy),
                         Arith::Sub => b.ins().fsub(fx, fy),

@@ -25,9 +25,16 @@ fn define(vm: &VirtualMachine, src: &str, name: &str) -> Both {
     entry::install(vm).unwrap();
     let get = || {
         let scope = vm.new_scope_with_builtins();
-        let code = vm.compile(src, rustpython_vm::compiler::Mode::Exec, "<native-test>").unwrap();
+        let code = vm
+            .compile(src, rustpython_vm::compiler::Mode::Exec, "<native-test>")
+            .unwrap();
         vm.run_code_obj(code, scope.clone()).unwrap();
-        scope.globals.get_item(name, vm).unwrap().downcast::<PyFunction>().unwrap()
+        scope
+            .globals
+            .get_item(name, vm)
+            .unwrap()
+            .downcast::<PyFunction>()
+            .unwrap()
     };
     let jit = get();
     let interp = get();
@@ -91,7 +98,10 @@ fn floor_division_and_modulo_round_like_python() {
 fn division_by_zero_raises_from_the_interpreter_with_the_functions_line() {
     interpreter().enter(|vm| {
         let f = define(vm, "def f(a, b):\n    t = a + b\n    return t // b\n", "f");
-        assert_eq!(same(vm, &f, vec![int(vm, 1), int(vm, 0)]), "raised ZeroDivisionError");
+        assert_eq!(
+            same(vm, &f, vec![int(vm, 1), int(vm, 0)]),
+            "raised ZeroDivisionError"
+        );
         let err = f.jit.as_object().call((5, 0), vm).unwrap_err();
         let mut tb = err.traceback().unwrap();
         loop {
@@ -121,11 +131,26 @@ fn arguments_of_other_types_run_in_the_interpreter() {
     interpreter().enter(|vm| {
         let f = define(vm, "def f(a, b):\n    return a + b\n", "f");
         assert_eq!(same(vm, &f, vec![int(vm, 2), int(vm, 3)]), "5");
-        assert_eq!(same(vm, &f, vec![vm.ctx.new_str("x").into(), vm.ctx.new_str("y").into()]), "'xy'");
-        assert_eq!(same(vm, &f, vec![vm.ctx.new_float(0.5).into(), int(vm, 3)]), "3.5");
-        let code = vm.compile("10 ** 30", rustpython_vm::compiler::Mode::Eval, "<e>").unwrap();
+        assert_eq!(
+            same(
+                vm,
+                &f,
+                vec![vm.ctx.new_str("x").into(), vm.ctx.new_str("y").into()]
+            ),
+            "'xy'"
+        );
+        assert_eq!(
+            same(vm, &f, vec![vm.ctx.new_float(0.5).into(), int(vm, 3)]),
+            "3.5"
+        );
+        let code = vm
+            .compile("10 ** 30", rustpython_vm::compiler::Mode::Eval, "<e>")
+            .unwrap();
         let big = vm.run_code_obj(code, vm.new_scope_with_builtins()).unwrap();
-        assert_eq!(same(vm, &f, vec![big, int(vm, 1)]), "1000000000000000000000000000001");
+        assert_eq!(
+            same(vm, &f, vec![big, int(vm, 1)]),
+            "1000000000000000000000000000001"
+        );
     });
 }
 
@@ -135,10 +160,19 @@ fn functions_outside_the_subset_are_refused_with_a_reason() {
         entry::install(vm).unwrap();
         let scope = vm.new_scope_with_builtins();
         let code = vm
-            .compile("def g(*a):\n    return a\n", rustpython_vm::compiler::Mode::Exec, "<t>")
+            .compile(
+                "def g(*a):\n    return a\n",
+                rustpython_vm::compiler::Mode::Exec,
+                "<t>",
+            )
             .unwrap();
         vm.run_code_obj(code, scope.clone()).unwrap();
-        let g = scope.globals.get_item("g", vm).unwrap().downcast::<PyFunction>().unwrap();
+        let g = scope
+            .globals
+            .get_item("g", vm)
+            .unwrap()
+            .downcast::<PyFunction>()
+            .unwrap();
         let err = entry::compile_function(vm, &g).unwrap_err();
         assert!(err.0.contains("*args"), "{}", err.0);
         assert!(!entry::is_compiled(vm, &g));
@@ -156,7 +190,13 @@ fn translations_compile_for_the_host_and_for_aarch64() {
         ("def f(x, y):\n    z = x * y + x / y - 2\n    if z > 1.5:\n        return z\n    return -z\n", vec![Kind::Float, Kind::Float]),
     ];
     for (src, kinds) in srcs {
-        let module = rustpython_vm::compiler::compile(src, rustpython_vm::compiler::Mode::Exec, "<t>", Default::default()).unwrap();
+        let module = rustpython_vm::compiler::compile(
+            src,
+            rustpython_vm::compiler::Mode::Exec,
+            "<t>",
+            Default::default(),
+        )
+        .unwrap();
         let code = module
             .constants
             .iter()
@@ -167,7 +207,8 @@ fn translations_compile_for_the_host_and_for_aarch64() {
             .unwrap();
         let a = Analysis::new(&code).unwrap();
         for isa in rpyjit_jit::isa::all_supported().unwrap() {
-            let t = translate(&code, &a, &kinds, &*isa, 0x1000).unwrap_or_else(|r| panic!("{src}: {}", r.0));
+            let t = translate(&code, &a, &kinds, &*isa, 0x1000)
+                .unwrap_or_else(|r| panic!("{src}: {}", r.0));
             let mut ctx = cranelift_codegen::Context::for_function(t.func);
             let compiled = ctx
                 .compile(&*isa, &mut ControlPlane::default())

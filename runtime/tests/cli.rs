@@ -372,7 +372,10 @@ fn jit_stats_report_compiled_functions_and_deopts() {
     assert!(o.status.success(), "{e}");
     assert!(e.contains("compiled functions: 1"), "{e}");
     assert!(e.contains("int overflow"), "{e}");
-    assert_eq!(stdout(&o), format!("343 {} 49\n", "6366805760909027985741435139224001"));
+    assert_eq!(
+        stdout(&o),
+        format!("343 {} 49\n", "6366805760909027985741435139224001")
+    );
 }
 
 #[test]
@@ -440,7 +443,11 @@ fn ctrl_c_interrupts_a_compiled_loop() {
     // SAFETY: kill(2) on a pid we spawned and have not reaped.
     unsafe { libc_kill(child.id() as i32, 2) };
     let o = child.wait_with_output().unwrap();
-    assert!(o.status.signal() == Some(2) || o.status.code() == Some(130), "{:?}", o.status);
+    assert!(
+        o.status.signal() == Some(2) || o.status.code() == Some(130),
+        "{:?}",
+        o.status
+    );
     let e = stderr(&o);
     assert!(e.contains("KeyboardInterrupt"), "{e}");
     assert!(e.contains("in spin"), "{e}");

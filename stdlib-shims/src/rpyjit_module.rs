@@ -34,10 +34,22 @@ mod rpyjit {
     fn stats(vm: &VirtualMachine) -> PyResult<PyDictRef> {
         let d = STATS.snapshot();
         let out = vm.ctx.new_dict();
-        let compiled: Vec<PyObjectRef> = d.compiled.iter().map(|s| vm.ctx.new_str(s.as_str()).into()).collect();
+        let compiled: Vec<PyObjectRef> = d
+            .compiled
+            .iter()
+            .map(|s| vm.ctx.new_str(s.as_str()).into())
+            .collect();
         out.set_item("compiled", vm.ctx.new_list(compiled).into(), vm)?;
-        out.set_item("native_calls", vm.ctx.new_int(STATS.native_calls()).into(), vm)?;
-        out.set_item("entry_misses", vm.ctx.new_int(STATS.entry_misses()).into(), vm)?;
+        out.set_item(
+            "native_calls",
+            vm.ctx.new_int(STATS.native_calls()).into(),
+            vm,
+        )?;
+        out.set_item(
+            "entry_misses",
+            vm.ctx.new_int(STATS.entry_misses()).into(),
+            vm,
+        )?;
         for (key, map) in [("refused", &d.refused), ("fallbacks", &d.fallbacks)] {
             let m = vm.ctx.new_dict();
             for (reason, n) in map {
