@@ -77,12 +77,16 @@ pub fn run(
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // Own process group, so that a timeout kills whatever the program started too.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || drain(&mut out));
-    let t_err = std::thread::spawn(move || drain(&mut err));
+    let (tx_out, rx_out) = std::sync::mpsc::channel();
+    let (tx_err, rx_err) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx_out.send(drain(&mut out)));
+    std::thread::spawn(move || tx_err.send(drain(&mut err)));
     let mut timed_out = false;
     let status = loop {
         if let Some(st) = child.try_wait()? {
@@ -90,14 +94,20 @@ pub fn run(
         }
         if start.elapsed() > limit {
             timed_out = true;
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stderr(Stdio::null())
+                .status();
             let _ = child.kill();
             break child.wait()?;
         }
         std::thread::sleep(Duration::from_millis(2));
     };
     let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned();
+    // A leftover grandchild may hold the pipes open: do not wait for it forever.
+    let grace = Duration::from_secs(2);
+    let stdout = String::from_utf8_lossy(&rx_out.recv_timeout(grace).unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&rx_err.recv_timeout(grace).unwrap_or_default()).into_owned();
     use std::os::unix::process::ExitStatusExt;
     let signal = if timed_out { None } else { status.signal() };
     let code = match status.code() {
