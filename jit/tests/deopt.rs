@@ -2,33 +2,17 @@
 //! from the given instruction with the given locals and value stack, its own exception
 //! handlers still apply, and tracebacks show its original lines.
 
+mod common;
+use common::{define_fn, interpreter};
+
 use rpyjit_jit::bytecode::Analysis;
 use rpyjit_jit::deopt::{self, FrameState};
 use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::bytecode::Instruction;
-use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyRef, VirtualMachine};
+use rustpython_vm::{AsObject, PyObjectRef, PyRef, VirtualMachine};
 
-fn interpreter() -> Interpreter {
-    let b = Interpreter::builder(Default::default());
-    let defs = rustpython_stdlib::stdlib_module_defs(&b.ctx);
-    b.add_native_modules(&defs)
-        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
-        .build()
-}
-
-/// Defines `src` in a fresh module and returns the function called `name`.
 fn define(vm: &VirtualMachine, src: &str, name: &str) -> PyRef<PyFunction> {
-    let scope = vm.new_scope_with_builtins();
-    let code = vm
-        .compile(src, rustpython_vm::compiler::Mode::Exec, "<deopt-test>")
-        .unwrap();
-    vm.run_code_obj(code, scope.clone()).unwrap();
-    scope
-        .globals
-        .get_item(name, vm)
-        .unwrap()
-        .downcast()
-        .unwrap()
+    define_fn(vm, src, name)
 }
 
 fn code_of(vm: &VirtualMachine, f: &PyRef<PyFunction>) -> PyRef<PyCode> {

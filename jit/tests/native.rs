@@ -3,17 +3,12 @@
 //! state (int overflow into big ints, division by zero raising with the right line,
 //! arguments of other types).
 
+mod common;
+use common::{define_fn, interpreter};
+
 use rpyjit_jit::entry;
 use rustpython_vm::builtins::PyFunction;
-use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyRef, VirtualMachine};
-
-fn interpreter() -> Interpreter {
-    let b = Interpreter::builder(Default::default());
-    let defs = rustpython_stdlib::stdlib_module_defs(&b.ctx);
-    b.add_native_modules(&defs)
-        .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
-        .build()
-}
+use rustpython_vm::{AsObject, PyObjectRef, PyRef, VirtualMachine};
 
 struct Both {
     jit: PyRef<PyFunction>,
@@ -23,19 +18,7 @@ struct Both {
 /// Defines `name` from `src` twice: one copy compiled, one left to the interpreter.
 fn define(vm: &VirtualMachine, src: &str, name: &str) -> Both {
     entry::install(vm).unwrap();
-    let get = || {
-        let scope = vm.new_scope_with_builtins();
-        let code = vm
-            .compile(src, rustpython_vm::compiler::Mode::Exec, "<native-test>")
-            .unwrap();
-        vm.run_code_obj(code, scope.clone()).unwrap();
-        scope
-            .globals
-            .get_item(name, vm)
-            .unwrap()
-            .downcast::<PyFunction>()
-            .unwrap()
-    };
+    let get = || define_fn(vm, src, name);
     let jit = get();
     let interp = get();
     entry::compile_function(vm, &jit).unwrap();

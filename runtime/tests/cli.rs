@@ -52,6 +52,29 @@ fn temp_script(name: &str, body: &str) -> std::path::PathBuf {
     p
 }
 
+/// Starts rpyjit with `args`, waits for it to print `ready`, sends SIGINT (Ctrl-C) and
+/// returns what it did.
+fn interrupt_when_ready(args: &[&str]) -> Output {
+    let mut child = rpyjit()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 6];
+    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on a pid we spawned and have not reaped.
+    unsafe { libc_kill(child.id() as i32, 2) };
+    child.wait_with_output().unwrap()
+}
+
+fn exited_like_sigint(o: &Output) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    o.status.signal() == Some(2) || o.status.code() == Some(130)
+}
+
 #[test]
 fn version_looks_like_cpythons() {
     let o = run(&["-V"]);
@@ -301,42 +324,20 @@ fn deep_recursion_raises_recursion_error() {
 
 #[test]
 fn uncaught_keyboard_interrupt_exits_like_sigint() {
-    use std::os::unix::process::ExitStatusExt;
     let o = run(&["-c", "raise KeyboardInterrupt"]);
     // CPython re-raises SIGINT on itself so the shell sees 130 (128 + SIGINT).
-    assert!(
-        o.status.signal() == Some(2) || o.status.code() == Some(130),
-        "{:?}",
-        o.status
-    );
+    assert!(exited_like_sigint(&o), "{:?}", o.status);
     assert!(stderr(&o).contains("KeyboardInterrupt"));
 }
 
 #[test]
 fn ctrl_c_interrupts_a_running_loop() {
-    use std::os::unix::process::ExitStatusExt;
-    let mut child = rpyjit()
-        .args([
-            "-u",
-            "-c",
-            "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut buf = [0u8; 6];
-    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    // SAFETY: kill(2) on a pid we spawned and have not reaped.
-    unsafe { libc_kill(child.id() as i32, 2) };
-    let o = child.wait_with_output().unwrap();
-    assert!(
-        o.status.signal() == Some(2) || o.status.code() == Some(130),
-        "{:?}",
-        o.status
-    );
+    let o = interrupt_when_ready(&[
+        "-u",
+        "-c",
+        "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n",
+    ]);
+    assert!(exited_like_sigint(&o), "{:?}", o.status);
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
 }
 
@@ -423,31 +424,14 @@ fn compiled_code_runs_from_several_threads_at_once() {
 
 #[test]
 fn ctrl_c_interrupts_a_compiled_loop() {
-    use std::os::unix::process::ExitStatusExt;
-    let mut child = rpyjit()
-        .args([
-            "-u",
-            "-X",
-            "jit-threshold=0",
-            "-c",
-            "import rpyjit\ndef spin(n):\n    i = 0\n    while i != n:\n        i += 1\n    return i\nspin(5)\nassert rpyjit.is_compiled(spin)\nprint('ready', flush=True)\nspin(-1)\n",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut buf = [0u8; 6];
-    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    // SAFETY: kill(2) on a pid we spawned and have not reaped.
-    unsafe { libc_kill(child.id() as i32, 2) };
-    let o = child.wait_with_output().unwrap();
-    assert!(
-        o.status.signal() == Some(2) || o.status.code() == Some(130),
-        "{:?}",
-        o.status
-    );
+    let o = interrupt_when_ready(&[
+        "-u",
+        "-X",
+        "jit-threshold=0",
+        "-c",
+        "import rpyjit\ndef spin(n):\n    i = 0\n    while i != n:\n        i += 1\n    return i\nspin(5)\nassert rpyjit.is_compiled(spin)\nprint('ready', flush=True)\nspin(-1)\n",
+    ]);
+    assert!(exited_like_sigint(&o), "{:?}", o.status);
     let e = stderr(&o);
     assert!(e.contains("KeyboardInterrupt"), "{e}");
     assert!(e.contains("in spin"), "{e}");
