@@ -29,6 +29,8 @@ pub(crate) struct Gen {
     lines: Vec<String>,
     ind: usize,
     blk: usize,
+    /// The kernel being generated only ever sees ints (and int subclasses, bools).
+    pub(crate) kint: bool,
 }
 
 macro_rules! w {
@@ -74,6 +76,7 @@ impl Gen {
             lines: Vec::new(),
             ind: 0,
             blk: 0,
+            kint: false,
         }
     }
 

@@ -19,6 +19,9 @@ impl Gen {
     pub(crate) fn kernels(&mut self, p: &str) {
         // The custom number and int subclass the arguments turn into.
         self.emit_num_classes(p);
+        // Half of the blocks are int-only: bit operations, shifts past 64, floor division and
+        // modulo with negative operands, values at the i64 boundaries.
+        self.kint = self.r.chance(50);
         let nk = self.r.range(1, 3);
         for k in 0..nk {
             let name = format!("{p}_k{k}");
@@ -31,7 +34,11 @@ impl Gen {
         wl!(self, "return r * 2 if r == r else r");
         self.ind_dec();
         // Phases of argument types.
-        let mut kinds = vec!["int", "float", "bool", "big", "num", "intsub", "neg", "nan"];
+        let mut kinds = if self.kint {
+            vec!["int", "bool", "big", "intsub", "neg", "edge"]
+        } else {
+            vec!["int", "float", "bool", "big", "num", "intsub", "neg", "nan"]
+        };
         self.r.shuffle(&mut kinds);
         if self.r.chance(70) {
             let pos = kinds.iter().position(|k| *k == "int").unwrap();
@@ -60,6 +67,10 @@ impl Gen {
                 "num" => format!("{p}_N(i % {} - 3)", self.r.range(3, 9)),
                 "intsub" => format!("{p}_S(i % {} - 3)", self.r.range(3, 9)),
                 "neg" => format!("-(i % {}) - 1", self.r.range(2, 50)),
+                "edge" => self
+                    .r
+                    .pick(&["2**63 - 1 - i % 3", "-2**63 + i % 5", "2**62 + i", "-(2**31) - i", "2**32 * (i % 3 + 1)"])
+                    .to_string(),
                 _ => self.r.pick(&["float('nan')", "float('inf')", "-0.0", "float(2**60)"]).to_string(),
             };
             if j == 0 {
@@ -104,6 +115,14 @@ impl Gen {
         wl!(self, "print('{p}', {p}_out[8:])");
         // Direct calls with every type after the loop (the function is hot by now).
         let k = self.r.range(0, nk - 1);
+        if self.kint {
+            wl!(
+                self,
+                "print('{p} end', repr({p}_k{k}(7, 2, 3)), repr({p}_k{k}(-7, -2, 3)), repr({p}_k{k}(True, False, 2)), repr({p}_k{k}(2**65, -3, 2)), repr({p}_k{k}(2**63 - 1, 2**63 - 1, 2)), repr({p}_k{k}(-2**63, -1, 2)), repr({p}_k{k}({p}_S(3), 5, 1)))"
+            );
+            self.kint = false;
+            return;
+        }
         wl!(
             self,
             "print('{p} end', repr({p}_k{k}(7, 2, 3)), repr({p}_k{k}(2.5, 1, 2)), repr({p}_k{k}(True, False, 2)), repr({p}_k{k}(2**65, -3, 2)), repr({p}_k{k}({p}_N(4), 2, 2)), repr({p}_k{k}({p}_S(3), 5, 1)))"
@@ -192,14 +211,20 @@ impl Gen {
     /// float `%` yet) a conditional reset.
     fn k_bound(&mut self, v: &str, e: &str) {
         if self.r.chance(40) {
-            let m = self.r.pick(&["1009", "65521", "(2**61 - 1)", "7", "(2**64 + 1)"]).to_string();
+            let ms: &[&str] = if self.kint {
+                &["1009", "(2**63 - 1)", "(-(2**63))", "(-7)", "(2**64 + 1)"]
+            } else {
+                &["1009", "65521", "(2**61 - 1)", "7", "(2**64 + 1)"]
+            };
+            let m = self.r.pick(ms).to_string();
             wl!(self, "{v} = ({e}) % {m}");
         } else {
             let b = self.r.pick(&["1000000", "(2**62)", "100", "(10**30)"]).to_string();
             wl!(self, "{v} = {e}");
             wl!(self, "if {v} > {b} or {v} < -{b}:");
             self.ind_inc();
-            wl!(self, "{v} = {}", self.r.pick(&["j", "-j", "u - j", "0.5", "a"]));
+            let resets: &[&str] = if self.kint { &["j", "-j", "u - j", "a", "(2**63 - 1)"] } else { &["j", "-j", "u - j", "0.5", "a"] };
+            wl!(self, "{v} = {}", self.r.pick(resets));
             self.ind_dec();
         }
     }
@@ -256,6 +281,16 @@ impl Gen {
     }
 
     fn k_leaf(&mut self, vars: &[&str]) -> String {
+        if self.kint {
+            return match self.r.below(9) {
+                0..=4 => self.r.pick(vars).to_string(),
+                5 | 6 => self.r.range(-9, 9).to_string(),
+                _ => self
+                    .r
+                    .pick(&["(2**62)", "(2**63 - 1)", "(-2**63)", "(2**32 + 1)", "(-(2**31))", "(2**64)"])
+                    .to_string(),
+            };
+        }
         match self.r.below(8) {
             0..=4 => self.r.pick(vars).to_string(),
             5 => self.r.range(-9, 9).to_string(),
@@ -272,6 +307,20 @@ impl Gen {
         }
         let a = self.k_expr(d - 1, vars);
         let b = self.k_expr(d - 1, vars);
+        if self.kint {
+            return match self.r.below(12) {
+                0 | 1 => format!("({a} + {b})"),
+                2 => format!("({a} - {b})"),
+                3 | 4 => format!("({a} * {b})"),
+                5 => format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "(-(2**33))", "(2**64 + 3)", "(-1)"])),
+                6 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000", "(-(2**40))", "(2**63)"])),
+                7 => format!("({a} << {})", self.r.pick(&["1", "3", "31", "32", "63", "64", "65"])),
+                8 => format!("({a} >> {})", self.r.pick(&["1", "7", "32", "63", "64", "100"])),
+                9 => format!("({a} & {b})"),
+                10 => format!("({a} | {b})"),
+                _ => format!("({a} ^ {b})"),
+            };
+        }
         match self.r.below(10) {
             0 | 1 => format!("({a} + {b})"),
             2 | 3 => format!("({a} - {b})"),
