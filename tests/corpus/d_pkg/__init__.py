@@ -1,0 +1,3 @@
+from .shapes import Square, area_sum
+from . import counter
+VERSION = (1, 2)

@@ -1,0 +1,5 @@
+calls = 0
+def bump(n=1):
+    global calls
+    calls += n
+    return calls

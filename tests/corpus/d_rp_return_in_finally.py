@@ -1,0 +1,6 @@
+def h():
+    try:
+        return "try"
+    finally:
+        return "finally"
+print(h())
