@@ -121,6 +121,7 @@ extern "C" fn backedge_check() -> i64 {
 /// Installs the builtins stubs and continuations call. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     deopt::install(vm)?;
+    INSTALLED.store(true, Ordering::Relaxed);
     let enter = vm.new_function(ENTER_BUILTIN, enter);
     vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;
     vm.builtins.set_attr(
@@ -130,6 +131,9 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     )?;
     watch_tracers(vm)
 }
+
+/// Whether the JIT's builtins exist (the JIT is on); `rpyjit.compile` is a no-op otherwise.
+static INSTALLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Set once a tracer, profiler or monitoring tool is installed: from then on every
 /// function runs in the interpreter, so those tools see exactly what they see without
@@ -212,6 +216,9 @@ pub fn compile_function_from(
 ) -> Result<(), Refusal> {
     if is_compiled(vm, func) {
         return Ok(());
+    }
+    if !INSTALLED.load(Ordering::Relaxed) {
+        return Err(Refusal("the JIT is off".into()));
     }
     if stepped_aside() {
         return Err(Refusal("a tracer is active".into()));

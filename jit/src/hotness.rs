@@ -4,6 +4,7 @@
 //! `max(threshold, 1)` calls, is handed to the JIT during that last one, and runs natively
 //! from the next call on. A function the JIT refuses gets its uninstrumented code back, so
 //! code that never gets hot pays one builtin call per call until then, and nothing after.
+//! Code that cannot be compiled, or would not gain (no loop), is not instrumented at all.
 //!
 //! Code is born (and instrumented) in: the main script, `-c`, stdin (the runtime's `exec`),
 //! and modules imported from source or `.pyc` (importlib's `source_to_code` and
@@ -134,6 +135,19 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     }
     if let Some(reason) = entry::unsupported(&plain) {
         crate::stats::STATS.skipped(reason);
+        return plain;
+    }
+    // Profitability, measured: entering native code through the stub costs ~330 ns more
+    // than an interpreted call, which a loop-free body cannot win back. Until native code
+    // calls native code directly, only functions with a loop are compiled automatically
+    // (`rpyjit.compile(f)` still compiles any function).
+    let has_loop = plain
+        .code
+        .instructions
+        .iter()
+        .any(|u| matches!(u.op.deoptimize(), Instruction::JumpBackward { .. }));
+    if !has_loop {
+        crate::stats::STATS.skipped("no loop: entering native code would cost more than it saves");
         return plain;
     }
     let instrumented = crate::rewrite::with_prologue(vm, &plain, 0, 3, |e| {

@@ -350,13 +350,13 @@ extern "C" {
 fn tracebacks_through_compiled_code_match_the_interpreters() {
     let p = temp_script(
         "jit_tb",
-        "def g(a, b):\n    return a // b\n\ndef main():\n    for k in range(5):\n        g(10, 3)\n    g(1, 0)\n\nmain()\n",
+        "import rpyjit\ndef g(a, b):\n    return a // b\n\ndef main():\n    for k in range(5):\n        g(10, 3)\n    g(1, 0)\n\nrpyjit.compile(g)\nmain()\n",
     );
     let off = run(&["-X", "jit=off", p.to_str().unwrap()]);
     let on = run(&["-X", "jit-threshold=0", p.to_str().unwrap()]);
     assert_eq!(on.status.code(), Some(1));
     assert_eq!(stderr(&on), stderr(&off));
-    assert!(stderr(&on).contains("line 2, in g"), "{}", stderr(&on));
+    assert!(stderr(&on).contains("line 3, in g"), "{}", stderr(&on));
 }
 
 #[test]
@@ -385,7 +385,7 @@ fn a_tracer_sees_lines_of_compiled_functions() {
         "-X",
         "jit-threshold=0",
         "-c",
-        "import sys\ndef f(a):\n    b = a + 1\n    return b\nf(1); f(2)\nlines = []\ndef t(fr, ev, arg):\n    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)\n    return t\nsys.settrace(t)\nf(3)\nsys.settrace(None)\nprint(lines)",
+        "import sys, rpyjit\ndef f(a):\n    b = a + 1\n    return b\nrpyjit.compile(f); f(1); f(2)\nlines = []\ndef t(fr, ev, arg):\n    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)\n    return t\nsys.settrace(t)\nf(3)\nsys.settrace(None)\nprint(lines)",
     ]);
     assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
 }
