@@ -31,6 +31,8 @@ pub(crate) struct Gen {
     blk: usize,
     /// The kernel being generated only ever sees ints (and int subclasses, bools).
     pub(crate) kint: bool,
+    /// ... and only small literals, no chained comparisons: what a young JIT compiles.
+    pub(crate) kplain: bool,
 }
 
 macro_rules! w {
@@ -77,6 +79,7 @@ impl Gen {
             ind: 0,
             blk: 0,
             kint: false,
+            kplain: false,
         }
     }
 

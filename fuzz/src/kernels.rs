@@ -21,7 +21,9 @@ impl Gen {
         self.emit_num_classes(p);
         // Half of the blocks are int-only: bit operations, shifts past 64, floor division and
         // modulo with negative operands, values at the i64 boundaries.
-        self.kint = self.r.chance(50);
+        let flavour = self.r.below(10);
+        self.kint = flavour >= 4;
+        self.kplain = flavour >= 7;
         let nk = self.r.range(1, 3);
         for k in 0..nk {
             let name = format!("{p}_k{k}");
@@ -34,13 +36,15 @@ impl Gen {
         wl!(self, "return r * 2 if r == r else r");
         self.ind_dec();
         // Phases of argument types.
-        let mut kinds = if self.kint {
+        let mut kinds = if self.kplain {
+            vec!["int", "bool", "big", "intsub", "neg", "edge"]
+        } else if self.kint {
             vec!["int", "bool", "big", "intsub", "neg", "edge"]
         } else {
             vec!["int", "float", "bool", "big", "num", "intsub", "neg", "nan"]
         };
         self.r.shuffle(&mut kinds);
-        if self.r.chance(70) {
+        if self.kplain || self.r.chance(70) {
             let pos = kinds.iter().position(|k| *k == "int").unwrap();
             kinds.swap(0, pos);
         }
@@ -121,6 +125,7 @@ impl Gen {
                 "print('{p} end', repr({p}_k{k}(7, 2, 3)), repr({p}_k{k}(-7, -2, 3)), repr({p}_k{k}(True, False, 2)), repr({p}_k{k}(2**65, -3, 2)), repr({p}_k{k}(2**63 - 1, 2**63 - 1, 2)), repr({p}_k{k}(-2**63, -1, 2)), repr({p}_k{k}({p}_S(3), 5, 1)))"
             );
             self.kint = false;
+            self.kplain = false;
             return;
         }
         wl!(
@@ -211,7 +216,9 @@ impl Gen {
     /// float `%` yet) a conditional reset.
     fn k_bound(&mut self, v: &str, e: &str) {
         if self.r.chance(40) {
-            let ms: &[&str] = if self.kint {
+            let ms: &[&str] = if self.kplain {
+                &["1009", "65521", "(-7)", "1000003"]
+            } else if self.kint {
                 &["1009", "(2**63 - 1)", "(-(2**63))", "(-7)", "(2**64 + 1)"]
             } else {
                 &["1009", "65521", "(2**61 - 1)", "7", "(2**64 + 1)"]
@@ -219,17 +226,26 @@ impl Gen {
             let m = self.r.pick(ms).to_string();
             wl!(self, "{v} = ({e}) % {m}");
         } else {
-            let b = self.r.pick(&["1000000", "(2**62)", "100", "(10**30)"]).to_string();
+            let bs: &[&str] = if self.kplain { &["1000000", "100", "65536"] } else { &["1000000", "(2**62)", "100", "(10**30)"] };
+            let b = self.r.pick(bs).to_string();
             wl!(self, "{v} = {e}");
             wl!(self, "if {v} > {b} or {v} < -{b}:");
             self.ind_inc();
-            let resets: &[&str] = if self.kint { &["j", "-j", "u - j", "a", "(2**63 - 1)"] } else { &["j", "-j", "u - j", "0.5", "a"] };
+            let resets: &[&str] = if self.kplain {
+                &["j", "-j", "u - j", "a"]
+            } else if self.kint { &["j", "-j", "u - j", "a", "(2**63 - 1)"] } else { &["j", "-j", "u - j", "0.5", "a"] };
             wl!(self, "{v} = {}", self.r.pick(resets));
             self.ind_dec();
         }
     }
 
     fn k_stmt(&mut self, depth: u32) {
+        if self.kplain && self.r.chance(25) {
+            // Overflows a 64-bit int inside the loop, then comes back into range.
+            let k = self.r.pick(&["4611686018427387904", "3037000500", "9223372036854775807", "(-4611686018427387904)"]).to_string();
+            wl!(self, "u = (a + j) * {k} % {}", self.r.pick(&["1000003", "(-65537)", "4294967296"]));
+            return;
+        }
         match self.r.below(if depth > 0 { 7 } else { 4 }) {
             0 | 1 => {
                 let e = self.k_expr(2, LOCALS);
@@ -275,12 +291,19 @@ impl Gen {
             1 => format!("{a} >= {b}"),
             2 => format!("{a} == {b}"),
             3 => format!("{a} != {b}"),
-            4 => format!("{a} < {b} <= t"),
+            4 if !self.kplain => format!("{a} < {b} <= t"),
+            4 => format!("{a} <= {b}"),
             _ => format!("j % {} == 0", self.r.range(2, 5)),
         }
     }
 
     fn k_leaf(&mut self, vars: &[&str]) -> String {
+        if self.kplain {
+            return match self.r.below(7) {
+                0..=4 => self.r.pick(vars).to_string(),
+                _ => self.r.range(-9, 9).to_string(),
+            };
+        }
         if self.kint {
             return match self.r.below(9) {
                 0..=4 => self.r.pick(vars).to_string(),
@@ -307,6 +330,20 @@ impl Gen {
         }
         let a = self.k_expr(d - 1, vars);
         let b = self.k_expr(d - 1, vars);
+        if self.kplain {
+            return match self.r.below(12) {
+                0 | 1 => format!("({a} + {b})"),
+                2 => format!("({a} - {b})"),
+                3 | 4 => format!("({a} * {b})"),
+                5 => format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "(-1)"])),
+                6 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000"])),
+                7 => format!("({a} << {})", self.r.range(0, 5)),
+                8 => format!("({a} >> {})", self.r.range(0, 5)),
+                9 => format!("({a} & {b})"),
+                10 => format!("({a} | {b})"),
+                _ => format!("({a} ^ {b})"),
+            };
+        }
         if self.kint {
             return match self.r.below(12) {
                 0 | 1 => format!("({a} + {b})"),
