@@ -436,3 +436,19 @@ fn ctrl_c_interrupts_a_compiled_loop() {
     assert!(e.contains("KeyboardInterrupt"), "{e}");
     assert!(e.contains("in spin"), "{e}");
 }
+
+#[test]
+fn refcounts_balance_across_native_calls_entry_misses_and_deopts() {
+    // Objects passed to a compiled function that runs them in the interpreter (entry
+    // miss), and calls that deopt on overflow, must not leak or drop references.
+    let o = run(&[
+        "-c",
+        "import sys, rpyjit\ndef f(a, b):\n    i = 0\n    while i < 3:\n        a = a + b\n        i += 1\n    return a\nrpyjit.compile(f)\nf(1, 2)\nx = 'abc'; y = 'd'\nbefore = (sys.getrefcount(x), sys.getrefcount(y))\nfor k in range(50):\n    f(x, y)\nfor k in range(50):\n    f(1, 2); f(2**62, 2**62)\nprint(before == (sys.getrefcount(x), sys.getrefcount(y)), rpyjit.is_compiled(f), f(2**62, 2**62))",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "True True 18446744073709551616\n",
+        "{}",
+        stderr(&o)
+    );
+}
