@@ -65,7 +65,11 @@ impl Gen {
         for (j, kind) in kinds[..nph].iter().enumerate() {
             let val = match *kind {
                 "int" => format!("i % {} - {}", self.r.range(3, 40), self.r.range(0, 20)),
-                "float" => format!("(i % {}) * {} - 2.0", self.r.range(3, 40), self.r.pick(&["0.5", "0.25", "1.5", "0.1"])),
+                "float" => format!(
+                    "(i % {}) * {} - 2.0",
+                    self.r.range(3, 40),
+                    self.r.pick(&["0.5", "0.25", "1.5", "0.1"])
+                ),
                 "bool" => format!("i % {} == 0", self.r.range(2, 4)),
                 "big" => format!("(i % 5 - 2) * 2**{} + i", self.r.range(62, 70)),
                 "num" => format!("{p}_N(i % {} - 3)", self.r.range(3, 9)),
@@ -73,9 +77,18 @@ impl Gen {
                 "neg" => format!("-(i % {}) - 1", self.r.range(2, 50)),
                 "edge" => self
                     .r
-                    .pick(&["2**63 - 1 - i % 3", "-2**63 + i % 5", "2**62 + i", "-(2**31) - i", "2**32 * (i % 3 + 1)"])
+                    .pick(&[
+                        "2**63 - 1 - i % 3",
+                        "-2**63 + i % 5",
+                        "2**62 + i",
+                        "-(2**31) - i",
+                        "2**32 * (i % 3 + 1)",
+                    ])
                     .to_string(),
-                _ => self.r.pick(&["float('nan')", "float('inf')", "-0.0", "float(2**60)"]).to_string(),
+                _ => self
+                    .r
+                    .pick(&["float('nan')", "float('inf')", "-0.0", "float(2**60)"])
+                    .to_string(),
             };
             if j == 0 {
                 if nph == 1 {
@@ -208,7 +221,12 @@ impl Gen {
             self.k_stmt(1);
             self.ind_dec();
         }
-        wl!(self, "return {}", self.r.pick(&["t", "t", "u", "(t, u)", "t - u", "t if t > u else u"]));
+        wl!(
+            self,
+            "return {}",
+            self.r
+                .pick(&["t", "t", "u", "(t, u)", "t - u", "t if t > u else u"])
+        );
         self.ind_dec();
     }
 
@@ -226,14 +244,22 @@ impl Gen {
             let m = self.r.pick(ms).to_string();
             wl!(self, "{v} = ({e}) % {m}");
         } else {
-            let bs: &[&str] = if self.kplain { &["1000000", "100", "65536"] } else { &["1000000", "(2**62)", "100", "(10**30)"] };
+            let bs: &[&str] = if self.kplain {
+                &["1000000", "100", "65536"]
+            } else {
+                &["1000000", "(2**62)", "100", "(10**30)"]
+            };
             let b = self.r.pick(bs).to_string();
             wl!(self, "{v} = {e}");
             wl!(self, "if {v} > {b} or {v} < -{b}:");
             self.ind_inc();
             let resets: &[&str] = if self.kplain {
                 &["j", "-j", "u - j", "a"]
-            } else if self.kint { &["j", "-j", "u - j", "a", "(2**63 - 1)"] } else { &["j", "-j", "u - j", "0.5", "a"] };
+            } else if self.kint {
+                &["j", "-j", "u - j", "a", "(2**63 - 1)"]
+            } else {
+                &["j", "-j", "u - j", "0.5", "a"]
+            };
             wl!(self, "{v} = {}", self.r.pick(resets));
             self.ind_dec();
         }
@@ -242,8 +268,20 @@ impl Gen {
     fn k_stmt(&mut self, depth: u32) {
         if self.kplain && self.r.chance(25) {
             // Overflows a 64-bit int inside the loop, then comes back into range.
-            let k = self.r.pick(&["4611686018427387904", "3037000500", "9223372036854775807", "(-4611686018427387904)"]).to_string();
-            wl!(self, "u = (a + j) * {k} % {}", self.r.pick(&["1000003", "(-65537)", "4294967296"]));
+            let k = self
+                .r
+                .pick(&[
+                    "4611686018427387904",
+                    "3037000500",
+                    "9223372036854775807",
+                    "(-4611686018427387904)",
+                ])
+                .to_string();
+            wl!(
+                self,
+                "u = (a + j) * {k} % {}",
+                self.r.pick(&["1000003", "(-65537)", "4294967296"])
+            );
             return;
         }
         match self.r.below(if depth > 0 { 7 } else { 4 }) {
@@ -277,7 +315,11 @@ impl Gen {
                 let c = self.k_cond();
                 wl!(self, "if {c}:");
                 self.ind_inc();
-                wl!(self, "{}", self.r.pick(&["break", "u = u + 1", "t = -t", "u = t"]));
+                wl!(
+                    self,
+                    "{}",
+                    self.r.pick(&["break", "u = u + 1", "t = -t", "u = t"])
+                );
                 self.ind_dec();
             }
         }
@@ -310,7 +352,14 @@ impl Gen {
                 5 | 6 => self.r.range(-9, 9).to_string(),
                 _ => self
                     .r
-                    .pick(&["(2**62)", "(2**63 - 1)", "(-2**63)", "(2**32 + 1)", "(-(2**31))", "(2**64)"])
+                    .pick(&[
+                        "(2**62)",
+                        "(2**63 - 1)",
+                        "(-2**63)",
+                        "(2**32 + 1)",
+                        "(-(2**31))",
+                        "(2**64)",
+                    ])
                     .to_string(),
             };
         }
@@ -318,7 +367,10 @@ impl Gen {
             0..=4 => self.r.pick(vars).to_string(),
             5 => self.r.range(-9, 9).to_string(),
             6 => self.r.pick(&["0.5", "2.25", "(-1.5)", "1e3"]).to_string(),
-            _ => self.r.pick(&["(2**62)", "(2**63 - 1)", "(-2**63)", "(10**19)"]).to_string(),
+            _ => self
+                .r
+                .pick(&["(2**62)", "(2**63 - 1)", "(-2**63)", "(10**19)"])
+                .to_string(),
         }
     }
 
@@ -326,7 +378,11 @@ impl Gen {
     fn k_expr(&mut self, d: u32, vars: &[&str]) -> String {
         if d == 0 || self.r.chance(25) {
             let l = self.k_leaf(vars);
-            return if l.starts_with('-') { format!("({l})") } else { l };
+            return if l.starts_with('-') {
+                format!("({l})")
+            } else {
+                l
+            };
         }
         let a = self.k_expr(d - 1, vars);
         let b = self.k_expr(d - 1, vars);
@@ -349,10 +405,23 @@ impl Gen {
                 0 | 1 => format!("({a} + {b})"),
                 2 => format!("({a} - {b})"),
                 3 | 4 => format!("({a} * {b})"),
-                5 => format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "(-(2**33))", "(2**64 + 3)", "(-1)"])),
-                6 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000", "(-(2**40))", "(2**63)"])),
-                7 => format!("({a} << {})", self.r.pick(&["1", "3", "31", "32", "63", "64", "65"])),
-                8 => format!("({a} >> {})", self.r.pick(&["1", "7", "32", "63", "64", "100"])),
+                5 => format!(
+                    "({a} // {})",
+                    self.r
+                        .pick(&["3", "(-2)", "7", "(-(2**33))", "(2**64 + 3)", "(-1)"])
+                ),
+                6 => format!(
+                    "({a} % {})",
+                    self.r.pick(&["5", "(-3)", "1000", "(-(2**40))", "(2**63)"])
+                ),
+                7 => format!(
+                    "({a} << {})",
+                    self.r.pick(&["1", "3", "31", "32", "63", "64", "65"])
+                ),
+                8 => format!(
+                    "({a} >> {})",
+                    self.r.pick(&["1", "7", "32", "63", "64", "100"])
+                ),
                 9 => format!("({a} & {b})"),
                 10 => format!("({a} | {b})"),
                 _ => format!("({a} ^ {b})"),
@@ -364,7 +433,11 @@ impl Gen {
             4 | 5 => format!("({a} * {b})"),
             6 => {
                 // Constant float `//` is folded wrongly by RustPython 0.6.0 (KNOWN_DIFFERENCES.md).
-                let a = if crate::gen::foldable(&a) { self.r.pick(vars).to_string() } else { a };
+                let a = if crate::gen::foldable(&a) {
+                    self.r.pick(vars).to_string()
+                } else {
+                    a
+                };
                 format!("({a} // {})", self.r.pick(&["3", "(-2)", "7", "0.5"]))
             }
             7 => format!("({a} % {})", self.r.pick(&["5", "(-3)", "1000", "2.5"])),
