@@ -3,8 +3,8 @@
 
 pub mod campaign;
 pub mod gen;
+mod kernels;
 pub mod minimize;
 pub mod rng;
 pub mod run;
-mod kernels;
 mod soup;

@@ -91,7 +91,13 @@ impl Tree {
                 parent[c] = Some(p);
             }
         }
-        Tree { lines, children, roots, clauses, parent }
+        Tree {
+            lines,
+            children,
+            roots,
+            clauses,
+            parent,
+        }
     }
 
     /// All lines of the subtree at `i`, including its clauses' subtrees.
@@ -136,7 +142,10 @@ impl Tree {
             s.push('\n');
             if l.text.ends_with(':') && !self.children[i].iter().any(|&c| keep[c]) {
                 // A block header whose body is gone.
-                let cind = self.children[i].first().map(|&c| self.lines[c].indent).unwrap_or(l.indent + 4);
+                let cind = self.children[i]
+                    .first()
+                    .map(|&c| self.lines[c].indent)
+                    .unwrap_or(l.indent + 4);
                 s.push_str(&" ".repeat(cind.saturating_sub(dedent)));
                 s.push_str("pass\n");
             }
@@ -146,7 +155,10 @@ impl Tree {
 }
 
 fn unwrappable(text: &str) -> bool {
-    ["if ", "try:", "for ", "while ", "with "].iter().any(|h| text.starts_with(h)) && text.ends_with(':')
+    ["if ", "try:", "for ", "while ", "with "]
+        .iter()
+        .any(|h| text.starts_with(h))
+        && text.ends_with(':')
 }
 
 /// Minimizes `src` with respect to `oracle` (true = the candidate still fails in the
@@ -206,7 +218,9 @@ pub fn minimize(
                         u
                     })
                     .collect();
-                ddmin(units, &mut keep, &tree, &unwrapped, &mut |c: &str| test(c, &mut stats));
+                ddmin(units, &mut keep, &tree, &unwrapped, &mut |c: &str| {
+                    test(c, &mut stats)
+                });
             }
             let mut next = Vec::new();
             for &i in &level {
@@ -224,7 +238,10 @@ pub fn minimize(
                 continue;
             }
             let text = tree.lines[i].text.clone();
-            let (head, inner, tail) = if let Some(inner) = text.strip_prefix("print(").and_then(|t| t.strip_suffix(')')) {
+            let (head, inner, tail) = if let Some(inner) = text
+                .strip_prefix("print(")
+                .and_then(|t| t.strip_suffix(')'))
+            {
                 ("print(", inner.to_string(), ")")
             } else if let Some(inner) = text.strip_prefix("return ") {
                 ("return ", inner.to_string(), "")
@@ -429,15 +446,22 @@ mod tests {
     #[test]
     fn drops_print_arguments() {
         let src = "a = 1\nb = 2\nc = 3\nprint('x', a, f(b, 'p,q'), c)\n";
-        assert_eq!(split_top_level("'x', a, f(b, 'p,q'), c"), vec!["'x'", "a", "f(b, 'p,q')", "c"]);
-        let mut oracle = |p: &str| p.contains("c = 3") && p.contains("print(") && p.contains(", c") || p.contains("print(c)") && p.contains("c = 3");
+        assert_eq!(
+            split_top_level("'x', a, f(b, 'p,q'), c"),
+            vec!["'x'", "a", "f(b, 'p,q')", "c"]
+        );
+        let mut oracle = |p: &str| {
+            p.contains("c = 3") && p.contains("print(") && p.contains(", c")
+                || p.contains("print(c)") && p.contains("c = 3")
+        };
         let (min, _) = minimize(src, &mut oracle, 200);
         assert_eq!(min, "c = 3\nprint(c)\n");
     }
 
     #[test]
     fn hoists_bodies() {
-        let src = "x = 1\nif x > 0:\n    for j in range(2):\n        y = 5\nelse:\n    y = 6\nprint(y)\n";
+        let src =
+            "x = 1\nif x > 0:\n    for j in range(2):\n        y = 5\nelse:\n    y = 6\nprint(y)\n";
         let mut oracle = |p: &str| p.contains("y = 5\n") && p.contains("print(y)");
         let (min, _) = minimize(src, &mut oracle, 200);
         assert_eq!(min, "y = 5\nprint(y)\n");

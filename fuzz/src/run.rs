@@ -106,8 +106,10 @@ pub fn run(
     let elapsed = start.elapsed();
     // A leftover grandchild may hold the pipes open: do not wait for it forever.
     let grace = Duration::from_secs(2);
-    let stdout = String::from_utf8_lossy(&rx_out.recv_timeout(grace).unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&rx_err.recv_timeout(grace).unwrap_or_default()).into_owned();
+    let stdout =
+        String::from_utf8_lossy(&rx_out.recv_timeout(grace).unwrap_or_default()).into_owned();
+    let stderr =
+        String::from_utf8_lossy(&rx_err.recv_timeout(grace).unwrap_or_default()).into_owned();
     use std::os::unix::process::ExitStatusExt;
     let signal = if timed_out { None } else { status.signal() };
     let code = match status.code() {
