@@ -1,0 +1,5 @@
+PREFIX = "pkg:"
+def normalize(name):
+    return PREFIX + name.strip().lower()
+def scale(x, k=3):
+    return x * k
