@@ -141,7 +141,10 @@ pub fn continuation_code(
             }
         }
         if state.pending.is_some() {
+            // Raised as if by the instruction at the resume point: its handler applies.
+            let start = e.units.len() as u32;
             e.call_builtin(RESTORE_BUILTIN);
+            e.raises_at(start, state.resume_at);
             e.emit(Instruction::PopTop, 0);
         }
         // JUMP_FORWARD is relative to the unit after it, where the original code starts.

@@ -39,10 +39,9 @@ pub const DROP_TB_BUILTIN: &str = "__rpyjit_drop_tb__";
 
 /// Deopts of one site after which the function goes back to the interpreter.
 const MAX_SITE_DEOPTS: u64 = 100;
-/// Calls with unexpected argument kinds after which the function goes back to the interpreter.
-const MAX_ENTRY_MISSES: u64 = 100;
 
-type NativeFn = unsafe extern "C" fn(*const u64, *mut u64) -> i64;
+type NativeFn =
+    unsafe extern "C" fn(*const u64, *mut u64, *const crate::helpers::NativeCtx<'static>) -> i64;
 
 /// Native code of one specialization.
 struct Native {
@@ -58,12 +57,17 @@ pub struct Compiled {
     func: PyRef<PyFunction>,
     /// The function's own code: the interpreter's version, restored on fallback.
     original: PyRef<PyCode>,
+    /// The function's `__globals__` and `__builtins__`, fixed at its creation.
+    globals: rustpython_vm::builtins::PyDictRef,
+    builtins: PyObjectRef,
     /// The stub installed as `__code__`: held so its address, the registry key, is never
     /// reused while the entry exists.
     _stub: PyRef<PyCode>,
     analysis: Analysis,
     /// Set at the first call, specialized on that call's argument kinds.
     native: OnceLock<Result<Native, Refusal>>,
+    /// Compiled when the specialized entry guard misses: every argument an object.
+    generic: OnceLock<Result<Native, Refusal>>,
     entry_misses: AtomicU64,
     /// Continuation that runs the function from its start in the interpreter.
     from_start: OnceLock<PyRef<PyCode>>,
@@ -99,7 +103,7 @@ thread_local! {
 /// Invariant: only called from native code running under `enter` on this thread, which
 /// set `CURRENT_VM` to a VM that outlives the call. Never unwinds: a panic counts as "no
 /// signal" rather than crossing the native frames.
-extern "C" fn backedge_check() -> i64 {
+pub extern "C" fn backedge_check() -> i64 {
     let r = std::panic::catch_unwind(|| {
         let vm = CURRENT_VM.with(|c| c.get());
         if vm.is_null() {
@@ -230,6 +234,16 @@ pub fn compile_function_from(
     let analysis = Analysis::new(c)
         .map_err(|e| Refusal(e.0))
         .or_else(|r| refused(r.0))?;
+    let globals = func
+        .as_object()
+        .get_attr("__globals__", vm)
+        .ok()
+        .and_then(|g| g.downcast().ok())
+        .ok_or_else(|| Refusal("__globals__ is not a dict".into()))?;
+    let builtins = func
+        .as_object()
+        .get_attr("__builtins__", vm)
+        .map_err(|_| Refusal("no __builtins__".into()))?;
     let stub = stub_code(vm, &original);
     REGISTRY
         .lock()
@@ -240,9 +254,12 @@ pub fn compile_function_from(
             Arc::new(Compiled {
                 func: func.clone(),
                 original: original.clone(),
+                globals,
+                builtins,
                 _stub: stub.clone(),
                 analysis,
                 native: OnceLock::new(),
+                generic: OnceLock::new(),
                 entry_misses: AtomicU64::new(0),
                 from_start: OnceLock::new(),
             }),
@@ -256,7 +273,7 @@ pub fn compile_function_from(
 /// Why `code` cannot be compiled whatever its arguments; hotness counting skips such code
 /// entirely, so it pays nothing.
 pub fn unsupported(code: &Py<PyCode>) -> Option<&'static str> {
-    translate::unsupported_shape(&code.code)
+    translate::unsupported_shape(code)
 }
 
 fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
@@ -287,7 +304,7 @@ pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
 fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     use rustpython_vm::bytecode::{encode_exception_table, Arg, ExceptionTableEntry};
     let o = &orig.code;
-    let nargs = (o.arg_count + o.kwonlyarg_count) as usize;
+    let nargs = translate::arg_slots(orig);
     let plain = vm.ctx.new_code({
         let mut c = o.clone();
         c.instructions = Vec::new().into();
@@ -375,6 +392,7 @@ fn drop_stub_tb(exc: PyBaseExceptionRef) {
     }
 }
 
+/// The unboxed kind of `obj` and its bits, or `None` for anything that stays an object.
 fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
     if let Some(i) = obj.downcast_ref_if_exact::<PyInt>(vm) {
         return i64::try_from(i.as_bigint())
@@ -382,7 +400,7 @@ fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
             .map(|v| (Kind::Int, v as u64));
     }
     if obj.class().is(vm.ctx.types.bool_type) {
-        return Some((Kind::Bool, obj.clone().is_true(vm).ok()? as u64));
+        return Some((Kind::Bool, obj.is(&vm.ctx.true_value) as u64));
     }
     if let Some(f) = obj.downcast_ref_if_exact::<PyFloat>(vm) {
         return Some((Kind::Float, f.to_f64().to_bits()));
@@ -390,23 +408,84 @@ fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
     None
 }
 
-fn boxed(vm: &VirtualMachine, kind: Kind, bits: u64) -> PyObjectRef {
-    match kind {
-        Kind::Int => vm.ctx.new_int(bits as i64).into(),
-        Kind::Float => vm.ctx.new_float(f64::from_bits(bits)).into(),
-        Kind::Bool => vm.ctx.new_bool(bits != 0).into(),
+/// The argument words for native code specialized on `kinds`, or `None` if an argument
+/// does not fit its kind (the entry guard). Object arguments become owned pointers.
+fn marshal(vm: &VirtualMachine, kinds: &[Kind], args: &[PyObjectRef]) -> Option<Vec<u64>> {
+    let mut words = Vec::with_capacity(args.len());
+    for (k, a) in kinds.iter().zip(args) {
+        match k {
+            Kind::Obj => words.push(0),
+            k => match kind_of(vm, a) {
+                Some((ak, bits)) if ak == *k => words.push(bits),
+                _ => return None,
+            },
+        }
     }
+    // Only now that the guard passed, hand over references.
+    for (i, k) in kinds.iter().enumerate() {
+        if *k == Kind::Obj {
+            words[i] = PyObjectRef::into_raw(args[i].clone()).as_ptr() as u64;
+        }
+    }
+    Some(words)
 }
 
-fn native_for(vm: &VirtualMachine, c: &Compiled, kinds: &[Kind]) -> Result<Native, Refusal> {
+/// Rebuilds the object of a saved value (see [`translate::ExitSite`] for the layout).
+/// # Safety
+/// `words` are what native code stored for a value of kind `k`: an owned reference for
+/// [`Kind::Obj`] (NULL allowed).
+unsafe fn unmarshal(vm: &VirtualMachine, k: Kind, words: &[u64]) -> PyResult<Option<PyObjectRef>> {
+    Ok(match k {
+        Kind::Int => Some(vm.ctx.new_int(words[0] as i64).into()),
+        Kind::Float => Some(vm.ctx.new_float(f64::from_bits(words[0])).into()),
+        Kind::Bool => Some(vm.ctx.new_bool(words[0] != 0).into()),
+        Kind::Obj => std::ptr::NonNull::new(words[0] as *mut rustpython_vm::PyObject)
+            .map(|p| PyObjectRef::from_raw(p)),
+        Kind::Range => {
+            // Yields exactly what the native loop had left: next, next+step, ... (remaining).
+            let (next, remaining, step) = (words[0] as i64, words[1], words[2] as i64);
+            let stop = i128::from(next) + i128::from(remaining) * i128::from(step);
+            let r = vm.ctx.types.range_type.as_object().call(
+                (vm.ctx.new_int(next), vm.ctx.new_int(stop), vm.ctx.new_int(step)),
+                vm,
+            )?;
+            Some(r.get_iter(vm)?.into())
+        }
+    })
+}
+
+/// Compiles `c` specialized on argument `kinds`; `generic` marks the all-objects version
+/// used after the specialized one's entry guard missed.
+fn native_for(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    kinds: &[Kind],
+    generic: bool,
+) -> Result<Native, Refusal> {
     let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+    let started = std::time::Instant::now();
     let t = translate::translate(
-        &c.original.code,
+        &c.original,
         &c.analysis,
-        kinds,
+        &translate::Entry::Call(kinds.to_vec()),
         &*isa,
-        backedge_check as *const () as usize,
+        &crate::helpers::HelperTable::host(vm),
     )?;
+    let entry = finalize(&t)?;
+    let name = c.original.code.qualname.to_string();
+    let name = if generic { format!("{name} (generic)") } else { name };
+    STATS.compiled(&name, started.elapsed());
+    let sites = t.exits.len();
+    Ok(Native {
+        entry,
+        t,
+        continuations: Mutex::new(HashMap::new()),
+        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
+    })
+}
+
+/// Compiles a translation into code memory and returns its entry point.
+fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
     let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
     let mem = mem.get_or_insert_with(|| {
         let builder = JITBuilder::with_isa(
@@ -427,17 +506,8 @@ fn native_for(vm: &VirtualMachine, c: &Compiled, kinds: &[Kind]) -> Result<Nativ
         .finalize_definitions()
         .map_err(|e| Refusal(format!("finalize: {e}")))?;
     let ptr = module.get_finalized_function(id);
-    let _ = vm;
-    STATS.compiled(&c.original.code.qualname.to_string());
     // SAFETY: `ptr` is the finalized code of a function with `native_signature`.
-    let entry = unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) };
-    let sites = t.exits.len();
-    Ok(Native {
-        entry,
-        t,
-        continuations: Mutex::new(HashMap::new()),
-        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
-    })
+    Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) })
 }
 
 /// Puts a function back in the interpreter for good.
@@ -489,16 +559,12 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     if vm.use_tracing.get() || stepped_aside() {
         return interpret(vm, &c, args);
     }
-    let observed: Option<Vec<(Kind, u64)>> = args.iter().map(|a| kind_of(vm, a)).collect();
-    let native = c.native.get_or_init(|| match &observed {
-        Some(kinds) => {
-            let kinds: Vec<Kind> = kinds.iter().map(|k| k.0).collect();
-            native_for(vm, &c, &kinds).inspect_err(|r| STATS.refused(&r.0))
-        }
-        None => {
-            STATS.refused("arguments are not ints, floats or bools");
-            Err(Refusal("arguments are not ints, floats or bools".into()))
-        }
+    let native = c.native.get_or_init(|| {
+        let kinds: Vec<Kind> = args
+            .iter()
+            .map(|a| kind_of(vm, a).map_or(Kind::Obj, |k| k.0))
+            .collect();
+        native_for(vm, &c, &kinds, false).inspect_err(|r| STATS.refused(&r.0))
     });
     let native = match native {
         Ok(n) => n,
@@ -507,28 +573,58 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
             return interpret(vm, &c, args);
         }
     };
-    // Entry guard: the argument kinds the code was specialized for.
-    let bits: Vec<u64> = match &observed {
-        Some(o) if o.iter().map(|k| k.0).eq(native.t.args.iter().copied()) => {
-            o.iter().map(|k| k.1).collect()
-        }
-        _ => {
+    // Entry guard: the argument kinds the code was specialized for. On a miss, the
+    // generic version (every argument an object) runs instead.
+    let (native, words) = match marshal(vm, &native.t.args, &args) {
+        Some(w) => (native, w),
+        None => {
             STATS.entry_miss();
-            if c.entry_misses.fetch_add(1, Ordering::Relaxed) + 1 >= MAX_ENTRY_MISSES {
-                fall_back(vm, &c, "arguments keep changing kinds");
+            c.entry_misses.fetch_add(1, Ordering::Relaxed);
+            let generic = c.generic.get_or_init(|| {
+                native_for(vm, &c, &vec![Kind::Obj; args.len()], true)
+                    .inspect_err(|r| STATS.refused(&r.0))
+            });
+            match generic {
+                Ok(g) => (g, marshal(vm, &g.t.args, &args).expect("objects always fit")),
+                Err(r) => {
+                    fall_back(vm, &c, &r.0);
+                    return interpret(vm, &c, args);
+                }
             }
-            return interpret(vm, &c, args);
         }
     };
+    drop(args);
+    run_native(vm, &c, native, &words)
+}
+
+/// Runs native code with `words` as its arguments and turns its outcome into a result:
+/// the returned object, or the rest of the function run in the interpreter after an exit.
+fn run_native(vm: &VirtualMachine, c: &Compiled, native: &Native, words: &[u64]) -> PyResult {
     let mut buf = vec![0u64; native.t.buf_slots.max(1)];
+    let ctx = crate::helpers::NativeCtx {
+        vm,
+        code: &c.original,
+        func: &c.func,
+        globals: &c.globals,
+        builtins: &c.builtins,
+        exc: std::cell::RefCell::new(None),
+    };
     let prev = CURRENT_VM.with(|cv| cv.replace(vm as *const _));
-    // SAFETY: `entry` was compiled for exactly this signature; `bits` holds one slot per
-    // argument and `buf` at least `buf_slots` slots, the most any exit or return writes.
-    let status = unsafe { (native.entry)(bits.as_ptr(), buf.as_mut_ptr()) };
+    // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
+    // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return
+    // writes; `ctx` outlives the call. The lifetime is erased only for the call's duration.
+    let status = crate::helpers::with_vm(vm, || unsafe {
+        (native.entry)(
+            words.as_ptr(),
+            buf.as_mut_ptr(),
+            &ctx as *const crate::helpers::NativeCtx<'_> as *const crate::helpers::NativeCtx<'static>,
+        )
+    });
     CURRENT_VM.with(|cv| cv.set(prev));
     if status < 0 {
         STATS.native_call();
-        return Ok(boxed(vm, native.t.result, buf[0]));
+        // SAFETY: a return stores one owned, non-null result reference in buf[0].
+        return Ok(unsafe { unmarshal(vm, Kind::Obj, &buf[..1]) }?.unwrap_or_else(|| vm.ctx.none()));
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
@@ -539,19 +635,50 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     );
     let mut slot = 0;
     let mut locals = Vec::with_capacity(exit.locals.len());
-    for k in &exit.locals {
-        locals.push(k.map(|k| boxed(vm, k, buf[slot])));
-        slot += 1;
-    }
     let mut stack = Vec::with_capacity(exit.stack.len());
-    for k in &exit.stack {
-        stack.push(Some(boxed(vm, *k, buf[slot])));
-        slot += 1;
+    let mut failed = None;
+    for k in &exit.locals {
+        match k {
+            Some(k) => {
+                // SAFETY: the exit stored this local's words with kind `k`.
+                match unsafe { unmarshal(vm, *k, &buf[slot..slot + k.slots()]) } {
+                    Ok(v) => locals.push(v),
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                        locals.push(None)
+                    }
+                }
+                slot += k.slots();
+            }
+            None => {
+                locals.push(None);
+                slot += 1;
+            }
+        }
     }
-    let pending = if exit.is_signal_check {
-        PENDING_SIGNAL.with(|p| p.borrow_mut().take())
-    } else {
-        None
+    for k in &exit.stack {
+        // SAFETY: as above, for a value-stack slot.
+        match unsafe { unmarshal(vm, *k, &buf[slot..slot + k.slots()]) } {
+            Ok(v) => stack.push(v),
+            Err(e) => {
+                failed.get_or_insert(e);
+                stack.push(None)
+            }
+        }
+        slot += k.slots();
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let pending = match exit.kind {
+        translate::ExitKind::Signal => PENDING_SIGNAL.with(|p| p.borrow_mut().take()),
+        translate::ExitKind::Raise => Some(
+            ctx.exc
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| vm.new_system_error("rpyjit: exception lost at an exit")),
+        ),
+        _ => None,
     };
     let state = FrameState {
         resume_at: exit.resume_at,
@@ -574,10 +701,10 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
             }
         }
     };
-    if native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
-        && !exit.is_signal_check
+    if exit.kind != translate::ExitKind::Signal
+        && native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
     {
-        fall_back(vm, &c, "a guard keeps failing");
+        fall_back(vm, c, &format!("exits keep happening at one site: {}", exit.reason));
     }
     deopt::resume(vm, &c.func, cont, state)
 }

@@ -4,11 +4,17 @@
 //! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration.
 //! - [`isa`]: Cranelift target ISAs (host, AArch64), one code path for both.
 //! - [`bytecode`]: decoding and analysis (CFG leaders, stack depths) of RustPython bytecode.
-//! - [`deopt`]: rebuilding an interpreter frame from an exact state (continuation code objects).
+//! - [`hotness`]: where calls and loop iterations are counted.
+//! - [`translate`]: where bytecode becomes CLIF (typing, inline operations, exit sites).
+//! - [`helpers`]: the runtime helpers native code calls.
+//! - [`entry`]: stubs, entering native code and leaving it at exits.
+//! - [`deopt`] + [`rewrite`]: rebuilding an interpreter frame from an exact state (continuation code objects).
+//! - [`stats`]: counters, always on.
 
 pub mod bytecode;
 pub mod deopt;
 pub mod entry;
+pub mod helpers;
 pub mod hotness;
 pub mod isa;
 pub mod options;

@@ -15,6 +15,9 @@ pub struct Emitter<'a> {
     vm: &'a VirtualMachine,
     pub units: Vec<CodeUnit>,
     names: Vec<&'static rustpython_vm::builtins::PyStrInterned>,
+    /// Prologue ranges `[start, end)` that raise as if at original unit `at`: covered by
+    /// the handler that covers `at` in the original code.
+    covered: Vec<(u32, u32, u32)>,
 }
 
 impl Emitter<'_> {
@@ -58,6 +61,11 @@ impl Emitter<'_> {
         );
     }
 
+    /// Marks the prologue units from `start` to here as raising at original unit `at`.
+    pub fn raises_at(&mut self, start: u32, at: u32) {
+        self.covered.push((start, self.units.len() as u32, at));
+    }
+
     /// `name()` with its result left on the stack.
     pub fn call_builtin(&mut self, name: &str) {
         self.load_global_for_call(name);
@@ -85,6 +93,7 @@ pub fn with_prologue(
         vm,
         units: Vec::new(),
         names: orig.names.to_vec(),
+        covered: Vec::new(),
     };
     build(&mut e);
     let p = e.units.len() as u32;
@@ -111,12 +120,22 @@ pub fn with_prologue(
     }
     lt.extend_from_slice(&orig.linetable);
     c.linetable = lt.into_boxed_slice();
-    let entries: Vec<ExceptionTableEntry> = decode_exception_table(&orig.exceptiontable)
-        .iter()
-        .map(|x| {
-            ExceptionTableEntry::new(x.start + p, x.end + p, x.target + p, x.depth, x.push_lasti)
-        })
-        .collect();
+    let original = decode_exception_table(&orig.exceptiontable);
+    let mut entries: Vec<ExceptionTableEntry> = Vec::new();
+    for (start, end, at) in &e.covered {
+        if let Some(x) = original.iter().find(|x| x.start <= *at && *at < x.end) {
+            entries.push(ExceptionTableEntry::new(
+                *start,
+                *end,
+                x.target + p,
+                x.depth,
+                x.push_lasti,
+            ));
+        }
+    }
+    entries.extend(original.iter().map(|x| {
+        ExceptionTableEntry::new(x.start + p, x.end + p, x.target + p, x.depth, x.push_lasti)
+    }));
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
     vm.ctx.new_code(c)

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 #[derive(Default)]
 pub struct Stats {
     native_calls: AtomicU64,
+    compile_nanos: AtomicU64,
     entry_misses: AtomicU64,
     detail: Mutex<Detail>,
 }
@@ -25,6 +26,7 @@ pub struct Detail {
 
 pub static STATS: Stats = Stats {
     native_calls: AtomicU64::new(0),
+    compile_nanos: AtomicU64::new(0),
     entry_misses: AtomicU64::new(0),
     detail: Mutex::new(Detail {
         compiled: Vec::new(),
@@ -39,8 +41,14 @@ impl Stats {
     fn with<R>(&self, f: impl FnOnce(&mut Detail) -> R) -> R {
         f(&mut self.detail.lock().unwrap_or_else(|p| p.into_inner()))
     }
-    pub fn compiled(&self, name: &str) {
+    pub fn compiled(&self, name: &str, took: std::time::Duration) {
+        self.compile_nanos
+            .fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
         self.with(|d| d.compiled.push(name.to_owned()));
+    }
+    /// Total time spent translating and compiling.
+    pub fn compile_time(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.compile_nanos.load(Ordering::Relaxed))
     }
     pub fn refused(&self, reason: &str) {
         self.with(|d| *d.refused.entry(reason.to_owned()).or_default() += 1);
@@ -74,7 +82,11 @@ impl Stats {
     pub fn summary(&self) -> String {
         let d = self.snapshot();
         let mut s = String::from("rpyjit JIT statistics\n");
-        s += &format!("  compiled functions: {}\n", d.compiled.len());
+        s += &format!(
+            "  compiled functions: {} (compile time {:.1} ms)\n",
+            d.compiled.len(),
+            self.compile_time().as_secs_f64() * 1e3
+        );
         for f in &d.compiled {
             s += &format!("    {f}\n");
         }

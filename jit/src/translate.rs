@@ -1,30 +1,46 @@
-//! Bytecode → Cranelift IR for the numeric subset: functions whose values are all exact
-//! ints that fit in 64 bits, floats and bools, held unboxed in registers. Every assumption
-//! the code makes is a guard with an exit site; an exit stores the frame state (every local
-//! and every value-stack slot) into the exit buffer and returns the site's number, and
-//! [`crate::deopt`] continues the function in the interpreter from there.
+//! Bytecode → Cranelift IR.
 //!
-//! Anything outside the subset is refused with a reason and the function stays in the
-//! interpreter. Typing (`infer`) and emission (`emit`) walk the same instructions; the kinds
-//! the first pass assigns are what the second pass relies on.
+//! Two passes walk the same instructions with the same typing rules ([`step`]):
+//! - **typing** assigns every value (local or value-stack slot) a [`Kind`] by a fixed point
+//!   over the CFG: ints, floats and bools are held unboxed in registers where the code
+//!   shows their types (constants, argument kinds at entry, arithmetic on them); a
+//!   `for` over `range(...)` keeps its iterator as three integers; everything else is an
+//!   object reference. Where paths with different kinds meet, the value is boxed.
+//! - **emission** generates CLIF: the hot, simple operations inline (int arithmetic with
+//!   overflow guards, float arithmetic, comparisons, branches, local moves, range loops),
+//!   everything else as a call to a runtime helper ([`crate::helpers`]).
 //!
-//! Native signature: `extern "C" fn(args: *const u64, buf: *mut u64) -> i64`. `args` holds
-//! the unboxed arguments; on return `-1` means "returned", with the result in `buf[0]`; a
-//! non-negative value is the exit site, with the frame state in `buf[0..]` as the site's
-//! layout says.
+//! Every assumption is a guard with an **exit site**; so is every helper that raised and
+//! every instruction not compiled yet (a side exit). An exit stores the frame state
+//! before the instruction (every local and value-stack slot) into the exit buffer and
+//! returns the site's number; [`crate::deopt`] continues the function in the interpreter
+//! from there, raising the helper's exception if there was one.
+//!
+//! Native signature: `extern "C" fn(args: *const u64, buf: *mut u64, ctx: *const
+//! NativeCtx) -> i64`. `args` holds the arguments (unboxed, or owned object pointers);
+//! `-1` means "returned", with an owned result pointer in `buf[0]`; a non-negative value
+//! is an exit site, with the frame state in `buf[0..]` as the site's layout says.
+//!
+//! Ownership: every object pointer held in a local or stack slot of kind [`Kind::Obj`] is
+//! an owned reference (possibly NULL: an unbound local or a call's NULL slot). Loads add a
+//! reference, pops drop one, an exit hands all of them to the interpreter.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, Function, InstBuilder, MemFlagsData, Signature, UserFuncName, Value,
+    types, AbiParam, Block, Function, InstBuilder, MemFlagsData, SigRef, Signature,
+    StackSlotData, StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, CodeObject, Constant, Instruction};
+use rustpython_vm::builtins::PyCode;
+use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, Constant, Instruction};
+use rustpython_vm::{AsObject, Py};
 
 use crate::bytecode::{Analysis, Insn};
+use crate::helpers::{address_of, HelperTable, Op};
 
-/// The unboxed representation of a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The representation of a value in native code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// An exact `int` in `i64` range.
     Int,
@@ -32,6 +48,46 @@ pub enum Kind {
     Float,
     /// A `bool`, as `i64` 0 or 1.
     Bool,
+    /// An owned object reference (may be NULL).
+    Obj,
+    /// The iterator of `for x in range(...)`: next value, remaining count (unsigned),
+    /// step — three `i64`s.
+    Range,
+}
+
+impl Kind {
+    /// Exit-buffer slots a value of this kind takes.
+    pub fn slots(self) -> usize {
+        if self == Kind::Range {
+            3
+        } else {
+            1
+        }
+    }
+    /// The kind of a value that may come from either kind.
+    fn join(self, other: Kind) -> Option<Kind> {
+        if self == other {
+            Some(self)
+        } else if self == Kind::Range || other == Kind::Range {
+            None
+        } else {
+            Some(Kind::Obj)
+        }
+    }
+}
+
+/// Why an exit site exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    /// An assumption failed (a type, an overflow, a rebound global): the interpreter
+    /// runs the instruction.
+    Guard,
+    /// A signal is pending at a back-edge: raised at the loop's line.
+    Signal,
+    /// A helper raised: the exception is raised at the instruction.
+    Raise,
+    /// An instruction not compiled yet: the interpreter runs it.
+    Unsupported,
 }
 
 /// Where an exit site resumes and how its saved values are laid out in the exit buffer.
@@ -45,14 +101,15 @@ pub struct ExitSite {
     pub stack: Vec<Kind>,
     /// What failed, for the statistics.
     pub reason: &'static str,
-    /// The back-edge signal check: a pending exception is raised on resume.
-    pub is_signal_check: bool,
+    pub kind: ExitKind,
 }
 
 impl ExitSite {
     /// Number of buffer slots this site fills.
     pub fn slots(&self) -> usize {
-        self.locals.len() + self.stack.len()
+        self.locals.iter().flatten().map(|k| k.slots()).sum::<usize>()
+            + self.locals.iter().filter(|k| k.is_none()).count()
+            + self.stack.iter().map(|k| k.slots()).sum::<usize>()
     }
 }
 
@@ -60,7 +117,8 @@ impl ExitSite {
 pub struct Translation {
     pub func: Function,
     pub exits: Vec<ExitSite>,
-    pub result: Kind,
+    /// Kinds of the values in `args` (the argument slots, or at a loop entry every local
+    /// slot and the value stack).
     pub args: Vec<Kind>,
     /// Exit buffer size in 8-byte slots.
     pub buf_slots: usize,
@@ -80,7 +138,35 @@ struct TypeState {
     stack: Vec<Kind>,
 }
 
-/// `BINARY_OP` operators in the subset, by their oparg (in-place forms share semantics).
+impl TypeState {
+    /// The state at a point reached from `self` and `other`; `None` if they cannot meet.
+    fn join(&self, other: &TypeState) -> Option<TypeState> {
+        if self.stack.len() != other.stack.len() {
+            return None;
+        }
+        let locals = self
+            .locals
+            .iter()
+            .zip(&other.locals)
+            .map(|(a, b)| match (a, b) {
+                (None, None) => Some(None),
+                (Some(a), Some(b)) => a.join(*b).map(Some),
+                // Bound on one path only: an object that may be NULL.
+                (Some(k), None) | (None, Some(k)) => (*k != Kind::Range).then_some(Some(Kind::Obj)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let stack = self
+            .stack
+            .iter()
+            .zip(&other.stack)
+            .map(|(a, b)| a.join(*b))
+            .collect::<Option<Vec<_>>>()?;
+        Some(TypeState { locals, stack })
+    }
+}
+
+/// Arithmetic compiled inline on unboxed ints/floats, by `BINARY_OP` oparg (in-place
+/// forms share semantics for numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Arith {
     Add,
@@ -89,229 +175,460 @@ enum Arith {
     FloorDiv,
     Mod,
     TrueDiv,
+    And,
+    Or,
+    Xor,
+    Rshift,
 }
 
 fn arith(oparg: u32) -> Option<Arith> {
-    let op = if oparg >= 13 && oparg <= 25 {
+    let op = if (13..=25).contains(&oparg) {
         oparg - 13
     } else {
         oparg
     };
     Some(match op {
         0 => Arith::Add,
-        10 => Arith::Sub,
-        5 => Arith::Mul,
+        1 => Arith::And,
         2 => Arith::FloorDiv,
+        5 => Arith::Mul,
         6 => Arith::Mod,
+        7 => Arith::Or,
+        9 => Arith::Rshift,
+        10 => Arith::Sub,
         11 => Arith::TrueDiv,
+        12 => Arith::Xor,
         _ => return None,
     })
 }
 
-fn binary_result(op: Arith, a: Kind, b: Kind) -> Result<Kind, Refusal> {
+/// The kind of an inline `BINARY_OP`, or `None` if it goes through the generic helper.
+fn inline_binary(oparg: u32, a: Kind, b: Kind) -> Option<Kind> {
     use Kind::*;
+    let op = arith(oparg)?;
     match (op, a, b) {
-        (Arith::TrueDiv, Int, Int) => Ok(Float),
-        (Arith::FloorDiv | Arith::Mod, Float, _) | (Arith::FloorDiv | Arith::Mod, _, Float) => {
-            refuse("float // and % are not compiled yet")
-        }
-        (_, Int, Int) => Ok(Int),
-        (_, Float, Float) | (_, Float, Int) | (_, Int, Float) => Ok(Float),
-        _ => refuse(format!("BINARY_OP {op:?} on {a:?} and {b:?}")),
+        (Arith::TrueDiv, Int, Int) => Some(Float),
+        (Arith::And | Arith::Or | Arith::Xor | Arith::Rshift, Int, Int) => Some(Int),
+        (Arith::And | Arith::Or | Arith::Xor | Arith::Rshift, _, _) => None,
+        (Arith::FloorDiv | Arith::Mod, Float, _) | (Arith::FloorDiv | Arith::Mod, _, Float) => None,
+        (_, Int, Int) => Some(Int),
+        (_, Float, Float) | (_, Float, Int) | (_, Int, Float) => Some(Float),
+        _ => None,
     }
 }
 
-fn const_kind<C: Constant>(c: &C) -> Result<(Kind, u64), Refusal> {
-    match c.borrow_constant() {
+/// A constant's kind and, for unboxed kinds, its bits.
+fn const_kind(code: &Py<PyCode>, i: u32) -> Result<(Kind, u64), Refusal> {
+    let c = code
+        .code
+        .constants
+        .get(i as usize)
+        .ok_or_else(|| Refusal("bad constant index".into()))?;
+    Ok(match c.borrow_constant() {
         BorrowedConstant::Integer { value } => match i64::try_from(value) {
-            Ok(v) => Ok((Kind::Int, v as u64)),
-            Err(_) => refuse("an int constant beyond 64 bits"),
+            Ok(v) => (Kind::Int, v as u64),
+            Err(_) => (Kind::Obj, 0),
         },
-        BorrowedConstant::Float { value } => Ok((Kind::Float, value.to_bits())),
-        BorrowedConstant::Boolean { value } => Ok((Kind::Bool, value as u64)),
-        _ => refuse("a non-numeric constant"),
-    }
+        BorrowedConstant::Float { value } => (Kind::Float, value.to_bits()),
+        BorrowedConstant::Boolean { value } => (Kind::Bool, value as u64),
+        _ => (Kind::Obj, 0),
+    })
 }
 
-/// The kinds after `insn`, given the kinds before it: the subset's typing rules.
-fn infer_step<C: Constant>(
-    code: &CodeObject<C>,
-    insn: &Insn,
-    st: &mut TypeState,
-) -> Result<(), Refusal> {
+/// What follows an instruction.
+enum Flow {
+    /// Continues at the next instruction (and, for a conditional jump, also at its
+    /// target with the same state).
+    Next,
+    /// `FOR_ITER`: continues with the value pushed, or at `exhausted` with the stack as
+    /// it was.
+    ForIter { exhausted: u32 },
+    /// A terminator (return, unconditional jump: successors by `jump_target`).
+    End,
+    /// Not compiled: a side exit to the interpreter.
+    SideExit(&'static str),
+}
+
+/// Whether `CALL` at `k` is `range(int, ...)` immediately iterated (`for x in range(...)`).
+fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
+    let insn = &a.insns[k];
+    let n = insn.arg as usize;
+    matches!(insn.op, Instruction::Call { .. })
+        && (1..=3).contains(&n)
+        && a.insns
+            .get(k + 1)
+            .is_some_and(|i| matches!(i.op, Instruction::GetIter))
+        && st.stack.len() >= n + 2
+        && st.stack[st.stack.len() - n..].iter().all(|k| *k == Kind::Int)
+}
+
+/// The typing rule of one instruction: updates `st` from before to after `insn`.
+fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result<Flow, Refusal> {
     use Instruction as I;
-    let local = |st: &TypeState, i: u32| -> Result<Kind, Refusal> {
-        st.locals
-            .get(i as usize)
-            .copied()
-            .flatten()
-            .ok_or_else(|| Refusal(format!("local {i} may be unbound at unit {}", insn.at)))
-    };
+    use Kind::*;
+    let insn = a.insns[k];
+    let arg = insn.arg;
     let pop = |st: &mut TypeState| {
         st.stack
             .pop()
             .ok_or_else(|| Refusal("stack underflow".into()))
     };
+    let popn = |st: &mut TypeState, n: usize| -> Result<(), Refusal> {
+        if st.stack.len() < n {
+            return refuse("stack underflow");
+        }
+        st.stack.truncate(st.stack.len() - n);
+        Ok(())
+    };
+    let range_on_stack = st.stack.contains(&Range);
     match insn.op {
         I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
         I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
-            let k = local(st, insn.arg)?;
-            st.stack.push(k);
+            match st.locals[arg as usize] {
+                Some(k) => st.stack.push(k),
+                None => return Ok(Flow::SideExit("an unbound local")),
+            }
         }
         I::LoadFastLoadFast { .. } | I::LoadFastBorrowLoadFastBorrow { .. } => {
-            let (a, b) = (local(st, insn.arg >> 4)?, local(st, insn.arg & 15)?);
-            st.stack.push(a);
-            st.stack.push(b);
+            match (st.locals[(arg >> 4) as usize], st.locals[(arg & 15) as usize]) {
+                (Some(x), Some(y)) => {
+                    st.stack.push(x);
+                    st.stack.push(y);
+                }
+                _ => return Ok(Flow::SideExit("an unbound local")),
+            }
+        }
+        I::LoadFastAndClear { .. } => {
+            let k = st.locals[arg as usize].unwrap_or(Obj);
+            st.stack.push(k);
+            st.locals[arg as usize] = None;
         }
         I::StoreFast { .. } => {
             let k = pop(st)?;
-            st.locals[insn.arg as usize] = Some(k);
+            if k == Range {
+                return refuse("a range iterator stored in a local");
+            }
+            st.locals[arg as usize] = Some(k);
         }
         I::StoreFastStoreFast { .. } => {
             let v1 = pop(st)?;
             let v2 = pop(st)?;
-            st.locals[(insn.arg >> 4) as usize] = Some(v1);
-            st.locals[(insn.arg & 15) as usize] = Some(v2);
+            st.locals[(arg >> 4) as usize] = Some(v1);
+            st.locals[(arg & 15) as usize] = Some(v2);
         }
         I::StoreFastLoadFast { .. } => {
             let v = pop(st)?;
-            st.locals[(insn.arg >> 4) as usize] = Some(v);
-            let k = local(st, insn.arg & 15)?;
-            st.stack.push(k);
+            st.locals[(arg >> 4) as usize] = Some(v);
+            match st.locals[(arg & 15) as usize] {
+                Some(k) => st.stack.push(k),
+                None => return Ok(Flow::SideExit("an unbound local")),
+            }
         }
-        I::LoadSmallInt { .. } => st.stack.push(Kind::Int),
-        I::LoadConst { .. } => {
-            let c = code
-                .constants
-                .get(insn.arg as usize)
-                .ok_or_else(|| Refusal("bad constant index".into()))?;
-            st.stack.push(const_kind(c)?.0);
+        I::DeleteFast { .. } => {
+            if st.locals[arg as usize].is_none() {
+                return Ok(Flow::SideExit("an unbound local"));
+            }
+            st.locals[arg as usize] = None;
         }
+        I::LoadSmallInt { .. } => st.stack.push(Int),
+        I::LoadConst { .. } => st.stack.push(const_kind(code, arg)?.0),
+        I::LoadGlobal { .. } => {
+            st.stack.push(Obj);
+            if arg & 1 != 0 {
+                st.stack.push(Obj);
+            }
+        }
+        I::LoadAttr { .. } => {
+            pop(st)?;
+            st.stack.push(Obj);
+            if arg & 1 != 0 {
+                st.stack.push(Obj);
+            }
+        }
+        I::StoreAttr { .. } => popn(st, 2)?,
+        I::PushNull => st.stack.push(Obj),
         I::PopTop => {
             pop(st)?;
         }
+        I::Copy { .. } => {
+            let n = st.stack.len();
+            let i = arg as usize;
+            if i == 0 || i > n {
+                return refuse("bad COPY");
+            }
+            let k = st.stack[n - i];
+            if k == Range {
+                return Ok(Flow::SideExit("COPY of a range iterator"));
+            }
+            st.stack.push(k);
+        }
+        I::Swap { .. } => {
+            let n = st.stack.len();
+            let i = arg as usize;
+            if i < 2 || i > n {
+                return refuse("bad SWAP");
+            }
+            st.stack.swap(n - 1, n - i);
+        }
         I::BinaryOp { .. } => {
-            let op = arith(insn.arg)
-                .ok_or_else(|| Refusal(format!("BINARY_OP {} is not compiled yet", insn.arg)))?;
             let b = pop(st)?;
-            let a = pop(st)?;
-            st.stack.push(binary_result(op, a, b)?);
+            let x = pop(st)?;
+            if x == Range || b == Range {
+                return refuse("BINARY_OP on a range iterator");
+            }
+            st.stack.push(inline_binary(arg, x, b).unwrap_or(Obj));
         }
+        I::BinarySlice => {
+            popn(st, 3)?;
+            st.stack.push(Obj);
+        }
+        I::StoreSlice => popn(st, 4)?,
+        I::StoreSubscr => popn(st, 3)?,
+        I::DeleteSubscr => popn(st, 2)?,
         I::CompareOp { .. } => {
-            let b = pop(st)?;
-            let a = pop(st)?;
-            match (a, b) {
-                (Kind::Int, Kind::Int) | (Kind::Float, Kind::Float) | (Kind::Bool, Kind::Bool) => {}
-                _ => return refuse(format!("COMPARE_OP on {a:?} and {b:?}")),
-            }
-            if insn.arg >> 5 > 5 {
-                return refuse("unknown comparison");
-            }
-            st.stack.push(Kind::Bool);
+            let y = pop(st)?;
+            let x = pop(st)?;
+            let inline = matches!((x, y), (Int, Int) | (Float, Float) | (Bool, Bool));
+            st.stack
+                .push(if inline || arg & 16 != 0 { Bool } else { Obj });
         }
-        I::ToBool => {
-            let a = pop(st)?;
-            if a != Kind::Bool && a != Kind::Int {
-                return refuse(format!("TO_BOOL on {a:?}"));
-            }
-            st.stack.push(Kind::Bool);
+        I::ContainsOp { .. } | I::IsOp { .. } => {
+            popn(st, 2)?;
+            st.stack.push(Bool);
         }
-        I::UnaryNot => {
-            if pop(st)? != Kind::Bool {
-                return refuse("UNARY_NOT on a non-bool");
-            }
-            st.stack.push(Kind::Bool);
+        I::ToBool | I::UnaryNot => {
+            pop(st)?;
+            st.stack.push(Bool);
         }
         I::UnaryNegative => {
-            let a = pop(st)?;
-            if a == Kind::Bool {
-                return refuse("UNARY_NEGATIVE on a bool");
-            }
-            st.stack.push(a);
+            let x = pop(st)?;
+            st.stack.push(if x == Int || x == Float { x } else { Obj });
         }
-        I::PopJumpIfFalse { .. } | I::PopJumpIfTrue { .. } => {
-            if pop(st)? != Kind::Bool {
-                return refuse("a branch on a non-bool");
-            }
+        I::UnaryInvert => {
+            let x = pop(st)?;
+            st.stack.push(if x == Int { Int } else { Obj });
         }
-        I::JumpForward { .. } | I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => {}
-        I::ReturnValue => {
+        I::PopJumpIfFalse { .. }
+        | I::PopJumpIfTrue { .. }
+        | I::PopJumpIfNone { .. }
+        | I::PopJumpIfNotNone { .. } => {
             pop(st)?;
         }
-        other => return refuse(format!("{other:?} is not compiled yet")),
+        I::Call { .. } => {
+            if is_range_loop(a, k, st) {
+                popn(st, arg as usize + 2)?;
+                st.stack.push(Range);
+            } else {
+                popn(st, arg as usize + 2)?;
+                st.stack.push(Obj);
+            }
+        }
+        I::CallKw { .. } => {
+            popn(st, arg as usize + 3)?;
+            st.stack.push(Obj);
+        }
+        I::CallFunctionEx => {
+            popn(st, 4)?;
+            st.stack.push(Obj);
+        }
+        I::CallIntrinsic1 { .. } if arg == 6 => {
+            pop(st)?;
+            st.stack.push(Obj);
+        }
+        I::BuildTuple { .. }
+        | I::BuildList { .. }
+        | I::BuildSet { .. }
+        | I::BuildString { .. }
+        | I::BuildSlice { .. } => {
+            popn(st, arg as usize)?;
+            st.stack.push(Obj);
+        }
+        I::BuildMap { .. } => {
+            popn(st, 2 * arg as usize)?;
+            st.stack.push(Obj);
+        }
+        I::ListAppend { .. }
+        | I::SetAdd { .. }
+        | I::ListExtend { .. }
+        | I::SetUpdate { .. }
+        | I::DictUpdate { .. }
+        | I::MapAdd { .. } => {
+            let n = if matches!(insn.op, I::MapAdd { .. }) { 2 } else { 1 };
+            for _ in 0..n {
+                if pop(st)? == Range {
+                    return refuse("a range iterator in a container");
+                }
+            }
+            let d = st.stack.len();
+            if arg == 0 || (arg as usize) > d || st.stack[d - arg as usize] != Obj {
+                return refuse("container operand is not an object");
+            }
+        }
+        I::GetIter => {
+            let x = pop(st)?;
+            st.stack.push(if x == Range { Range } else { Obj });
+        }
+        I::ForIter { .. } => {
+            let it = *st.stack.last().ok_or_else(|| Refusal("stack underflow".into()))?;
+            let target = insn.jump_target().unwrap();
+            // Exhausted: the VM skips the END_FOR at the target.
+            let t = a
+                .index_of(target)
+                .ok_or_else(|| Refusal("bad FOR_ITER target".into()))?;
+            let exhausted = if matches!(a.insns[t].op, I::EndFor) {
+                a.insns
+                    .get(t + 1)
+                    .map(|i| i.start)
+                    .ok_or_else(|| Refusal("FOR_ITER target at the end".into()))?
+            } else {
+                target
+            };
+            st.stack.push(if it == Range { Int } else { Obj });
+            return Ok(Flow::ForIter { exhausted });
+        }
+        I::EndFor | I::PopIter => {
+            pop(st)?;
+        }
+        I::UnpackSequence { .. } => {
+            pop(st)?;
+            for _ in 0..arg {
+                st.stack.push(Obj);
+            }
+        }
+        I::FormatSimple | I::ConvertValue { .. } => {
+            pop(st)?;
+            st.stack.push(Obj);
+        }
+        I::FormatWithSpec => {
+            popn(st, 2)?;
+            st.stack.push(Obj);
+        }
+        I::ReturnValue => {
+            pop(st)?;
+            return Ok(Flow::End);
+        }
+        I::JumpForward { .. } | I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => {
+            return Ok(Flow::End)
+        }
+        _ => return Ok(Flow::SideExit(opname(insn.op))),
     }
-    Ok(())
+    let _ = range_on_stack;
+    Ok(Flow::Next)
 }
 
-/// Types every reachable instruction by a fixed point over the CFG.
-fn infer<C: Constant>(
-    code: &CodeObject<C>,
-    a: &Analysis,
-    args: &[Kind],
-) -> Result<Vec<Option<TypeState>>, Refusal> {
-    let nslots = code.localspluskinds.len();
-    let mut entry = TypeState {
-        locals: vec![None; nslots],
-        stack: vec![],
-    };
-    for (i, k) in args.iter().enumerate() {
-        entry.locals[i] = Some(*k);
+/// Stable names of the instructions side exits name in the statistics.
+fn opname(op: Instruction) -> &'static str {
+    use Instruction as I;
+    match op {
+        I::RaiseVarargs { .. } => "not compiled: RAISE_VARARGS",
+        I::Reraise { .. } => "not compiled: RERAISE",
+        I::ImportName { .. } => "not compiled: IMPORT_NAME",
+        I::ImportFrom { .. } => "not compiled: IMPORT_FROM",
+        I::MakeFunction => "not compiled: MAKE_FUNCTION",
+        I::StoreGlobal { .. } => "not compiled: STORE_GLOBAL",
+        I::LoadSpecial { .. } => "not compiled: LOAD_SPECIAL (with)",
+        I::UnpackEx { .. } => "not compiled: UNPACK_EX",
+        I::LoadSuperAttr { .. } => "not compiled: LOAD_SUPER_ATTR",
+        I::LoadDeref { .. } | I::StoreDeref { .. } => "not compiled: cells",
+        I::MatchClass { .. } | I::MatchKeys | I::MatchMapping | I::MatchSequence | I::GetLen => {
+            "not compiled: match"
+        }
+        I::DeleteAttr { .. } | I::DeleteGlobal { .. } => "not compiled: DELETE_ATTR/GLOBAL",
+        I::CallIntrinsic1 { .. } | I::CallIntrinsic2 { .. } => "not compiled: CALL_INTRINSIC",
+        _ => "not compiled: other instruction",
     }
+}
+
+/// Which instructions start a block in native code: the analysis's leaders plus the
+/// places an exhausted `FOR_ITER` continues at.
+fn leaders(a: &Analysis) -> Vec<bool> {
+    let mut l = a.leaders.clone();
+    for (k, insn) in a.insns.iter().enumerate() {
+        if matches!(insn.op, Instruction::ForIter { .. }) {
+            if let Some(t) = insn.jump_target().and_then(|t| a.index_of(t)) {
+                if t + 1 < l.len() {
+                    l[t + 1] = true;
+                }
+            }
+            if k + 1 < l.len() {
+                l[k + 1] = true;
+            }
+        }
+    }
+    l
+}
+
+/// Successor edges of instruction `k` with the state on each edge.
+fn successors(
+    a: &Analysis,
+    k: usize,
+    flow: &Flow,
+    before: &TypeState,
+    after: &TypeState,
+) -> Result<Vec<(usize, TypeState)>, Refusal> {
+    let insn = a.insns[k];
+    let idx = |u: u32| a.index_of(u).ok_or_else(|| Refusal("bad jump".into()));
+    let mut out = Vec::new();
+    match flow {
+        Flow::SideExit(_) => {}
+        Flow::ForIter { exhausted } => {
+            out.push((k + 1, after.clone()));
+            out.push((idx(*exhausted)?, before.clone()));
+        }
+        Flow::End | Flow::Next => {
+            if let Some(t) = insn.jump_target() {
+                out.push((idx(t)?, after.clone()));
+            }
+            if !insn.is_no_fallthrough() && k + 1 < a.insns.len() {
+                out.push((k + 1, after.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Types every instruction reachable from `start` by a fixed point over the CFG.
+fn infer(
+    code: &Py<PyCode>,
+    a: &Analysis,
+    start: usize,
+    entry: TypeState,
+) -> Result<Vec<Option<TypeState>>, Refusal> {
     let mut states: Vec<Option<TypeState>> = vec![None; a.insns.len()];
-    let mut work = vec![0usize];
-    states[0] = Some(entry);
-    let merge = |k: usize,
-                 st: &TypeState,
-                 states: &mut Vec<Option<TypeState>>,
-                 work: &mut Vec<usize>|
-     -> Result<(), Refusal> {
-        match &states[k] {
-            None => {
-                states[k] = Some(st.clone());
-                work.push(k);
-                Ok(())
-            }
-            Some(old) if old == st => Ok(()),
-            Some(old) => {
-                // A local unbound on one path and bound on another: keep it "maybe unbound"
-                // (None) only if it is never read afterwards; reading it is refused then.
-                if old.stack != st.stack {
-                    return refuse(format!("value kinds differ at unit {}", a.insns[k].at));
-                }
-                let mut merged = old.clone();
-                let mut changed = false;
-                for (m, n) in merged.locals.iter_mut().zip(&st.locals) {
-                    if *m != *n {
-                        if m.is_some() && n.is_some() {
-                            return refuse(format!(
-                                "a local changes kind at unit {}",
-                                a.insns[k].at
-                            ));
-                        }
-                        if m.is_some() {
-                            *m = None;
-                            changed = true;
-                        }
-                    }
-                }
-                if changed {
-                    states[k] = Some(merged);
-                    work.push(k);
-                }
-                Ok(())
-            }
-        }
-    };
+    let mut work = vec![start];
+    states[start] = Some(entry);
+    let mut rounds = 0usize;
     while let Some(k) = work.pop() {
-        let insn = a.insns[k];
-        let mut st = states[k].clone().unwrap();
-        infer_step(code, &insn, &mut st)?;
-        if let Some(t) = insn.jump_target() {
-            let t = a.index_of(t).ok_or_else(|| Refusal("bad jump".into()))?;
-            merge(t, &st, &mut states, &mut work)?;
+        rounds += 1;
+        if rounds > 200 * a.insns.len() + 1000 {
+            return refuse("typing does not converge");
         }
-        if !insn.is_no_fallthrough() && k + 1 < a.insns.len() {
-            merge(k + 1, &st, &mut states, &mut work)?;
+        let before = states[k].clone().unwrap();
+        // The value stack must have the shape the bytecode analysis (and so deopt) sees.
+        if a.depth[k] != Some(before.stack.len() as u32) {
+            return refuse(format!(
+                "stack shape at unit {} disagrees with the analysis",
+                a.insns[k].at
+            ));
+        }
+        let mut after = before.clone();
+        let flow = step(code, a, k, &mut after)?;
+        for (t, st) in successors(a, k, &flow, &before, &after)? {
+            let merged = match &states[t] {
+                None => st,
+                Some(old) => match old.join(&st) {
+                    Some(m) if &m == old => continue,
+                    Some(m) => m,
+                    None => {
+                        return refuse(format!(
+                            "values of incompatible kinds meet at unit {}",
+                            a.insns[t].at
+                        ))
+                    }
+                },
+            };
+            states[t] = Some(merged);
+            work.push(t);
         }
     }
     Ok(states)
@@ -325,26 +642,26 @@ fn clif_type(k: Kind) -> types::Type {
 }
 
 /// Why `code` cannot be translated whatever its arguments, from its flags and shape alone.
-pub fn unsupported_shape<C: Constant>(code: &CodeObject<C>) -> Option<&'static str> {
-    if code
-        .flags
+pub fn unsupported_shape(code: &Py<PyCode>) -> Option<&'static str> {
+    let c = &code.code;
+    if c.flags
         .intersects(CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR)
     {
         return Some("generators and coroutines are not compiled yet");
     }
-    if code
-        .flags
-        .intersects(CodeFlags::VARARGS | CodeFlags::VARKEYWORDS)
-    {
-        return Some("*args/**kwargs are not compiled yet");
-    }
-    if !code.cellvars.is_empty() || !code.freevars.is_empty() {
+    if !c.cellvars.is_empty() || !c.freevars.is_empty() {
         return Some("cells and closures are not compiled yet");
     }
-    if !code.exceptiontable.is_empty() {
-        return Some("exception handlers are not compiled yet");
-    }
     None
+}
+
+/// Number of argument slots the stub passes: positional, keyword-only, `*args`, `**kwargs`.
+pub fn arg_slots(code: &Py<PyCode>) -> usize {
+    let c = &code.code;
+    (c.arg_count
+        + c.kwonlyarg_count
+        + u32::from(c.flags.contains(CodeFlags::VARARGS))
+        + u32::from(c.flags.contains(CodeFlags::VARKEYWORDS))) as usize
 }
 
 /// Signature of every compiled function for `isa`.
@@ -353,124 +670,415 @@ pub fn native_signature(isa: &dyn TargetIsa) -> Signature {
     let mut sig = Signature::new(isa.default_call_conv());
     sig.params.push(AbiParam::new(ptr));
     sig.params.push(AbiParam::new(ptr));
+    sig.params.push(AbiParam::new(ptr));
     sig.returns.push(AbiParam::new(types::I64));
     sig
 }
 
-/// Signature of the back-edge helper: `extern "C" fn() -> i64` (non-zero = signal pending).
-pub fn backedge_signature(isa: &dyn TargetIsa) -> Signature {
+fn sig_backedge(isa: &dyn TargetIsa) -> Signature {
     let mut sig = Signature::new(isa.default_call_conv());
     sig.returns.push(AbiParam::new(types::I64));
     sig
 }
 
-/// Translates `code` specialized for argument kinds `args`. `backedge_helper` is the
-/// address of the signal-check helper, embedded as a constant.
-pub fn translate<C: Constant>(
-    code: &CodeObject<C>,
+fn sig_ops(isa: &dyn TargetIsa) -> Signature {
+    let ptr = isa.pointer_type();
+    let mut sig = Signature::new(isa.default_call_conv());
+    sig.params.push(AbiParam::new(ptr));
+    sig.params.push(AbiParam::new(ptr));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+fn sig_value(isa: &dyn TargetIsa) -> Signature {
+    let mut sig = Signature::new(isa.default_call_conv());
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// Where native code starts.
+#[derive(Clone, Debug)]
+pub enum Entry {
+    /// At the first instruction, with the argument slots of these kinds.
+    Call(Vec<Kind>),
+    /// On-stack replacement at a loop header (unit): every local slot (`None` = unbound)
+    /// and every value-stack slot of the running interpreter frame, in that order.
+    Loop {
+        at: u32,
+        locals: Vec<Option<Kind>>,
+        stack: Vec<Kind>,
+    },
+}
+
+/// Variables holding one value: one per CLIF value it needs (three for a range iterator).
+type Vars = [Option<Variable>; 7];
+
+struct Emitter<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    locals: Vec<Vars>,
+    stack: Vec<Vars>,
+    exits: Vec<ExitSite>,
+    buf_slots: usize,
+    buf: Value,
+    ctx: Value,
+    ops: cranelift_codegen::ir::StackSlot,
+    h: &'a HelperTable,
+    sig_ops: SigRef,
+    sig_value: SigRef,
+    sig_backedge: SigRef,
+    ptr: types::Type,
+    pending_edges: Vec<(Block, TypeState, TypeState, Block)>,
+}
+
+fn var_index(k: Kind, part: usize) -> usize {
+    match k {
+        Kind::Int => 0,
+        Kind::Float => 1,
+        Kind::Bool => 2,
+        Kind::Obj => 3,
+        Kind::Range => 4 + part,
+    }
+}
+
+impl Emitter<'_, '_> {
+    fn var(&mut self, local: bool, i: usize, k: Kind, part: usize) -> Variable {
+        let table = if local { &mut self.locals } else { &mut self.stack };
+        if table.len() <= i {
+            table.resize(i + 1, [None; 7]);
+        }
+        let slot = &mut table[i][var_index(k, part)];
+        if let Some(v) = *slot {
+            return v;
+        }
+        let v = self.b.declare_var(clif_type(k));
+        *slot = Some(v);
+        v
+    }
+    fn get(&mut self, local: bool, i: usize, k: Kind) -> Value {
+        let v = self.var(local, i, k, 0);
+        self.b.use_var(v)
+    }
+    fn set(&mut self, local: bool, i: usize, k: Kind, v: Value) {
+        let var = self.var(local, i, k, 0);
+        self.b.def_var(var, v);
+    }
+    /// Copies every part of a value between slots.
+    fn mov(&mut self, from: (bool, usize), to: (bool, usize), k: Kind) {
+        for part in 0..k.slots() {
+            let a = self.var(from.0, from.1, k, part);
+            let v = self.b.use_var(a);
+            let b = self.var(to.0, to.1, k, part);
+            self.b.def_var(b, v);
+        }
+    }
+    fn call_value(&mut self, addr: usize, x: Value) -> Value {
+        let f = self.b.ins().iconst(self.ptr, addr as i64);
+        let call = self.b.ins().call_indirect(self.sig_value, f, &[x]);
+        self.b.inst_results(call)[0]
+    }
+    fn incref(&mut self, x: Value) {
+        self.call_value(self.h.incref, x);
+    }
+    fn decref(&mut self, x: Value) {
+        self.call_value(self.h.decref, x);
+    }
+    /// An owned object reference for a value of kind `k` (boxing unboxed kinds).
+    fn boxed(&mut self, k: Kind, x: Value) -> Value {
+        match k {
+            Kind::Obj => x,
+            Kind::Int => self.call_value(self.h.box_int, x),
+            Kind::Bool => self.call_value(self.h.box_bool, x),
+            Kind::Float => {
+                let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
+                self.call_value(self.h.box_float, bits)
+            }
+            Kind::Range => unreachable!("range iterators are never boxed in native code"),
+        }
+    }
+    fn store_op(&mut self, i: usize, v: Value) {
+        self.b.ins().stack_store(self.ptr, v, self.ops, (i * 8) as i32);
+    }
+    fn load_op(&mut self, i: usize) -> Value {
+        self.b.ins().stack_load(self.ptr, types::I64, self.ops, (i * 8) as i32)
+    }
+    /// Calls an operation helper on the ops array; returns its status.
+    fn call_op(&mut self, op: Op, arg: u64) -> Value {
+        let f = self.b.ins().iconst(self.ptr, self.h.op(op) as i64);
+        let ops = self.b.ins().stack_addr(self.ptr, self.ops, 0);
+        let a = self.b.ins().iconst(types::I64, arg as i64);
+        let call = self
+            .b
+            .ins()
+            .call_indirect(self.sig_ops, f, &[self.ctx, ops, a]);
+        self.b.inst_results(call)[0]
+    }
+
+    /// Saves the frame state `st` into the exit buffer and returns `site`. `temps` are
+    /// references created for this instruction only (boxed operands) that the exit drops.
+    fn emit_exit(&mut self, st: &TypeState, at: &Insn, reason: &'static str, kind: ExitKind, temps: &[Value]) {
+        for t in temps {
+            self.decref(*t);
+        }
+        let site = self.exits.len();
+        self.exits.push(ExitSite {
+            resume_at: at.start,
+            locals: st.locals.clone(),
+            stack: st.stack.clone(),
+            reason,
+            kind,
+        });
+        let flags = MemFlagsData::trusted();
+        let mut slot = 0i32;
+        let buf = self.buf;
+        for (i, k) in st.locals.iter().enumerate() {
+            match k {
+                Some(k) => {
+                    for part in 0..k.slots() {
+                        let v = self.var(true, i, *k, part);
+                        let v = self.b.use_var(v);
+                        self.b.ins().store(flags, v, buf, slot * 8);
+                        slot += 1;
+                    }
+                }
+                None => slot += 1,
+            }
+        }
+        for (i, k) in st.stack.iter().enumerate() {
+            for part in 0..k.slots() {
+                let v = self.var(false, i, *k, part);
+                let v = self.b.use_var(v);
+                self.b.ins().store(flags, v, buf, slot * 8);
+                slot += 1;
+            }
+        }
+        self.buf_slots = self.buf_slots.max(slot as usize);
+        let code = self.b.ins().iconst(types::I64, site as i64);
+        self.b.ins().return_(&[code]);
+    }
+
+    /// Exits when `cond` holds (non-zero); continues in a new block otherwise.
+    fn exit_if(&mut self, cond: Value, st: &TypeState, at: &Insn, reason: &'static str, kind: ExitKind, temps: &[Value]) {
+        let exit = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(exit);
+        self.b.ins().brif(cond, exit, &[], cont, &[]);
+        self.b.switch_to_block(exit);
+        self.emit_exit(st, at, reason, kind, temps);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Calls helper `op` and exits with its exception when it fails; returns the status.
+    fn call_op_checked(&mut self, op: Op, arg: u64, st: &TypeState, at: &Insn, temps: &[Value]) -> Value {
+        let status = self.call_op(op, arg);
+        let failed = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, status, 0);
+        self.exit_if(failed, st, at, "an exception was raised", ExitKind::Raise, temps);
+        status
+    }
+
+    /// Puts the top `n` stack values (bottom first) into ops[0..n] as object references.
+    /// Returns the references boxed for the call (dropped again if it fails).
+    fn operands(&mut self, st: &TypeState, n: usize) -> Vec<Value> {
+        let d = st.stack.len();
+        let mut temps = Vec::new();
+        for i in 0..n {
+            let k = st.stack[d - n + i];
+            let v = self.get(false, d - n + i, k);
+            let o = self.boxed(k, v);
+            if k != Kind::Obj {
+                temps.push(o);
+            }
+            self.store_op(i, o);
+        }
+        temps
+    }
+
+    /// Drops the owned references of the given stack slots (after the instruction
+    /// consumed them without a helper).
+    fn drop_stack(&mut self, st: &TypeState, range: std::ops::Range<usize>) {
+        for i in range {
+            if st.stack[i] == Kind::Obj {
+                let v = self.get(false, i, Kind::Obj);
+                self.decref(v);
+            }
+        }
+    }
+
+    /// Conversions on an edge from state `from` into a block typed `to`: boxes values
+    /// whose kind was generalized there, NULLs locals bound on this path only.
+    fn convert(&mut self, from: &TypeState, to: &TypeState) {
+        for i in 0..from.locals.len() {
+            match (from.locals[i], to.locals[i]) {
+                (Some(a), Some(b)) if a != b => {
+                    let v = self.get(true, i, a);
+                    let o = self.boxed(a, v);
+                    self.set(true, i, b, o);
+                }
+                (None, Some(b)) => {
+                    let z = self.b.ins().iconst(types::I64, 0);
+                    self.set(true, i, b, z);
+                }
+                (Some(Kind::Obj), None) => {
+                    // Unbound on the other path: only possible if NULL here too.
+                }
+                _ => {}
+            }
+        }
+        for i in 0..from.stack.len() {
+            let (a, b) = (from.stack[i], to.stack[i]);
+            if a != b {
+                let v = self.get(false, i, a);
+                let o = self.boxed(a, v);
+                self.set(false, i, b, o);
+            }
+        }
+    }
+
+    /// The block to branch to for an edge into `target` (typed `to`): `target` itself, or
+    /// a new block doing the conversions first.
+    fn edge(&mut self, from: &TypeState, to: &TypeState, target: Block) -> Block {
+        if from == to {
+            return target;
+        }
+        let blk = self.b.create_block();
+        self.pending_edges.push((blk, from.clone(), to.clone(), target));
+        blk
+    }
+
+    /// Emits the conversion blocks [`Self::edge`] created, once the current block is
+    /// terminated (their only predecessor is the block that branched to them).
+    fn flush_edges(&mut self) {
+        for (blk, from, to, target) in std::mem::take(&mut self.pending_edges) {
+            self.b.switch_to_block(blk);
+            self.convert(&from, &to);
+            self.b.ins().jump(target, &[]);
+        }
+    }
+}
+
+/// Translates `code` for `entry`. `h` gives the addresses of helpers and objects the
+/// code embeds.
+pub fn translate(
+    code: &Py<PyCode>,
     analysis: &Analysis,
-    args: &[Kind],
+    entry: &Entry,
     isa: &dyn TargetIsa,
-    backedge_helper: usize,
+    h: &HelperTable,
 ) -> Result<Translation, Refusal> {
     if let Some(reason) = unsupported_shape(code) {
         return refuse(reason);
     }
-    let nargs = (code.arg_count + code.kwonlyarg_count) as usize;
-    if args.len() != nargs {
-        return refuse("argument count mismatch");
+    let nslots = code.code.localspluskinds.len();
+    let (start, entry_state, arg_kinds) = match entry {
+        Entry::Call(args) => {
+            if args.len() != arg_slots(code) {
+                return refuse("argument count mismatch");
+            }
+            let mut locals = vec![None; nslots];
+            for (i, k) in args.iter().enumerate() {
+                locals[i] = Some(*k);
+            }
+            (0, TypeState { locals, stack: vec![] }, args.clone())
+        }
+        Entry::Loop { at, locals, stack } => {
+            let k = analysis
+                .index_of(*at)
+                .ok_or_else(|| Refusal("loop entry is not an instruction".into()))?;
+            let mut kinds: Vec<Kind> = locals.iter().map(|k| k.unwrap_or(Kind::Obj)).collect();
+            kinds.extend(stack.iter().copied());
+            (
+                k,
+                TypeState {
+                    locals: locals.clone(),
+                    stack: stack.clone(),
+                },
+                kinds,
+            )
+        }
+    };
+    if analysis.insns.is_empty() {
+        return refuse("empty code");
     }
-    let states = infer(code, analysis, args)?;
+    let states = infer(code, analysis, start, entry_state.clone())?;
+    let leaders = leaders(analysis);
 
     let ptr = isa.pointer_type();
     let mut func = Function::with_name_signature(UserFuncName::user(0, 0), native_signature(isa));
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+    let max_stack = analysis.depth.iter().flatten().copied().max().unwrap_or(0) as usize + 4;
+    let ops = b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        ((max_stack + 8) * 8) as u32,
+        3,
+    ));
+    let sig_ops_ref = b.import_signature(sig_ops(isa));
+    let sig_value_ref = b.import_signature(sig_value(isa));
+    let sig_backedge_ref = b.import_signature(sig_backedge(isa));
 
-    let nslots = code.localspluskinds.len();
-    let max_stack = analysis.depth.iter().flatten().copied().max().unwrap_or(0) as usize + 2;
-    // One variable per (slot, kind) so that a slot's CLIF type never changes.
-    let var = |b: &mut FunctionBuilder,
-               table: &mut Vec<[Option<Variable>; 3]>,
-               i: usize,
-               k: Kind|
-     -> Variable {
-        let ki = k as usize;
-        if let Some(v) = table[i][ki] {
-            return v;
-        }
-        let v = b.declare_var(clif_type(k));
-        table[i][ki] = Some(v);
-        v
-    };
-    let mut local_vars: Vec<[Option<Variable>; 3]> = vec![[None; 3]; nslots];
-    let mut stack_vars: Vec<[Option<Variable>; 3]> = vec![[None; 3]; max_stack];
-
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
+    let entry_block = b.create_block();
+    b.append_block_params_for_function_params(entry_block);
     let blocks: Vec<Option<Block>> = (0..analysis.insns.len())
-        .map(|k| (analysis.leaders[k] && states[k].is_some()).then(|| b.create_block()))
+        .map(|k| ((leaders[k] || k == start) && states[k].is_some()).then(|| b.create_block()))
         .collect();
-    b.switch_to_block(entry);
-    let args_ptr = b.block_params(entry)[0];
-    let buf = b.block_params(entry)[1];
+    b.switch_to_block(entry_block);
+    let args_ptr = b.block_params(entry_block)[0];
+    let buf = b.block_params(entry_block)[1];
+    let ctx = b.block_params(entry_block)[2];
+
+    let mut e = Emitter {
+        b,
+        locals: vec![[None; 7]; nslots],
+        stack: vec![[None; 7]; max_stack],
+        exits: Vec::new(),
+        buf_slots: 1,
+        buf,
+        ctx,
+        ops,
+        h,
+        sig_ops: sig_ops_ref,
+        sig_value: sig_value_ref,
+        sig_backedge: sig_backedge_ref,
+        ptr,
+        pending_edges: Vec::new(),
+    };
+
+    // Entry: load the arguments (or the interpreter frame's values) into variables.
     let flags = MemFlagsData::trusted();
-    for (i, k) in args.iter().enumerate() {
-        let raw = b.ins().load(types::I64, flags, args_ptr, (i * 8) as i32);
-        let v = match k {
-            Kind::Float => b.ins().bitcast(types::F64, MemFlagsData::new(), raw),
-            _ => raw,
-        };
-        let var_i = var(&mut b, &mut local_vars, i, *k);
-        b.def_var(var_i, v);
-    }
-    let first = blocks[0].expect("entry block");
-    b.ins().jump(first, &[]);
-
-    let mut exits: Vec<ExitSite> = Vec::new();
-    let mut buf_slots = 1usize;
-    let mut result_kind: Option<Kind> = None;
-    let helper_sig = b.import_signature(backedge_signature(isa));
-
-    // Emits a guard: when `cond` holds, save the state `st` (before `insn`) and exit.
-    macro_rules! exit_if {
-        ($cond:expr, $st:expr, $insn:expr, $reason:expr) => {{
-            let st: &TypeState = $st;
-            let site = exits.len();
-            exits.push(ExitSite {
-                resume_at: $insn.start,
-                locals: st.locals.clone(),
-                stack: st.stack.clone(),
-                reason: $reason,
-                is_signal_check: false,
-            });
-            let exit_block = b.create_block();
-            let cont = b.create_block();
-            b.set_cold_block(exit_block);
-            b.ins().brif($cond, exit_block, &[], cont, &[]);
-            b.switch_to_block(exit_block);
-            let mut slot = 0i32;
-            for (i, k) in st.locals.iter().enumerate() {
-                if let Some(k) = k {
-                    let vv = var(&mut b, &mut local_vars, i, *k);
-                    let v = b.use_var(vv);
-                    b.ins().store(flags, v, buf, slot * 8);
+    let mut slot = 0usize;
+    let load = |e: &mut Emitter, slot: &mut usize, local: bool, i: usize, k: Kind| {
+        for part in 0..k.slots() {
+            let raw = e.b.ins().load(types::I64, flags, args_ptr, (*slot * 8) as i32);
+            *slot += 1;
+            let v = match k {
+                Kind::Float => e.b.ins().bitcast(types::F64, MemFlagsData::new(), raw),
+                _ => raw,
+            };
+            let var = e.var(local, i, k, part);
+            e.b.def_var(var, v);
+        }
+    };
+    match entry {
+        Entry::Call(args) => {
+            for (i, k) in args.iter().enumerate() {
+                load(&mut e, &mut slot, true, i, *k);
+            }
+        }
+        Entry::Loop { locals, stack, .. } => {
+            for (i, k) in locals.iter().enumerate() {
+                match k {
+                    Some(k) => load(&mut e, &mut slot, true, i, *k),
+                    None => slot += 1,
                 }
-                slot += 1;
             }
-            for (i, k) in st.stack.iter().enumerate() {
-                let vv = var(&mut b, &mut stack_vars, i, *k);
-                let v = b.use_var(vv);
-                b.ins().store(flags, v, buf, slot * 8);
-                slot += 1;
+            for (i, k) in stack.iter().enumerate() {
+                load(&mut e, &mut slot, false, i, *k);
             }
-            buf_slots = buf_slots.max(slot as usize);
-            let code = b.ins().iconst(types::I64, site as i64);
-            b.ins().return_(&[code]);
-            b.switch_to_block(cont);
-            site
-        }};
+        }
     }
+    let first = blocks[start].expect("entry block");
+    e.b.ins().jump(first, &[]);
 
     let mut terminated = true;
     for (k, insn) in analysis.insns.iter().enumerate() {
@@ -479,191 +1087,240 @@ pub fn translate<C: Constant>(
         };
         if let Some(blk) = blocks[k] {
             if !terminated {
-                b.ins().jump(blk, &[]);
+                e.b.ins().jump(blk, &[]);
             }
-            b.switch_to_block(blk);
-            terminated = false;
+            e.b.switch_to_block(blk);
         } else if terminated {
             continue;
         }
-        let depth = st.stack.len();
-        let push = |b: &mut FunctionBuilder,
-                    sv: &mut Vec<[Option<Variable>; 3]>,
-                    d: usize,
-                    kind: Kind,
-                    v: Value| {
-            let vv = var(b, sv, d, kind);
-            b.def_var(vv, v);
-        };
-        let top =
-            |b: &mut FunctionBuilder, sv: &mut Vec<[Option<Variable>; 3]>, n: usize| -> Value {
-                let d = depth - n;
-                let vv = var(b, sv, d, st.stack[d]);
-                b.use_var(vv)
-            };
-        use Instruction as I;
-        match insn.op {
-            I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
-            I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
-                let kind = st.locals[insn.arg as usize].unwrap();
-                let vv = var(&mut b, &mut local_vars, insn.arg as usize, kind);
-                let v = b.use_var(vv);
-                push(&mut b, &mut stack_vars, depth, kind, v);
+        let mut after = st.clone();
+        let flow = step(code, analysis, k, &mut after)?;
+        if let Flow::SideExit(reason) = flow {
+            e.emit_exit(&st, insn, reason, ExitKind::Unsupported, &[]);
+            terminated = true;
+            continue;
+        }
+        terminated = emit_insn(&mut e, code, analysis, &states, &blocks, k, &st, &after, &flow)?;
+        if terminated {
+            e.flush_edges();
+        }
+        // Fall through into the next block, converting kinds if it is typed differently.
+        if !terminated {
+            if let Some(next) = blocks.get(k + 1).copied().flatten() {
+                let to = states[k + 1].clone().unwrap();
+                e.convert(&after, &to);
+                e.b.ins().jump(next, &[]);
+                terminated = true;
             }
-            I::LoadFastLoadFast { .. } | I::LoadFastBorrowLoadFastBorrow { .. } => {
-                for (n, i) in [(0, insn.arg >> 4), (1, insn.arg & 15)] {
-                    let kind = st.locals[i as usize].unwrap();
-                    let vv = var(&mut b, &mut local_vars, i as usize, kind);
-                    let v = b.use_var(vv);
-                    push(&mut b, &mut stack_vars, depth + n, kind, v);
+        }
+    }
+    if !terminated {
+        return refuse("code runs off its end");
+    }
+    let Emitter {
+        mut b,
+        exits,
+        buf_slots,
+        ..
+    } = e;
+    b.seal_all_blocks();
+    b.finalize(isa.frontend_config());
+    Ok(Translation {
+        func,
+        exits,
+        args: arg_kinds,
+        buf_slots: buf_slots.max(1),
+    })
+}
+
+/// Emits one instruction; returns whether it ended its block.
+#[allow(clippy::too_many_arguments)]
+fn emit_insn(
+    e: &mut Emitter,
+    code: &Py<PyCode>,
+    a: &Analysis,
+    states: &[Option<TypeState>],
+    blocks: &[Option<Block>],
+    k: usize,
+    st: &TypeState,
+    after: &TypeState,
+    flow: &Flow,
+) -> Result<bool, Refusal> {
+    use Instruction as I;
+    use Kind::*;
+    let insn = &a.insns[k];
+    let arg = insn.arg;
+    let d = st.stack.len();
+    let block_of = |t: u32| -> Result<(Block, TypeState), Refusal> {
+        let i = a.index_of(t).ok_or_else(|| Refusal("bad jump".into()))?;
+        match (blocks[i], &states[i]) {
+            (Some(b), Some(s)) => Ok((b, s.clone())),
+            _ => refuse("jump target is not a block"),
+        }
+    };
+    // Pushes `v` of kind `k` at stack slot `i`.
+    macro_rules! push {
+        ($i:expr, $k:expr, $v:expr) => {{
+            let v = $v;
+            e.set(false, $i, $k, v);
+        }};
+    }
+    match insn.op {
+        I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
+        I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
+            let i = arg as usize;
+            let kind = st.locals[i].unwrap();
+            if kind == Obj {
+                let v = e.get(true, i, Obj);
+                if matches!(insn.op, I::LoadFastCheck { .. }) {
+                    let unbound = e.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                    e.exit_if(unbound, st, insn, "an unbound local", ExitKind::Guard, &[]);
+                }
+                e.incref(v);
+            }
+            e.mov((true, i), (false, d), kind);
+        }
+        I::LoadFastLoadFast { .. } | I::LoadFastBorrowLoadFastBorrow { .. } => {
+            for (n, i) in [(0, arg >> 4), (1, arg & 15)] {
+                let i = i as usize;
+                let kind = st.locals[i].unwrap();
+                if kind == Obj {
+                    let v = e.get(true, i, Obj);
+                    e.incref(v);
+                }
+                e.mov((true, i), (false, d + n), kind);
+            }
+        }
+        I::LoadFastAndClear { .. } => {
+            let i = arg as usize;
+            match st.locals[i] {
+                Some(kind) => e.mov((true, i), (false, d), kind),
+                None => push!(d, Obj, e.b.ins().iconst(types::I64, 0)),
+            }
+        }
+        I::StoreFast { .. } => store_local(e, st, arg as usize, d - 1),
+        I::StoreFastStoreFast { .. } => {
+            store_local(e, st, (arg >> 4) as usize, d - 1);
+            let mut st2 = st.clone();
+            st2.locals[(arg >> 4) as usize] = Some(st.stack[d - 1]);
+            st2.stack.pop();
+            store_local(e, &st2, (arg & 15) as usize, d - 2);
+        }
+        I::StoreFastLoadFast { .. } => {
+            let (s, l) = ((arg >> 4) as usize, (arg & 15) as usize);
+            store_local(e, st, s, d - 1);
+            let kind = after.locals[l].unwrap();
+            if kind == Obj {
+                let v = e.get(true, l, Obj);
+                e.incref(v);
+            }
+            e.mov((true, l), (false, d - 1), kind);
+        }
+        I::DeleteFast { .. } => {
+            let i = arg as usize;
+            if st.locals[i] == Some(Obj) {
+                let v = e.get(true, i, Obj);
+                let unbound = e.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                e.exit_if(unbound, st, insn, "an unbound local", ExitKind::Guard, &[]);
+                let v = e.get(true, i, Obj);
+                e.decref(v);
+            }
+        }
+        I::LoadSmallInt { .. } => push!(d, Int, e.b.ins().iconst(types::I64, i64::from(arg))),
+        I::LoadConst { .. } => {
+            let (kind, bits) = const_kind(code, arg)?;
+            let v = match kind {
+                Float => e.b.ins().f64const(f64::from_bits(bits)),
+                Obj => {
+                    // The code object keeps its constants alive as long as native code.
+                    let c: rustpython_vm::PyObjectRef =
+                        code.code.constants.get(arg as usize).unwrap().clone().into();
+                    let p = e.b.ins().iconst(types::I64, address_of(&c) as i64);
+                    e.incref(p);
+                    p
+                }
+                _ => e.b.ins().iconst(types::I64, bits as i64),
+            };
+            push!(d, kind, v);
+        }
+        I::LoadGlobal { .. } => {
+            e.call_op_checked(Op::LoadGlobal, u64::from(arg >> 1), st, insn, &[]);
+            push!(d, Obj, e.load_op(0));
+            if arg & 1 != 0 {
+                push!(d + 1, Obj, e.b.ins().iconst(types::I64, 0));
+            }
+        }
+        I::LoadAttr { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::LoadAttr, u64::from(arg >> 1), st, insn, &temps);
+            push!(d - 1, Obj, e.load_op(0));
+            if arg & 1 != 0 {
+                push!(d, Obj, e.b.ins().iconst(types::I64, 0));
+            }
+        }
+        I::StoreAttr { .. } => {
+            let temps = e.operands(st, 2);
+            e.call_op_checked(Op::StoreAttr, u64::from(arg), st, insn, &temps);
+        }
+        I::PushNull => push!(d, Obj, e.b.ins().iconst(types::I64, 0)),
+        I::PopTop => e.drop_stack(st, d - 1..d),
+        I::Copy { .. } => {
+            let i = d - arg as usize;
+            let kind = st.stack[i];
+            if kind == Obj {
+                let v = e.get(false, i, Obj);
+                e.incref(v);
+            }
+            e.mov((false, i), (false, d), kind);
+        }
+        I::Swap { .. } => {
+            let (x, y) = (d - 1, d - arg as usize);
+            let (kx, ky) = (st.stack[x], st.stack[y]);
+            // Through a scratch slot past the top.
+            e.mov((false, x), (false, d), kx);
+            e.mov((false, y), (false, x), ky);
+            e.mov((false, d), (false, y), kx);
+        }
+        I::BinaryOp { .. } => {
+            let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
+            match inline_binary(arg, ka, kb) {
+                Some(kind) => {
+                    let x = e.get(false, d - 2, ka);
+                    let y = e.get(false, d - 1, kb);
+                    let v = emit_arith(e, arith(arg).unwrap(), ka, kb, x, y, st, insn);
+                    push!(d - 2, kind, v);
+                }
+                None => {
+                    let temps = e.operands(st, 2);
+                    e.call_op_checked(Op::BinaryOp, u64::from(arg), st, insn, &temps);
+                    push!(d - 2, Obj, e.load_op(0));
                 }
             }
-            I::StoreFast { .. } => {
-                let v = top(&mut b, &mut stack_vars, 1);
-                let lv = var(
-                    &mut b,
-                    &mut local_vars,
-                    insn.arg as usize,
-                    st.stack[depth - 1],
-                );
-                b.def_var(lv, v);
-            }
-            I::StoreFastStoreFast { .. } => {
-                let v1 = top(&mut b, &mut stack_vars, 1);
-                let v2 = top(&mut b, &mut stack_vars, 2);
-                let l1 = var(
-                    &mut b,
-                    &mut local_vars,
-                    (insn.arg >> 4) as usize,
-                    st.stack[depth - 1],
-                );
-                b.def_var(l1, v1);
-                let l2 = var(
-                    &mut b,
-                    &mut local_vars,
-                    (insn.arg & 15) as usize,
-                    st.stack[depth - 2],
-                );
-                b.def_var(l2, v2);
-            }
-            I::StoreFastLoadFast { .. } => {
-                let v = top(&mut b, &mut stack_vars, 1);
-                let store = (insn.arg >> 4) as usize;
-                let lv = var(&mut b, &mut local_vars, store, st.stack[depth - 1]);
-                b.def_var(lv, v);
-                let load = (insn.arg & 15) as usize;
-                let kind = if load == store {
-                    st.stack[depth - 1]
-                } else {
-                    st.locals[load].unwrap()
-                };
-                let vv = var(&mut b, &mut local_vars, load, kind);
-                let v = b.use_var(vv);
-                push(&mut b, &mut stack_vars, depth - 1, kind, v);
-            }
-            I::LoadSmallInt { .. } => {
-                let v = b.ins().iconst(types::I64, i64::from(insn.arg));
-                push(&mut b, &mut stack_vars, depth, Kind::Int, v);
-            }
-            I::LoadConst { .. } => {
-                let (kind, bits) = const_kind(
-                    code.constants
-                        .get(insn.arg as usize)
-                        .ok_or_else(|| Refusal("bad constant index".into()))?,
-                )?;
-                let v = match kind {
-                    Kind::Float => b.ins().f64const(f64::from_bits(bits)),
-                    _ => b.ins().iconst(types::I64, bits as i64),
-                };
-                push(&mut b, &mut stack_vars, depth, kind, v);
-            }
-            I::PopTop => {}
-            I::BinaryOp { .. } => {
-                let op = arith(insn.arg).unwrap();
-                let (ka, kb) = (st.stack[depth - 2], st.stack[depth - 1]);
-                let x = top(&mut b, &mut stack_vars, 2);
-                let y = top(&mut b, &mut stack_vars, 1);
-                let (kind, v) = if ka == Kind::Int && kb == Kind::Int {
-                    match op {
-                        Arith::Add | Arith::Sub | Arith::Mul => {
-                            let (r, of) = match op {
-                                Arith::Add => b.ins().sadd_overflow(x, y),
-                                Arith::Sub => b.ins().ssub_overflow(x, y),
-                                _ => b.ins().smul_overflow(x, y),
-                            };
-                            exit_if!(of, &st, insn, "int overflow");
-                            (Kind::Int, r)
-                        }
-                        Arith::FloorDiv | Arith::Mod => {
-                            // y == 0 raises and y == -1 may overflow: both in the interpreter.
-                            let zero = b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-                            let m1 = b.ins().icmp_imm_s(IntCC::Equal, y, -1);
-                            let bad = b.ins().bor(zero, m1);
-                            exit_if!(bad, &st, insn, "division by zero or by -1");
-                            let q = b.ins().sdiv(x, y);
-                            let r = b.ins().srem(x, y);
-                            // Python rounds toward negative infinity: fix up when the
-                            // remainder is non-zero and its sign differs from the divisor's.
-                            let rnz = b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
-                            let xor = b.ins().bxor(r, y);
-                            let signs = b.ins().icmp_imm_s(IntCC::SignedLessThan, xor, 0);
-                            let fix = b.ins().band(rnz, signs);
-                            if op == Arith::FloorDiv {
-                                let fix = b.ins().uextend(types::I64, fix);
-                                (Kind::Int, b.ins().isub(q, fix))
-                            } else {
-                                let r2 = b.ins().iadd(r, y);
-                                (Kind::Int, b.ins().select(fix, r2, r))
-                            }
-                        }
-                        Arith::TrueDiv => {
-                            // Exact only while both operands convert to f64 exactly.
-                            let lim = 1i64 << 53;
-                            let ax = b.ins().iabs(x);
-                            let ay = b.ins().iabs(y);
-                            let bx = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, ax, lim);
-                            let by = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, ay, lim);
-                            let zero = b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-                            let big = b.ins().bor(bx, by);
-                            let bad = b.ins().bor(big, zero);
-                            exit_if!(bad, &st, insn, "inexact or zero int division");
-                            let fx = b.ins().fcvt_from_sint(types::F64, x);
-                            let fy = b.ins().fcvt_from_sint(types::F64, y);
-                            (Kind::Float, b.ins().fdiv(fx, fy))
-                        }
-                    }
-                } else {
-                    let fx = if ka == Kind::Int {
-                        b.ins().fcvt_from_sint(types::F64, x)
-                    } else {
-                        x
-                    };
-                    let fy = if kb == Kind::Int {
-                        b.ins().fcvt_from_sint(types::F64, y)
-                    } else {
-                        y
-                    };
-                    let v = match op {
-                        Arith::Add => b.ins().fadd(fx, fy),
-                        Arith::Sub => b.ins().fsub(fx, fy),
-                        Arith::Mul => b.ins().fmul(fx, fy),
-                        Arith::TrueDiv => {
-                            let zero = b.ins().f64const(0.0);
-                            let isz = b.ins().fcmp(FloatCC::Equal, fy, zero);
-                            exit_if!(isz, &st, insn, "float division by zero");
-                            b.ins().fdiv(fx, fy)
-                        }
-                        _ => unreachable!("refused by inference"),
-                    };
-                    (Kind::Float, v)
-                };
-                push(&mut b, &mut stack_vars, depth - 2, kind, v);
-            }
-            I::CompareOp { .. } => {
-                let x = top(&mut b, &mut stack_vars, 2);
-                let y = top(&mut b, &mut stack_vars, 1);
-                let cmp = insn.arg >> 5;
-                let c = if st.stack[depth - 1] == Kind::Float {
+        }
+        I::BinarySlice => {
+            let temps = e.operands(st, 3);
+            e.call_op_checked(Op::BinarySlice, 0, st, insn, &temps);
+            push!(d - 3, Obj, e.load_op(0));
+        }
+        I::StoreSlice => {
+            let temps = e.operands(st, 4);
+            e.call_op_checked(Op::StoreSlice, 0, st, insn, &temps);
+        }
+        I::StoreSubscr => {
+            let temps = e.operands(st, 3);
+            e.call_op_checked(Op::StoreSubscr, 0, st, insn, &temps);
+        }
+        I::DeleteSubscr => {
+            let temps = e.operands(st, 2);
+            e.call_op_checked(Op::DeleteSubscr, 0, st, insn, &temps);
+        }
+        I::CompareOp { .. } => {
+            let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
+            let cmp = (arg >> 5) as usize;
+            if matches!((ka, kb), (Int, Int) | (Float, Float) | (Bool, Bool)) && cmp <= 5 {
+                let x = e.get(false, d - 2, ka);
+                let y = e.get(false, d - 1, kb);
+                let c = if ka == Float {
                     let cc = [
                         FloatCC::LessThan,
                         FloatCC::LessThanOrEqual,
@@ -671,8 +1328,8 @@ pub fn translate<C: Constant>(
                         FloatCC::NotEqual,
                         FloatCC::GreaterThan,
                         FloatCC::GreaterThanOrEqual,
-                    ][cmp as usize];
-                    b.ins().fcmp(cc, x, y)
+                    ][cmp];
+                    e.b.ins().fcmp(cc, x, y)
                 } else {
                     let cc = [
                         IntCC::SignedLessThan,
@@ -681,97 +1338,512 @@ pub fn translate<C: Constant>(
                         IntCC::NotEqual,
                         IntCC::SignedGreaterThan,
                         IntCC::SignedGreaterThanOrEqual,
-                    ][cmp as usize];
-                    b.ins().icmp(cc, x, y)
+                    ][cmp];
+                    e.b.ins().icmp(cc, x, y)
                 };
-                let v = b.ins().uextend(types::I64, c);
-                push(&mut b, &mut stack_vars, depth - 2, Kind::Bool, v);
-            }
-            I::ToBool => {
-                let x = top(&mut b, &mut stack_vars, 1);
-                let c = b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
-                let v = b.ins().uextend(types::I64, c);
-                push(&mut b, &mut stack_vars, depth - 1, Kind::Bool, v);
-            }
-            I::UnaryNot => {
-                let x = top(&mut b, &mut stack_vars, 1);
-                let v = b.ins().bxor_imm_s(x, 1);
-                push(&mut b, &mut stack_vars, depth - 1, Kind::Bool, v);
-            }
-            I::UnaryNegative => {
-                let x = top(&mut b, &mut stack_vars, 1);
-                let kind = st.stack[depth - 1];
-                let v = if kind == Kind::Float {
-                    b.ins().fneg(x)
+                push!(d - 2, Bool, e.b.ins().uextend(types::I64, c));
+            } else {
+                let temps = e.operands(st, 2);
+                let status = e.call_op_checked(Op::Compare, u64::from(arg), st, insn, &temps);
+                if arg & 16 != 0 {
+                    push!(d - 2, Bool, status);
                 } else {
-                    let zero = b.ins().iconst(types::I64, 0);
-                    let (r, of) = b.ins().ssub_overflow(zero, x);
-                    exit_if!(of, &st, insn, "int overflow");
-                    r
-                };
-                push(&mut b, &mut stack_vars, depth - 1, kind, v);
-            }
-            I::PopJumpIfFalse { .. } | I::PopJumpIfTrue { .. } => {
-                let x = top(&mut b, &mut stack_vars, 1);
-                let t = blocks[analysis.index_of(insn.jump_target().unwrap()).unwrap()].unwrap();
-                let f = match blocks.get(k + 1).copied().flatten() {
-                    Some(f) => f,
-                    None => return refuse("branch fall-through is not a block"),
-                };
-                if matches!(insn.op, I::PopJumpIfTrue { .. }) {
-                    b.ins().brif(x, t, &[], f, &[]);
-                } else {
-                    b.ins().brif(x, f, &[], t, &[]);
+                    push!(d - 2, Obj, e.load_op(0));
                 }
-                terminated = true;
             }
-            I::JumpForward { .. } | I::JumpBackwardNoInterrupt { .. } => {
-                let t = blocks[analysis.index_of(insn.jump_target().unwrap()).unwrap()].unwrap();
-                b.ins().jump(t, &[]);
-                terminated = true;
-            }
-            I::JumpBackward { .. } => {
-                // Pending signals (Ctrl-C) are noticed on every back-edge, as in the
-                // interpreter; the exception is raised when the interpreter resumes here.
-                let addr = b.ins().iconst(ptr, backedge_helper as i64);
-                let call = b.ins().call_indirect(helper_sig, addr, &[]);
-                let pending = b.inst_results(call)[0];
-                let site = exit_if!(pending, &st, insn, "signal pending");
-                exits[site].is_signal_check = true;
-                let t = blocks[analysis.index_of(insn.jump_target().unwrap()).unwrap()].unwrap();
-                b.ins().jump(t, &[]);
-                terminated = true;
-            }
-            I::ReturnValue => {
-                let kind = st.stack[depth - 1];
-                if result_kind.is_some_and(|r| r != kind) {
-                    return refuse("returns values of different kinds");
-                }
-                result_kind = Some(kind);
-                let v = top(&mut b, &mut stack_vars, 1);
-                b.ins().store(flags, v, buf, 0);
-                let done = b.ins().iconst(types::I64, -1);
-                b.ins().return_(&[done]);
-                terminated = true;
-            }
-            other => return refuse(format!("{other:?} is not compiled yet")),
         }
-        // Fall into the next block if it starts one.
-        if !terminated && insn.is_no_fallthrough() {
-            terminated = true;
+        I::ContainsOp { .. } => {
+            let temps = e.operands(st, 2);
+            let status = e.call_op_checked(Op::Contains, u64::from(arg), st, insn, &temps);
+            push!(d - 2, Bool, status);
+        }
+        I::IsOp { .. } => {
+            let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
+            let v = if ka == Obj && kb == Obj {
+                let x = e.get(false, d - 2, Obj);
+                let y = e.get(false, d - 1, Obj);
+                let c = e.b.ins().icmp(IntCC::Equal, x, y);
+                let c = e.b.ins().uextend(types::I64, c);
+                e.drop_stack(st, d - 2..d);
+                c
+            } else if ka == kb && ka == Bool {
+                // True and False are singletons.
+                let x = e.get(false, d - 2, Bool);
+                let y = e.get(false, d - 1, Bool);
+                let c = e.b.ins().icmp(IntCC::Equal, x, y);
+                e.b.ins().uextend(types::I64, c)
+            } else {
+                // Identity of a fresh box: compare as the interpreter would, on objects.
+                let temps = e.operands(st, 2);
+                let x = e.load_op(0);
+                let y = e.load_op(1);
+                let c = e.b.ins().icmp(IntCC::Equal, x, y);
+                let c = e.b.ins().uextend(types::I64, c);
+                let _ = temps;
+                e.decref(x);
+                e.decref(y);
+                c
+            };
+            let v = if arg != 0 { e.b.ins().bxor_imm_s(v, 1) } else { v };
+            push!(d - 2, Bool, v);
+        }
+        I::ToBool => {
+            let kind = st.stack[d - 1];
+            let x = e.get(false, d - 1, kind);
+            let v = match kind {
+                Bool => x,
+                Int => {
+                    let c = e.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
+                    e.b.ins().uextend(types::I64, c)
+                }
+                Float => {
+                    let z = e.b.ins().f64const(0.0);
+                    let c = e.b.ins().fcmp(FloatCC::NotEqual, x, z);
+                    e.b.ins().uextend(types::I64, c)
+                }
+                _ => {
+                    let temps = e.operands(st, 1);
+                    e.call_op_checked(Op::ToBool, 0, st, insn, &temps)
+                }
+            };
+            push!(d - 1, Bool, v);
+        }
+        I::UnaryNot => {
+            let kind = st.stack[d - 1];
+            let t = truth(e, st, insn, d - 1, kind);
+            push!(d - 1, Bool, e.b.ins().bxor_imm_s(t, 1));
+        }
+        I::UnaryNegative | I::UnaryInvert => {
+            let kind = st.stack[d - 1];
+            let neg = matches!(insn.op, I::UnaryNegative);
+            match (kind, neg) {
+                (Float, true) => {
+                    let x = e.get(false, d - 1, Float);
+                    push!(d - 1, Float, e.b.ins().fneg(x));
+                }
+                (Int, true) => {
+                    let x = e.get(false, d - 1, Int);
+                    let zero = e.b.ins().iconst(types::I64, 0);
+                    let (r, of) = e.b.ins().ssub_overflow(zero, x);
+                    e.exit_if(of, st, insn, "int overflow", ExitKind::Guard, &[]);
+                    push!(d - 1, Int, r);
+                }
+                (Int, false) => {
+                    let x = e.get(false, d - 1, Int);
+                    push!(d - 1, Int, e.b.ins().bnot(x));
+                }
+                _ => {
+                    let temps = e.operands(st, 1);
+                    let op = if neg { Op::UnaryNegative } else { Op::UnaryInvert };
+                    e.call_op_checked(op, 0, st, insn, &temps);
+                    push!(d - 1, Obj, e.load_op(0));
+                }
+            }
+        }
+        I::PopJumpIfFalse { .. }
+        | I::PopJumpIfTrue { .. }
+        | I::PopJumpIfNone { .. }
+        | I::PopJumpIfNotNone { .. } => {
+            let kind = st.stack[d - 1];
+            let cond = match insn.op {
+                I::PopJumpIfFalse { .. } | I::PopJumpIfTrue { .. } => {
+                    truth(e, st, insn, d - 1, kind)
+                }
+                _ => {
+                    // Is None?
+                    let v = if kind == Obj {
+                        let x = e.get(false, d - 1, Obj);
+                        let c = e.b.ins().icmp_imm_s(IntCC::Equal, x, e.h.none as i64);
+                        let c = e.b.ins().uextend(types::I64, c);
+                        e.decref(x);
+                        c
+                    } else {
+                        e.b.ins().iconst(types::I64, 0)
+                    };
+                    v
+                }
+            };
+            let jump_if = matches!(insn.op, I::PopJumpIfTrue { .. } | I::PopJumpIfNone { .. });
+            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let (f, fst) = match (blocks.get(k + 1).copied().flatten(), &states[k + 1]) {
+                (Some(b), Some(s)) => (b, s.clone()),
+                _ => return refuse("branch fall-through is not a block"),
+            };
+            let t = e.edge(after, &tst, t);
+            let f = e.edge(after, &fst, f);
+            if jump_if {
+                e.b.ins().brif(cond, t, &[], f, &[]);
+            } else {
+                e.b.ins().brif(cond, f, &[], t, &[]);
+            }
+            return Ok(true);
+        }
+        I::Call { .. } => {
+            let n = arg as usize;
+            if after.stack.last() == Some(&Range) {
+                emit_range(e, st, insn, n);
+            } else {
+                let temps = e.operands(st, n + 2);
+                e.call_op_checked(Op::Call, u64::from(arg), st, insn, &temps);
+                push!(d - n - 2, Obj, e.load_op(0));
+            }
+        }
+        I::CallKw { .. } => {
+            let n = arg as usize;
+            let temps = e.operands(st, n + 3);
+            e.call_op_checked(Op::CallKw, u64::from(arg), st, insn, &temps);
+            push!(d - n - 3, Obj, e.load_op(0));
+        }
+        I::CallFunctionEx => {
+            let temps = e.operands(st, 4);
+            e.call_op_checked(Op::CallEx, 0, st, insn, &temps);
+            push!(d - 4, Obj, e.load_op(0));
+        }
+        I::CallIntrinsic1 { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::ListToTuple, 0, st, insn, &temps);
+            push!(d - 1, Obj, e.load_op(0));
+        }
+        I::BuildTuple { .. }
+        | I::BuildList { .. }
+        | I::BuildSet { .. }
+        | I::BuildString { .. }
+        | I::BuildSlice { .. }
+        | I::BuildMap { .. } => {
+            let (op, n) = match insn.op {
+                I::BuildTuple { .. } => (Op::BuildTuple, arg as usize),
+                I::BuildList { .. } => (Op::BuildList, arg as usize),
+                I::BuildSet { .. } => (Op::BuildSet, arg as usize),
+                I::BuildString { .. } => (Op::BuildString, arg as usize),
+                I::BuildSlice { .. } => (Op::BuildSlice, arg as usize),
+                _ => (Op::BuildMap, 2 * arg as usize),
+            };
+            let temps = e.operands(st, n);
+            e.call_op_checked(op, u64::from(arg), st, insn, &temps);
+            push!(d - n, Obj, e.load_op(0));
+        }
+        I::ListAppend { .. }
+        | I::SetAdd { .. }
+        | I::ListExtend { .. }
+        | I::SetUpdate { .. }
+        | I::DictUpdate { .. }
+        | I::MapAdd { .. } => {
+            let (op, n) = match insn.op {
+                I::ListAppend { .. } => (Op::ListAppend, 1),
+                I::SetAdd { .. } => (Op::SetAdd, 1),
+                I::ListExtend { .. } => (Op::ListExtend, 1),
+                I::SetUpdate { .. } => (Op::SetUpdate, 1),
+                I::DictUpdate { .. } => (Op::DictUpdate, 1),
+                _ => (Op::MapAdd, 2),
+            };
+            // The container stays on the stack, `arg` below the popped values.
+            let container = e.get(false, d - n - arg as usize, Obj);
+            e.store_op(0, container);
+            let mut temps = Vec::new();
+            for i in 0..n {
+                let kind = st.stack[d - n + i];
+                let v = e.get(false, d - n + i, kind);
+                let o = e.boxed(kind, v);
+                if kind != Obj {
+                    temps.push(o);
+                }
+                e.store_op(1 + i, o);
+            }
+            e.call_op_checked(op, 0, st, insn, &temps);
+        }
+        I::GetIter => {
+            if st.stack[d - 1] != Range {
+                let temps = e.operands(st, 1);
+                e.call_op_checked(Op::GetIter, 0, st, insn, &temps);
+                push!(d - 1, Obj, e.load_op(0));
+            }
+        }
+        I::ForIter { .. } => {
+            let Flow::ForIter { exhausted } = flow else {
+                unreachable!()
+            };
+            let (done, done_st) = block_of(*exhausted)?;
+            let (body, body_st) = match (blocks.get(k + 1).copied().flatten(), &states[k + 1]) {
+                (Some(b), Some(s)) => (b, s.clone()),
+                _ => return refuse("FOR_ITER body is not a block"),
+            };
+            let finished;
+            if st.stack[d - 1] == Range {
+                let next = e.var(false, d - 1, Range, 0);
+                let left = e.var(false, d - 1, Range, 1);
+                let stepv = e.var(false, d - 1, Range, 2);
+                let n = e.b.use_var(left);
+                finished = e.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
+                let more = e.b.create_block();
+                let done_edge = e.edge(st, &done_st, done);
+                e.b.ins().brif(finished, done_edge, &[], more, &[]);
+                e.b.switch_to_block(more);
+                let v = e.b.use_var(next);
+                let s = e.b.use_var(stepv);
+                let nv = e.b.ins().iadd(v, s);
+                e.b.def_var(next, nv);
+                let n1 = e.b.ins().iadd_imm_s(n, -1);
+                e.b.def_var(left, n1);
+                e.set(false, d, Int, v);
+            } else {
+                let it = e.get(false, d - 1, Obj);
+                e.store_op(0, it);
+                let status = e.call_op_checked(Op::ForIter, 0, st, insn, &[]);
+                let more = e.b.create_block();
+                let done_edge = e.edge(st, &done_st, done);
+                e.b.ins().brif(status, done_edge, &[], more, &[]);
+                e.b.switch_to_block(more);
+                push!(d, Obj, e.load_op(1));
+            }
+            let body_edge = e.edge(after, &body_st, body);
+            e.b.ins().jump(body_edge, &[]);
+            return Ok(true);
+        }
+        I::EndFor | I::PopIter => e.drop_stack(st, d - 1..d),
+        I::UnpackSequence { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::UnpackSequence, u64::from(arg), st, insn, &temps);
+            for i in 0..arg as usize {
+                push!(d - 1 + i, Obj, e.load_op(i));
+            }
+        }
+        I::FormatSimple | I::ConvertValue { .. } => {
+            let temps = e.operands(st, 1);
+            let op = if matches!(insn.op, I::FormatSimple) {
+                Op::FormatSimple
+            } else {
+                Op::ConvertValue
+            };
+            e.call_op_checked(op, u64::from(arg), st, insn, &temps);
+            push!(d - 1, Obj, e.load_op(0));
+        }
+        I::FormatWithSpec => {
+            let temps = e.operands(st, 2);
+            e.call_op_checked(Op::FormatWithSpec, 0, st, insn, &temps);
+            push!(d - 2, Obj, e.load_op(0));
+        }
+        I::ReturnValue => {
+            let kind = st.stack[d - 1];
+            let v = e.get(false, d - 1, kind);
+            let result = e.boxed(kind, v);
+            // Everything else the frame owns goes away with it.
+            for (i, l) in st.locals.iter().enumerate() {
+                if *l == Some(Obj) {
+                    let v = e.get(true, i, Obj);
+                    e.decref(v);
+                }
+            }
+            e.drop_stack(st, 0..d - 1);
+            e.b.ins().store(MemFlagsData::trusted(), result, e.buf, 0);
+            let done = e.b.ins().iconst(types::I64, -1);
+            e.b.ins().return_(&[done]);
+            return Ok(true);
+        }
+        I::JumpForward { .. } | I::JumpBackwardNoInterrupt { .. } => {
+            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let t = e.edge(after, &tst, t);
+            e.b.ins().jump(t, &[]);
+            return Ok(true);
+        }
+        I::JumpBackward { .. } => {
+            // Pending signals (Ctrl-C) are noticed on every back-edge, as in the
+            // interpreter; the exception is raised when the interpreter resumes here.
+            let f = e.b.ins().iconst(e.ptr, e.h.backedge as i64);
+            let call = e.b.ins().call_indirect(e.sig_backedge, f, &[]);
+            let pending = e.b.inst_results(call)[0];
+            e.exit_if(pending, st, insn, "signal pending", ExitKind::Signal, &[]);
+            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let t = e.edge(after, &tst, t);
+            e.b.ins().jump(t, &[]);
+            return Ok(true);
+        }
+        other => return refuse(format!("{other:?} has no emitter")),
+    }
+    Ok(false)
+}
+
+/// The truth of stack slot `i` (kind `kind`) as 0/1, consuming an object operand.
+fn truth(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, kind: Kind) -> Value {
+    let x = e.get(false, i, kind);
+    match kind {
+        Kind::Bool => x,
+        Kind::Int => {
+            let c = e.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
+            e.b.ins().uextend(types::I64, c)
+        }
+        Kind::Float => {
+            let z = e.b.ins().f64const(0.0);
+            let c = e.b.ins().fcmp(FloatCC::NotEqual, x, z);
+            e.b.ins().uextend(types::I64, c)
+        }
+        _ => {
+            e.store_op(0, x);
+            e.call_op_checked(Op::ToBool, 0, st, insn, &[])
         }
     }
-    if !terminated {
-        return refuse("code runs off its end");
+}
+
+/// STORE_FAST of stack slot `from` into local `i`, dropping the local's old object.
+fn store_local(e: &mut Emitter, st: &TypeState, i: usize, from: usize) {
+    let kind = st.stack[from];
+    let old = (st.locals[i] == Some(Kind::Obj)).then(|| e.get(true, i, Kind::Obj));
+    e.mov((false, from), (true, i), kind);
+    if let Some(old) = old {
+        e.decref(old);
     }
-    b.seal_all_blocks();
-    b.finalize(isa.frontend_config());
-    let result = result_kind.ok_or_else(|| Refusal("never returns".into()))?;
-    Ok(Translation {
-        func,
-        exits,
-        result,
-        args: args.to_vec(),
-        buf_slots: buf_slots.max(1),
-    })
+}
+
+/// `range(a[, b[, c]])` followed by GET_ITER: guards that `range` is the builtin (and the
+/// NULL slot is NULL), then computes the loop's (next, remaining, step).
+fn emit_range(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize) {
+    let d = st.stack.len();
+    let callable = e.get(false, d - n - 2, Kind::Obj);
+    let selfv = e.get(false, d - n - 1, Kind::Obj);
+    let not_range = e.b.ins().icmp_imm_s(IntCC::NotEqual, callable, e.h.range_type as i64);
+    let has_self = e.b.ins().icmp_imm_s(IntCC::NotEqual, selfv, 0);
+    let bad = e.b.ins().bor(not_range, has_self);
+    e.exit_if(bad, st, insn, "range is not the builtin range", ExitKind::Guard, &[]);
+    let ints: Vec<Value> = (0..n).map(|i| e.get(false, d - n + i, Kind::Int)).collect();
+    let (start, stop, step) = match n {
+        1 => (e.b.ins().iconst(types::I64, 0), ints[0], e.b.ins().iconst(types::I64, 1)),
+        2 => (ints[0], ints[1], e.b.ins().iconst(types::I64, 1)),
+        _ => (ints[0], ints[1], ints[2]),
+    };
+    let zero = e.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+    e.exit_if(zero, st, insn, "range step is zero", ExitKind::Guard, &[]);
+    // remaining = ceil(|stop - start| / |step|) when moving toward stop, else 0; in
+    // unsigned arithmetic, exact for every i64 start/stop/step.
+    let pos = e.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
+    let up = e.b.ins().isub(stop, start);
+    let down = e.b.ins().isub(start, stop);
+    let diff = e.b.ins().select(pos, up, down);
+    let negstep = e.b.ins().ineg(step);
+    let astep = e.b.ins().select(pos, step, negstep);
+    let lt = e.b.ins().icmp(IntCC::SignedLessThan, start, stop);
+    let gt = e.b.ins().icmp(IntCC::SignedGreaterThan, start, stop);
+    let moving = e.b.ins().select(pos, lt, gt);
+    let one = e.b.ins().iconst(types::I64, 1);
+    let dm1 = e.b.ins().isub(diff, one);
+    // diff >= 1 when moving; guard the division against the unused case.
+    let safe = e.b.ins().select(moving, dm1, one);
+    let q = e.b.ins().udiv(safe, astep);
+    let cnt = e.b.ins().iadd_imm_s(q, 1);
+    let zero64 = e.b.ins().iconst(types::I64, 0);
+    let remaining = e.b.ins().select(moving, cnt, zero64);
+    // The callable and NULL slots hold references the call consumes.
+    e.decref(callable);
+    let slot = d - n - 2;
+    for (part, v) in [start, remaining, step].into_iter().enumerate() {
+        let var = e.var(false, slot, Kind::Range, part);
+        e.b.def_var(var, v);
+    }
+}
+
+/// Inline int/float arithmetic behind its guards (overflow, division by zero).
+#[allow(clippy::too_many_arguments)]
+fn emit_arith(
+    e: &mut Emitter,
+    op: Arith,
+    ka: Kind,
+    kb: Kind,
+    x: Value,
+    y: Value,
+    st: &TypeState,
+    insn: &Insn,
+) -> Value {
+    if ka == Kind::Int && kb == Kind::Int {
+        match op {
+            Arith::Add | Arith::Sub | Arith::Mul => {
+                let (r, of) = match op {
+                    Arith::Add => e.b.ins().sadd_overflow(x, y),
+                    Arith::Sub => e.b.ins().ssub_overflow(x, y),
+                    _ => e.b.ins().smul_overflow(x, y),
+                };
+                e.exit_if(of, st, insn, "int overflow", ExitKind::Guard, &[]);
+                r
+            }
+            Arith::And => e.b.ins().band(x, y),
+            Arith::Or => e.b.ins().bor(x, y),
+            Arith::Xor => e.b.ins().bxor(x, y),
+            Arith::Rshift => {
+                // A negative shift raises (in the interpreter); >= 64 saturates to the sign.
+                let neg = e.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
+                e.exit_if(neg, st, insn, "negative shift count", ExitKind::Guard, &[]);
+                let big = e.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, y, 63);
+                let c63 = e.b.ins().iconst(types::I64, 63);
+                let sh = e.b.ins().select(big, c63, y);
+                e.b.ins().sshr(x, sh)
+            }
+            Arith::FloorDiv | Arith::Mod => {
+                // y == 0 raises and y == -1 may overflow: both in the interpreter.
+                let zero = e.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                let m1 = e.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                let bad = e.b.ins().bor(zero, m1);
+                e.exit_if(bad, st, insn, "division by zero or by -1", ExitKind::Guard, &[]);
+                let q = e.b.ins().sdiv(x, y);
+                let r = e.b.ins().srem(x, y);
+                // Python rounds toward negative infinity: fix up when the remainder is
+                // non-zero and its sign differs from the divisor's.
+                let rnz = e.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                let xor = e.b.ins().bxor(r, y);
+                let signs = e.b.ins().icmp_imm_s(IntCC::SignedLessThan, xor, 0);
+                let fix = e.b.ins().band(rnz, signs);
+                if op == Arith::FloorDiv {
+                    let fix = e.b.ins().uextend(types::I64, fix);
+                    e.b.ins().isub(q, fix)
+                } else {
+                    let r2 = e.b.ins().iadd(r, y);
+                    e.b.ins().select(fix, r2, r)
+                }
+            }
+            Arith::TrueDiv => {
+                // Exact only while both operands convert to f64 exactly.
+                let lim = 1i64 << 53;
+                let ax = e.b.ins().iabs(x);
+                let ay = e.b.ins().iabs(y);
+                let bx = e.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, ax, lim);
+                let by = e.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, ay, lim);
+                let zero = e.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                let big = e.b.ins().bor(bx, by);
+                let bad = e.b.ins().bor(big, zero);
+                e.exit_if(bad, st, insn, "inexact or zero int division", ExitKind::Guard, &[]);
+                let fx = e.b.ins().fcvt_from_sint(types::F64, x);
+                let fy = e.b.ins().fcvt_from_sint(types::F64, y);
+                e.b.ins().fdiv(fx, fy)
+            }
+        }
+    } else {
+        // float(int) rounds to nearest, exactly as fcvt does.
+        let conv = |e: &mut Emitter, k: Kind, v: Value| -> Value {
+            if k == Kind::Int {
+                e.b.ins().fcvt_from_sint(types::F64, v)
+            } else {
+                v
+            }
+        };
+        let fx = conv(e, ka, x);
+        let fy = conv(e, kb, y);
+        match op {
+            Arith::Add => e.b.ins().fadd(fx, fy),
+            Arith::Sub => e.b.ins().fsub(fx, fy),
+            Arith::Mul => e.b.ins().fmul(fx, fy),
+            Arith::TrueDiv => {
+                let zero = e.b.ins().f64const(0.0);
+                let isz = e.b.ins().fcmp(FloatCC::Equal, fy, zero);
+                e.exit_if(isz, st, insn, "float division by zero", ExitKind::Guard, &[]);
+                e.b.ins().fdiv(fx, fy)
+            }
+            _ => unreachable!("refused by typing"),
+        }
+    }
+}
+
+/// The object a constant of `code` is, for tests and dumps.
+pub fn constant_object(code: &Py<PyCode>, i: usize) -> Option<rustpython_vm::PyObjectRef> {
+    code.code.constants.get(i).map(|c| c.clone().into())
+}
+
+#[allow(dead_code)]
+fn _assert_obj(code: &Py<PyCode>) -> &rustpython_vm::PyObject {
+    code.as_object()
 }

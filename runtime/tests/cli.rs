@@ -394,11 +394,11 @@ fn a_tracer_sees_lines_of_compiled_functions() {
 fn the_rpyjit_module_compiles_and_reports() {
     let o = run(&[
         "-c",
-        "import rpyjit\ndef f(a, b):\n    return a * b + a // 3 - b % 7\ndef g(*a):\n    return a\nprint(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))\nprint(f(10, 20), f(2**40, 2**40), f(1.5, 2))\ns = rpyjit.stats()\nprint(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))",
+        "import rpyjit\ndef f(a, b):\n    return a * b + a // 3 - b % 7\ndef g(*a):\n    yield a\nprint(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))\nprint(f(10, 20), f(2**40, 2**40), f(1.5, 2))\ns = rpyjit.stats()\nprint(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))",
     ]);
     assert_eq!(
         stdout(&o),
-        "True True False\n197 1208925819614995678582099 1.0\n['f'] True [1]\n",
+        "True True False\n197 1208925819614995678582099 1.0\n['f', 'f (generic)'] True [1]\n",
         "{}",
         stderr(&o)
     );

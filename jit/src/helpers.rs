@@ -1,0 +1,910 @@
+//! Runtime helpers: the `extern "C"` functions native code calls for everything it does not
+//! emit inline. Each one is built on the VM's own public operations (`vm._add`,
+//! `get_attr`, `vectorcall`, ...), so the semantics of an opcode cannot drift from the
+//! interpreter's.
+//!
+//! Conventions shared by every helper (and relied on by `translate`):
+//! - Values are raw `PyObjectRef` pointers (`u64`), each an owned reference of the native
+//!   frame. A helper with the signature [`OpsHelper`] reads its operands from `ops[0..]`
+//!   and, **on success only**, takes ownership of them (releases them) and writes its
+//!   outputs back into `ops[0..]` as owned references. On failure it leaves every operand
+//!   untouched and owned by the caller, stores the exception in the [`NativeCtx`] and
+//!   returns a negative status; native code then exits to the interpreter with the frame
+//!   state before the instruction, and the interpreter raises the exception there, so
+//!   handlers and tracebacks are the interpreter's own.
+//! - Status: `0` = done; `1` = the alternative outcome (an exhausted iterator, a false
+//!   truth value); negative = an exception is pending.
+//! - No helper unwinds: a Rust panic is caught and turned into a `SystemError`.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use rustpython_vm::builtins::{
+    PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr, PyTuple,
+};
+use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::types::PyComparisonOp;
+use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine};
+
+/// What helpers need from the running function: handed to native code as its third
+/// argument and passed back to every helper.
+pub struct NativeCtx<'a> {
+    pub vm: &'a VirtualMachine,
+    /// The function's own (uninstrumented) code: names and constants.
+    pub code: &'a Py<PyCode>,
+    pub func: &'a Py<PyFunction>,
+    /// The function's `__globals__` and `__builtins__` (fixed when it was created).
+    pub globals: &'a PyDictRef,
+    pub builtins: &'a PyObjectRef,
+    /// The exception a failed helper raised, taken by the exit that follows.
+    pub exc: RefCell<Option<PyBaseExceptionRef>>,
+}
+
+/// `extern "C" fn(ctx, ops, arg) -> status`: the shape of every operation helper.
+pub type OpsHelper = unsafe extern "C" fn(*const NativeCtx<'static>, *mut u64, u64) -> i64;
+/// `extern "C" fn(x) -> y`: reference counting and boxing.
+pub type ValueHelper = unsafe extern "C" fn(u64) -> u64;
+
+/// Addresses of the helpers and of the few objects native code compares against,
+/// embedded into the generated code as constants.
+#[derive(Clone, Debug)]
+pub struct HelperTable {
+    pub ops: Vec<(Op, usize)>,
+    pub incref: usize,
+    pub decref: usize,
+    pub box_int: usize,
+    pub box_float: usize,
+    pub box_bool: usize,
+    pub backedge: usize,
+    pub none: usize,
+    pub range_type: usize,
+}
+
+impl HelperTable {
+    pub fn op(&self, op: Op) -> usize {
+        self.ops
+            .iter()
+            .find(|(o, _)| *o == op)
+            .map(|(_, a)| *a)
+            .unwrap_or(0)
+    }
+
+    /// Placeholder addresses: code produced for another ISA (never run) only needs
+    /// distinct constants.
+    pub fn dummy() -> Self {
+        Self {
+            ops: ALL_OPS
+                .iter()
+                .enumerate()
+                .map(|(i, (o, _))| (*o, 0x1000 + i * 16))
+                .collect(),
+            incref: 0x2000,
+            decref: 0x2010,
+            box_int: 0x2020,
+            box_float: 0x2030,
+            box_bool: 0x2040,
+            backedge: 0x2050,
+            none: 0x3000,
+            range_type: 0x3010,
+        }
+    }
+
+    /// The real addresses in this process.
+    pub fn host(vm: &VirtualMachine) -> Self {
+        Self {
+            ops: ALL_OPS.iter().map(|(o, f)| (*o, *f as usize)).collect(),
+            incref: incref as *const () as usize,
+            decref: decref as *const () as usize,
+            box_int: box_int as *const () as usize,
+            box_float: box_float as *const () as usize,
+            box_bool: box_bool as *const () as usize,
+            backedge: crate::entry::backedge_check as *const () as usize,
+            none: vm.ctx.none.as_object() as *const PyObject as usize,
+            range_type: vm.ctx.types.range_type.as_object() as *const PyObject as usize,
+        }
+    }
+}
+
+/// Operations native code delegates to helpers, one per opcode semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    LoadGlobal,
+    LoadAttr,
+    StoreAttr,
+    BinaryOp,
+    BinarySlice,
+    StoreSlice,
+    StoreSubscr,
+    DeleteSubscr,
+    Compare,
+    Contains,
+    ToBool,
+    UnaryNegative,
+    UnaryInvert,
+    Call,
+    CallKw,
+    CallEx,
+    BuildTuple,
+    BuildList,
+    BuildSet,
+    BuildMap,
+    BuildString,
+    BuildSlice,
+    ListAppend,
+    ListExtend,
+    SetAdd,
+    SetUpdate,
+    MapAdd,
+    DictUpdate,
+    GetIter,
+    ForIter,
+    UnpackSequence,
+    FormatSimple,
+    FormatWithSpec,
+    ConvertValue,
+    ListToTuple,
+    RangeIter,
+}
+
+const ALL_OPS: &[(Op, OpsHelper)] = &[
+    (Op::LoadGlobal, h_load_global),
+    (Op::LoadAttr, h_load_attr),
+    (Op::StoreAttr, h_store_attr),
+    (Op::BinaryOp, h_binary_op),
+    (Op::BinarySlice, h_binary_slice),
+    (Op::StoreSlice, h_store_slice),
+    (Op::StoreSubscr, h_store_subscr),
+    (Op::DeleteSubscr, h_delete_subscr),
+    (Op::Compare, h_compare),
+    (Op::Contains, h_contains),
+    (Op::ToBool, h_to_bool),
+    (Op::UnaryNegative, h_unary_negative),
+    (Op::UnaryInvert, h_unary_invert),
+    (Op::Call, h_call),
+    (Op::CallKw, h_call_kw),
+    (Op::CallEx, h_call_ex),
+    (Op::BuildTuple, h_build_tuple),
+    (Op::BuildList, h_build_list),
+    (Op::BuildSet, h_build_set),
+    (Op::BuildMap, h_build_map),
+    (Op::BuildString, h_build_string),
+    (Op::BuildSlice, h_build_slice),
+    (Op::ListAppend, h_list_append),
+    (Op::ListExtend, h_list_extend),
+    (Op::SetAdd, h_set_add),
+    (Op::SetUpdate, h_set_update),
+    (Op::MapAdd, h_map_add),
+    (Op::DictUpdate, h_dict_update),
+    (Op::GetIter, h_get_iter),
+    (Op::ForIter, h_for_iter),
+    (Op::UnpackSequence, h_unpack_sequence),
+    (Op::FormatSimple, h_format_simple),
+    (Op::FormatWithSpec, h_format_with_spec),
+    (Op::ConvertValue, h_convert_value),
+    (Op::ListToTuple, h_list_to_tuple),
+    (Op::RangeIter, h_range_iter),
+];
+
+// ---- raw references ---------------------------------------------------------------------
+
+/// # Safety
+/// `p` is a live object pointer owned by the caller for at least `'a`.
+unsafe fn obj<'a>(p: u64) -> &'a PyObject {
+    &*(p as *const PyObject)
+}
+
+/// Takes over one owned reference.
+/// # Safety
+/// `p` is a non-null pointer carrying an owned reference that the caller gives up.
+unsafe fn take(p: u64) -> PyObjectRef {
+    PyObjectRef::from_raw(NonNull::new_unchecked(p as *mut PyObject))
+}
+
+/// Hands one owned reference to native code.
+fn give(o: PyObjectRef) -> u64 {
+    PyObjectRef::into_raw(o).as_ptr() as u64
+}
+
+/// Releases the operands `ops[range]` (non-null entries) after a successful operation.
+/// # Safety
+/// Each non-zero entry carries an owned reference that native code gives up.
+unsafe fn release(ops: *mut u64, n: usize) {
+    for i in 0..n {
+        let p = *ops.add(i);
+        if p != 0 {
+            drop(take(p));
+        }
+    }
+}
+
+/// Runs `f` for a helper: catches panics (they must not unwind into native frames) and
+/// turns errors into a pending exception and a negative status.
+///
+/// # Safety
+/// `ctx` points to the live `NativeCtx` of the native call that is calling the helper.
+unsafe fn run(
+    ctx: *const NativeCtx<'static>,
+    f: impl FnOnce(&NativeCtx<'static>, &VirtualMachine) -> PyResult<i64>,
+) -> i64 {
+    let ctx = &*ctx;
+    let vm = ctx.vm;
+    match catch_unwind(AssertUnwindSafe(|| f(ctx, vm))) {
+        Ok(Ok(status)) => status,
+        Ok(Err(exc)) => {
+            *ctx.exc.borrow_mut() = Some(exc);
+            -1
+        }
+        Err(_) => {
+            *ctx.exc.borrow_mut() = Some(vm.new_system_error("rpyjit: a runtime helper panicked"));
+            -1
+        }
+    }
+}
+
+/// `ops[i]` as a borrowed object.
+macro_rules! arg {
+    ($ops:expr, $i:expr) => {
+        obj(*$ops.add($i))
+    };
+}
+
+// ---- reference counting and boxing (never fail) -----------------------------------------
+
+/// Adds a reference. Invariant: `p` is a live object (or 0, ignored).
+pub unsafe extern "C" fn incref(p: u64) -> u64 {
+    if p != 0 {
+        std::mem::forget(obj(p).to_owned());
+    }
+    p
+}
+
+/// Drops a reference (0 is ignored). Invariant: `p` carries an owned reference. A panic in
+/// a destructor is swallowed rather than unwinding into native code.
+pub unsafe extern "C" fn decref(p: u64) -> u64 {
+    if p != 0 {
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(take(p))));
+    }
+    0
+}
+
+thread_local! {
+    static VM: std::cell::Cell<*const VirtualMachine> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// Makes `vm` the VM boxing helpers allocate with on this thread while `f` runs.
+pub fn with_vm<R>(vm: &VirtualMachine, f: impl FnOnce() -> R) -> R {
+    let prev = VM.with(|c| c.replace(vm as *const _));
+    let r = f();
+    VM.with(|c| c.set(prev));
+    r
+}
+
+fn current_vm<'a>() -> &'a VirtualMachine {
+    // SAFETY: boxing helpers run only inside native code entered under `with_vm`, which
+    // keeps the VM alive and set for the whole call.
+    unsafe { &*VM.with(|c| c.get()) }
+}
+
+/// Boxes an `i64` as an `int`. Invariant: called under `with_vm`.
+pub unsafe extern "C" fn box_int(v: u64) -> u64 {
+    give(current_vm().ctx.new_int(v as i64).into())
+}
+
+/// Boxes `f64` bits as a `float`. Invariant: called under `with_vm`.
+pub unsafe extern "C" fn box_float(v: u64) -> u64 {
+    give(current_vm().ctx.new_float(f64::from_bits(v)).into())
+}
+
+/// Boxes 0/1 as `False`/`True`. Invariant: called under `with_vm`.
+pub unsafe extern "C" fn box_bool(v: u64) -> u64 {
+    give(current_vm().ctx.new_bool(v != 0).into())
+}
+
+// ---- operations --------------------------------------------------------------------------
+
+fn name<'a>(ctx: &'a NativeCtx<'static>, i: u64) -> &'a Py<PyStr> {
+    ctx.code.code.names[i as usize]
+}
+
+/// LOAD_GLOBAL (arg = name index): globals, then builtins. ops[0] = value.
+unsafe extern "C" fn h_load_global(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let name = name(ctx, arg);
+        let v = match ctx.globals.get_item_opt(name, vm)? {
+            Some(v) => v,
+            None => {
+                match ctx.builtins.get_item(name, vm) {
+                    Ok(v) => v,
+                    Err(e) if e.fast_isinstance(vm.ctx.exceptions.key_error) => {
+                        return Err(vm.new_name_error(
+                            format!("name '{name}' is not defined"),
+                            name.to_owned(),
+                        ))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        *ops = give(v);
+        Ok(0)
+    })
+}
+
+/// LOAD_ATTR (arg = name index): ops[0] = owner → attribute.
+unsafe extern "C" fn h_load_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let v = arg!(ops, 0).get_attr(name(ctx, arg), vm)?;
+        release(ops, 1);
+        *ops = give(v);
+        Ok(0)
+    })
+}
+
+/// STORE_ATTR (arg = name index): ops = [value, owner].
+unsafe extern "C" fn h_store_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let value = arg!(ops, 0).to_owned();
+        arg!(ops, 1).set_attr(name(ctx, arg), value, vm)?;
+        release(ops, 2);
+        Ok(0)
+    })
+}
+
+fn binary(vm: &VirtualMachine, op: BinaryOperator, a: &PyObject, b: &PyObject) -> PyResult {
+    use BinaryOperator as B;
+    let none = vm.ctx.none.as_object();
+    match op {
+        B::Add => vm._add(a, b),
+        B::And => vm._and(a, b),
+        B::FloorDivide => vm._floordiv(a, b),
+        B::Lshift => vm._lshift(a, b),
+        B::MatrixMultiply => vm._matmul(a, b),
+        B::Multiply => vm._mul(a, b),
+        B::Remainder => vm._mod(a, b),
+        B::Or => vm._or(a, b),
+        B::Power => vm._pow(a, b, none),
+        B::Rshift => vm._rshift(a, b),
+        B::Subtract => vm._sub(a, b),
+        B::TrueDivide => vm._truediv(a, b),
+        B::Xor => vm._xor(a, b),
+        B::InplaceAdd => vm._iadd(a, b),
+        B::InplaceAnd => vm._iand(a, b),
+        B::InplaceFloorDivide => vm._ifloordiv(a, b),
+        B::InplaceLshift => vm._ilshift(a, b),
+        B::InplaceMatrixMultiply => vm._imatmul(a, b),
+        B::InplaceMultiply => vm._imul(a, b),
+        B::InplaceRemainder => vm._imod(a, b),
+        B::InplaceOr => vm._ior(a, b),
+        B::InplacePower => vm._ipow(a, b, none),
+        B::InplaceRshift => vm._irshift(a, b),
+        B::InplaceSubtract => vm._isub(a, b),
+        B::InplaceTrueDivide => vm._itruediv(a, b),
+        B::InplaceXor => vm._ixor(a, b),
+        B::Subscr => a.get_item(b, vm),
+    }
+}
+
+/// BINARY_OP (arg = operator): ops = [a, b] → result.
+unsafe extern "C" fn h_binary_op(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let op = BinaryOperator::try_from(arg as u32)
+            .map_err(|_| vm.new_system_error("rpyjit: bad BINARY_OP operator"))?;
+        let r = binary(vm, op, arg!(ops, 0), arg!(ops, 1))?;
+        release(ops, 2);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+fn slice_of(vm: &VirtualMachine, start: &PyObject, stop: &PyObject) -> PyObjectRef {
+    PySlice {
+        start: Some(start.to_owned()),
+        stop: stop.to_owned(),
+        step: None,
+    }
+    .into_ref(&vm.ctx)
+    .into()
+}
+
+/// BINARY_SLICE: ops = [container, start, stop] → container[start:stop].
+unsafe extern "C" fn h_binary_slice(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let slice = slice_of(vm, arg!(ops, 1), arg!(ops, 2));
+        let r = arg!(ops, 0).get_item(&*slice, vm)?;
+        release(ops, 3);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// STORE_SLICE: ops = [value, container, start, stop].
+unsafe extern "C" fn h_store_slice(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let slice = slice_of(vm, arg!(ops, 2), arg!(ops, 3));
+        arg!(ops, 1).set_item(&*slice, arg!(ops, 0).to_owned(), vm)?;
+        release(ops, 4);
+        Ok(0)
+    })
+}
+
+/// STORE_SUBSCR: ops = [value, container, key].
+unsafe extern "C" fn h_store_subscr(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        arg!(ops, 1).set_item(arg!(ops, 2), arg!(ops, 0).to_owned(), vm)?;
+        release(ops, 3);
+        Ok(0)
+    })
+}
+
+/// DELETE_SUBSCR: ops = [container, key].
+unsafe extern "C" fn h_delete_subscr(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        arg!(ops, 0).del_item(arg!(ops, 1), vm)?;
+        release(ops, 2);
+        Ok(0)
+    })
+}
+
+/// COMPARE_OP (arg = oparg): ops = [a, b]. With the bool bit (16) the status is the
+/// truth of the result; without it ops[0] = the result object.
+unsafe extern "C" fn h_compare(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let op = ComparisonOperator::try_from(arg as u32)
+            .map_err(|_| vm.new_system_error("rpyjit: bad COMPARE_OP operator"))?;
+        let cmp: PyComparisonOp = op.into();
+        let r = arg!(ops, 0).rich_compare(arg!(ops, 1), cmp, vm)?;
+        if arg & 16 != 0 {
+            let t = r.try_to_bool(vm)?;
+            release(ops, 2);
+            Ok(i64::from(t))
+        } else {
+            release(ops, 2);
+            *ops = give(r);
+            Ok(0)
+        }
+    })
+}
+
+/// CONTAINS_OP (arg = invert): ops = [needle, haystack]; status = the result.
+unsafe extern "C" fn h_contains(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let r = vm._contains(arg!(ops, 1), arg!(ops, 0))?;
+        release(ops, 2);
+        Ok(i64::from(r != (arg != 0)))
+    })
+}
+
+/// TO_BOOL: ops = [v]; status = its truth.
+unsafe extern "C" fn h_to_bool(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let t = arg!(ops, 0).to_owned().try_to_bool(vm)?;
+        release(ops, 1);
+        Ok(i64::from(t))
+    })
+}
+
+/// UNARY_NEGATIVE: ops = [v] → -v.
+unsafe extern "C" fn h_unary_negative(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let r = vm._neg(arg!(ops, 0))?;
+        release(ops, 1);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// UNARY_INVERT: ops = [v] → ~v.
+unsafe extern "C" fn h_unary_invert(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let r = vm._invert(arg!(ops, 0))?;
+        release(ops, 1);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// Positional arguments of a call: `self` (if the self-or-null slot is set) then the
+/// `n` values after it.
+unsafe fn call_args(ops: *mut u64, n: usize) -> Vec<PyObjectRef> {
+    let mut v = Vec::with_capacity(n + 1);
+    if *ops.add(1) != 0 {
+        v.push(arg!(ops, 1).to_owned());
+    }
+    for i in 0..n {
+        v.push(arg!(ops, 2 + i).to_owned());
+    }
+    v
+}
+
+/// CALL (arg = argc): ops = [callable, self_or_null, args...] → result.
+unsafe extern "C" fn h_call(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        let args = call_args(ops, n);
+        let nargs = args.len();
+        let r = arg!(ops, 0).vectorcall(args, nargs, None, vm)?;
+        release(ops, 2 + n);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// CALL_KW (arg = argc): ops = [callable, self_or_null, args..., kwnames] → result.
+unsafe extern "C" fn h_call_kw(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        let kwnames = arg!(ops, 2 + n)
+            .downcast_ref::<PyTuple>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: CALL_KW names are not a tuple"))?
+            .as_slice()
+            .to_vec();
+        let args = call_args(ops, n);
+        let nargs = args.len() - kwnames.len();
+        let r = arg!(ops, 0).vectorcall(args, nargs, Some(&kwnames), vm)?;
+        release(ops, 3 + n);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// CALL_FUNCTION_EX: ops = [callable, self_or_null, args (tuple), kwargs or NULL].
+unsafe extern "C" fn h_call_ex(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let mut pos: Vec<PyObjectRef> = Vec::new();
+        if *ops.add(1) != 0 {
+            pos.push(arg!(ops, 1).to_owned());
+        }
+        let args = arg!(ops, 2);
+        match args.downcast_ref::<PyTuple>() {
+            Some(t) => pos.extend(t.as_slice().iter().cloned()),
+            None => pos.extend(args.try_to_value::<Vec<PyObjectRef>>(vm)?),
+        }
+        let mut fargs = FuncArgs::from(pos);
+        if *ops.add(3) != 0 {
+            let kw = arg!(ops, 3);
+            let dict = kw
+                .downcast_ref::<PyDict>()
+                .ok_or_else(|| vm.new_type_error("argument after ** must be a mapping"))?;
+            for (k, v) in dict {
+                let k = k
+                    .downcast_ref::<PyStr>()
+                    .ok_or_else(|| vm.new_type_error("keywords must be strings"))?;
+                fargs.kwargs.insert(k.as_wtf8().to_owned(), v);
+            }
+        }
+        let r = arg!(ops, 0).call(fargs, vm)?;
+        release(ops, 4);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+unsafe fn items(ops: *mut u64, n: usize) -> Vec<PyObjectRef> {
+    (0..n).map(|i| arg!(ops, i).to_owned()).collect()
+}
+
+/// BUILD_TUPLE (arg = n).
+unsafe extern "C" fn h_build_tuple(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let t = vm.ctx.new_tuple(items(ops, arg as usize));
+        release(ops, arg as usize);
+        *ops = give(t.into());
+        Ok(0)
+    })
+}
+
+/// BUILD_LIST (arg = n).
+unsafe extern "C" fn h_build_list(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let l = vm.ctx.new_list(items(ops, arg as usize));
+        release(ops, arg as usize);
+        *ops = give(l.into());
+        Ok(0)
+    })
+}
+
+/// BUILD_SET (arg = n).
+unsafe extern "C" fn h_build_set(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let set = PySet::default().into_ref(&vm.ctx);
+        for v in items(ops, arg as usize) {
+            set.add(v, vm)?;
+        }
+        release(ops, arg as usize);
+        *ops = give(set.into());
+        Ok(0)
+    })
+}
+
+/// BUILD_MAP (arg = n): ops = [k0, v0, k1, v1, ...].
+unsafe extern "C" fn h_build_map(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let dict = vm.ctx.new_dict();
+        for i in 0..arg as usize {
+            dict.set_item(arg!(ops, 2 * i), arg!(ops, 2 * i + 1).to_owned(), vm)?;
+        }
+        release(ops, 2 * arg as usize);
+        *ops = give(dict.into());
+        Ok(0)
+    })
+}
+
+/// BUILD_STRING (arg = n): concatenates n strings.
+unsafe extern "C" fn h_build_string(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let mut s = rustpython_vm::common::wtf8::Wtf8Buf::new();
+        for i in 0..arg as usize {
+            let part = arg!(ops, i)
+                .downcast_ref::<PyStr>()
+                .ok_or_else(|| vm.new_system_error("rpyjit: BUILD_STRING on a non-str"))?;
+            s.push_wtf8(part.as_wtf8());
+        }
+        release(ops, arg as usize);
+        *ops = give(vm.ctx.new_str(s).into());
+        Ok(0)
+    })
+}
+
+/// BUILD_SLICE (arg = 2 or 3): ops = [start, stop(, step)].
+unsafe extern "C" fn h_build_slice(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let step = (arg == 3).then(|| arg!(ops, 2).to_owned());
+        let s = PySlice {
+            start: Some(arg!(ops, 0).to_owned()),
+            stop: arg!(ops, 1).to_owned(),
+            step,
+        }
+        .into_ref(&vm.ctx);
+        release(ops, arg as usize);
+        *ops = give(s.into());
+        Ok(0)
+    })
+}
+
+/// LIST_APPEND: ops = [list (borrowed, stays), item].
+unsafe extern "C" fn h_list_append(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let list = arg!(ops, 0)
+            .downcast_ref::<PyList>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: LIST_APPEND on a non-list"))?;
+        list.borrow_vec_mut().push(arg!(ops, 1).to_owned());
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
+/// LIST_EXTEND: ops = [list (borrowed, stays), iterable].
+unsafe extern "C" fn h_list_extend(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let list = arg!(ops, 0)
+            .downcast_ref::<PyList>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: LIST_EXTEND on a non-list"))?;
+        let iterable = arg!(ops, 1).to_owned();
+        let type_name = iterable.class().name().to_owned();
+        let not_iterable = iterable.class().slots().iter.load().is_none()
+            && iterable
+                .get_class_attr(vm.ctx.intern_str("__getitem__"))
+                .is_none();
+        vm.call_method(list.as_object(), "extend", (iterable,)).map(drop).map_err(|e| {
+            if not_iterable && e.class().is(vm.ctx.exceptions.type_error) {
+                vm.new_type_error(format!("Value after * must be an iterable, not {type_name}"))
+            } else {
+                e
+            }
+        })?;
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
+/// SET_ADD: ops = [set (borrowed, stays), item].
+unsafe extern "C" fn h_set_add(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let set = arg!(ops, 0)
+            .downcast_ref::<PySet>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: SET_ADD on a non-set"))?;
+        set.add(arg!(ops, 1).to_owned(), vm)?;
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
+/// SET_UPDATE: ops = [set (borrowed, stays), iterable].
+unsafe extern "C" fn h_set_update(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let set = arg!(ops, 0).to_owned();
+        vm.call_method(&set, "update", (arg!(ops, 1).to_owned(),))?;
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
+/// MAP_ADD: ops = [dict (borrowed, stays), key, value].
+unsafe extern "C" fn h_map_add(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let dict = arg!(ops, 0)
+            .downcast_ref::<PyDict>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: MAP_ADD on a non-dict"))?;
+        dict.set_item(arg!(ops, 1), arg!(ops, 2).to_owned(), vm)?;
+        drop(take(*ops.add(1)));
+        drop(take(*ops.add(2)));
+        Ok(0)
+    })
+}
+
+/// DICT_UPDATE: ops = [dict (borrowed, stays), mapping].
+unsafe extern "C" fn h_dict_update(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let dict = arg!(ops, 0).to_owned();
+        let other = arg!(ops, 1).to_owned();
+        if other.get_attr("keys", vm).is_err() {
+            return Err(vm.new_type_error(format!(
+                "'{}' object is not a mapping",
+                other.class().name()
+            )));
+        }
+        vm.call_method(&dict, "update", (other,))?;
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
+/// GET_ITER: ops = [iterable] → iterator.
+unsafe extern "C" fn h_get_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let it = arg!(ops, 0).to_owned().get_iter(vm)?;
+        release(ops, 1);
+        *ops = give(it.into());
+        Ok(0)
+    })
+}
+
+/// FOR_ITER: ops = [iterator (borrowed, stays)]; status 0 with ops[1] = the next value,
+/// or 1 when exhausted.
+unsafe extern "C" fn h_for_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    use rustpython_vm::protocol::{PyIter, PyIterReturn};
+    run(ctx, |_, vm| match PyIter::new(arg!(ops, 0)).next(vm)? {
+        PyIterReturn::Return(v) => {
+            *ops.add(1) = give(v);
+            Ok(0)
+        }
+        PyIterReturn::StopIteration(_) => Ok(1),
+    })
+}
+
+/// UNPACK_SEQUENCE (arg = n): ops = [seq] → ops[0..n] in stack order (the first item on
+/// top, as the interpreter leaves them).
+unsafe extern "C" fn h_unpack_sequence(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        let seq = arg!(ops, 0);
+        let elements: Vec<PyObjectRef> = match seq.downcast_ref::<PyTuple>() {
+            Some(t) => t.as_slice().to_vec(),
+            None => match seq.downcast_ref::<PyList>() {
+                Some(l) => l.borrow_vec().to_vec(),
+                None => {
+                    let it = seq.to_owned().get_iter(vm).map_err(|_| {
+                        vm.new_type_error(format!(
+                            "cannot unpack non-iterable {} object",
+                            seq.class().name()
+                        ))
+                    })?;
+                    let mut v = Vec::with_capacity(n);
+                    use rustpython_vm::protocol::PyIterReturn;
+                    loop {
+                        match it.next(vm)? {
+                            PyIterReturn::Return(x) => {
+                                if v.len() == n {
+                                    return Err(vm.new_value_error(format!(
+                                        "too many values to unpack (expected {n})"
+                                    )));
+                                }
+                                v.push(x);
+                            }
+                            PyIterReturn::StopIteration(_) => break,
+                        }
+                    }
+                    v
+                }
+            },
+        };
+        if elements.len() != n {
+            return Err(if elements.len() < n {
+                vm.new_value_error(format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    elements.len()
+                ))
+            } else {
+                vm.new_value_error(format!(
+                    "too many values to unpack (expected {n}, got {})",
+                    elements.len()
+                ))
+            });
+        }
+        release(ops, 1);
+        for (i, v) in elements.into_iter().rev().enumerate() {
+            *ops.add(i) = give(v);
+        }
+        Ok(0)
+    })
+}
+
+/// FORMAT_SIMPLE: ops = [v] → format(v, '').
+unsafe extern "C" fn h_format_simple(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let s = vm.format(arg!(ops, 0), vm.ctx.new_str(""))?;
+        release(ops, 1);
+        *ops = give(s.into());
+        Ok(0)
+    })
+}
+
+/// FORMAT_WITH_SPEC: ops = [v, spec] → format(v, spec).
+unsafe extern "C" fn h_format_with_spec(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let spec = arg!(ops, 1)
+            .to_owned()
+            .downcast::<PyStr>()
+            .map_err(|_| vm.new_system_error("rpyjit: format spec is not a str"))?;
+        let s = vm.format(arg!(ops, 0), spec)?;
+        release(ops, 2);
+        *ops = give(s.into());
+        Ok(0)
+    })
+}
+
+/// CONVERT_VALUE (arg = 1 str, 2 repr, 3 ascii): ops = [v] → converted.
+unsafe extern "C" fn h_convert_value(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let v = arg!(ops, 0);
+        let r: PyObjectRef = match arg {
+            1 => v.str(vm)?.into(),
+            2 => v.repr(vm)?.into(),
+            3 => vm
+                .builtins
+                .get_attr("ascii", vm)?
+                .call((v.to_owned(),), vm)?,
+            _ => v.to_owned(),
+        };
+        release(ops, 1);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// CALL_INTRINSIC_1 INTRINSIC_LIST_TO_TUPLE: ops = [list] → tuple.
+unsafe extern "C" fn h_list_to_tuple(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let list = arg!(ops, 0)
+            .downcast_ref::<PyList>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: LIST_TO_TUPLE on a non-list"))?;
+        let t = vm.ctx.new_tuple(list.borrow_vec().to_vec());
+        release(ops, 1);
+        *ops = give(t.into());
+        Ok(0)
+    })
+}
+
+/// Rebuilds a range iterator from native range-loop state: ops = [next, remaining, step]
+/// (raw i64s) → `iter(range(next, next + remaining * step, step))`, which yields exactly the
+/// values the native loop had left.
+unsafe extern "C" fn h_range_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let (next, remaining, step) = (*ops as i64, *ops.add(1) as i64, *ops.add(2) as i64);
+        let stop = i128::from(next) + i128::from(remaining) * i128::from(step);
+        let stop: PyObjectRef = vm.ctx.new_int(stop).into();
+        let r = vm.ctx.types.range_type.as_object().call(
+            (vm.ctx.new_int(next), stop, vm.ctx.new_int(step)),
+            vm,
+        )?;
+        *ops = give(r.get_iter(vm)?.into());
+        Ok(0)
+    })
+}
+
+/// Raw pointer of a constant or any object native code embeds (kept alive by its owner).
+pub fn address_of(o: &PyObject) -> u64 {
+    o as *const PyObject as u64
+}
