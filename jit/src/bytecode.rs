@@ -221,3 +221,4 @@ impl Analysis {
         self.insns.binary_search_by_key(&unit, |i| i.start).ok()
     }
 }
+

@@ -52,18 +52,48 @@ struct Native {
     site_deopts: Vec<AtomicU64>,
 }
 
-/// A function handed to the JIT.
-pub struct Compiled {
+/// What native code of one function runs against: the function, its own code and what
+/// the helpers and deoptimization need from it.
+pub struct Target {
     func: PyRef<PyFunction>,
-    /// The function's own code: the interpreter's version, restored on fallback.
+    /// The function's own code (without rpyjit's hooks): what is translated, and what
+    /// continuations are built from.
     original: PyRef<PyCode>,
     /// The function's `__globals__` and `__builtins__`, fixed at its creation.
     globals: rustpython_vm::builtins::PyDictRef,
     builtins: PyObjectRef,
+    analysis: Arc<Analysis>,
+}
+
+impl Target {
+    pub fn new(
+        vm: &VirtualMachine,
+        func: &PyRef<PyFunction>,
+        original: &PyRef<PyCode>,
+        analysis: &Arc<Analysis>,
+    ) -> PyResult<Self> {
+        let globals = func
+            .as_object()
+            .get_attr("__globals__", vm)?
+            .downcast()
+            .map_err(|_| vm.new_type_error("__globals__ is not a dict"))?;
+        let builtins = func.as_object().get_attr("__builtins__", vm)?;
+        Ok(Self {
+            func: func.clone(),
+            original: original.clone(),
+            globals,
+            builtins,
+            analysis: analysis.clone(),
+        })
+    }
+}
+
+/// A function handed to the JIT.
+pub struct Compiled {
+    target: Target,
     /// The stub installed as `__code__`: held so its address, the registry key, is never
     /// reused while the entry exists.
     _stub: PyRef<PyCode>,
-    analysis: Analysis,
     /// Set at the first call, specialized on that call's argument kinds.
     native: OnceLock<Result<Native, Refusal>>,
     /// Compiled when the specialized entry guard misses: every argument an object.
@@ -163,9 +193,10 @@ pub fn step_aside(vm: &VirtualMachine) {
         .unwrap_or_default();
     for c in all {
         let _ = c
+            .target
             .func
             .as_object()
-            .set_attr("__code__", c.original.clone(), vm);
+            .set_attr("__code__", c.target.original.clone(), vm);
     }
 }
 
@@ -234,16 +265,8 @@ pub fn compile_function_from(
     let analysis = Analysis::new(c)
         .map_err(|e| Refusal(e.0))
         .or_else(|r| refused(r.0))?;
-    let globals = func
-        .as_object()
-        .get_attr("__globals__", vm)
-        .ok()
-        .and_then(|g| g.downcast().ok())
-        .ok_or_else(|| Refusal("__globals__ is not a dict".into()))?;
-    let builtins = func
-        .as_object()
-        .get_attr("__builtins__", vm)
-        .map_err(|_| Refusal("no __builtins__".into()))?;
+    let target = Target::new(vm, func, &original, &Arc::new(analysis))
+        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
     let stub = stub_code(vm, &original);
     REGISTRY
         .lock()
@@ -252,12 +275,8 @@ pub fn compile_function_from(
         .insert(
             stub.as_object().get_id(),
             Arc::new(Compiled {
-                func: func.clone(),
-                original: original.clone(),
-                globals,
-                builtins,
+                target,
                 _stub: stub.clone(),
-                analysis,
                 native: OnceLock::new(),
                 generic: OnceLock::new(),
                 entry_misses: AtomicU64::new(0),
@@ -464,15 +483,14 @@ fn native_for(
 ) -> Result<Native, Refusal> {
     let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
     let started = std::time::Instant::now();
-    let t = translate::translate(
-        &c.original,
-        &c.analysis,
+    let t = translate_guarded(
+        &c.target,
         &translate::Entry::Call(kinds.to_vec()),
         &*isa,
         &crate::helpers::HelperTable::host(vm),
     )?;
     let entry = finalize(&t)?;
-    let name = c.original.code.qualname.to_string();
+    let name = c.target.original.code.qualname.to_string();
     let name = if generic { format!("{name} (generic)") } else { name };
     STATS.compiled(&name, started.elapsed());
     let sites = t.exits.len();
@@ -482,6 +500,20 @@ fn native_for(
         continuations: Mutex::new(HashMap::new()),
         site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
     })
+}
+
+/// Translates with a safety net: a bug in the translator (a panic) refuses the function,
+/// it never takes the process down.
+fn translate_guarded(
+    target: &Target,
+    entry: &translate::Entry,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    h: &crate::helpers::HelperTable,
+) -> Result<Translation, Refusal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        translate::translate(&target.original, &target.analysis, entry, isa, h)
+    }))
+    .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())))
 }
 
 /// Compiles a translation into code memory and returns its entry point.
@@ -514,14 +546,15 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
 fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     STATS.fallback(why);
     let _ = c
+        .target
         .func
         .as_object()
-        .set_attr("__code__", c.original.clone(), vm);
+        .set_attr("__code__", c.target.original.clone(), vm);
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
 fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
-    let nslots = c.original.code.localspluskinds.len();
+    let nslots = c.target.original.code.localspluskinds.len();
     let mut locals: Vec<Option<PyObjectRef>> = args.into_iter().map(Some).collect();
     locals.resize(nslots, None);
     let state = FrameState {
@@ -534,12 +567,12 @@ fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyRes
     let cont = match c.from_start.get() {
         Some(code) => code.clone(),
         None => {
-            let code = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
+            let code = deopt::continuation_code(vm, &c.target.original, &c.target.analysis, &state)
                 .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
             c.from_start.get_or_init(|| code).clone()
         }
     };
-    deopt::resume(vm, &c.func, cont, state)
+    deopt::resume(vm, &c.target.func, cont, state)
 }
 
 /// `__rpyjit_enter__(*args)`: the stub's call into native code.
@@ -594,12 +627,19 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         }
     };
     drop(args);
-    run_native(vm, &c, native, &words)
+    run_native(vm, &c.target, native, &words, &|why| fall_back(vm, &c, why))
 }
 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:
 /// the returned object, or the rest of the function run in the interpreter after an exit.
-fn run_native(vm: &VirtualMachine, c: &Compiled, native: &Native, words: &[u64]) -> PyResult {
+/// `too_many_exits` is told when one exit site keeps being taken.
+fn run_native(
+    vm: &VirtualMachine,
+    c: &Target,
+    native: &Native,
+    words: &[u64],
+    too_many_exits: &dyn Fn(&str),
+) -> PyResult {
     let mut buf = vec![0u64; native.t.buf_slots.max(1)];
     let ctx = crate::helpers::NativeCtx {
         vm,
@@ -704,7 +744,188 @@ fn run_native(vm: &VirtualMachine, c: &Compiled, native: &Native, words: &[u64])
     if exit.kind != translate::ExitKind::Signal
         && native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
     {
-        fall_back(vm, c, &format!("exits keep happening at one site: {}", exit.reason));
+        too_many_exits(&format!("exits keep happening at one site: {}", exit.reason));
     }
     deopt::resume(vm, &c.func, cont, state)
+}
+
+/// Native code for on-stack replacement at one loop, per the kinds of the frame's values
+/// when it was entered (the first kinds seen, then a generic all-objects version).
+#[derive(Default)]
+pub struct OsrCache {
+    versions: Mutex<Vec<(Vec<Option<Kind>>, Vec<Kind>, Arc<Native>)>>,
+}
+
+/// The kind a value of a running frame enters native code with, and its words. Only a
+/// value-stack slot (a `for` loop's iterator) can enter as [`Kind::Range`].
+fn osr_value(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> (Kind, Vec<u64>) {
+    if !generic {
+        if let Some((k, bits)) = kind_of(vm, v) {
+            return (k, vec![bits]);
+        }
+        if on_stack && v.class().is(vm.ctx.types.range_iterator_type) {
+            if let Some(words) = range_iterator_state(vm, v) {
+                return (Kind::Range, words);
+            }
+        }
+    }
+    (Kind::Obj, vec![PyObjectRef::into_raw(v.clone()).as_ptr() as u64])
+}
+
+/// (next, remaining, step) of a range iterator, if they fit native integers.
+fn range_iterator_state(vm: &VirtualMachine, it: &PyObjectRef) -> Option<Vec<u64>> {
+    // `__reduce__` gives (iter, (range(next, stop, step),), None): the values left.
+    let reduced = vm.call_method(it, "__reduce__", ()).ok()?;
+    let t = reduced.downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
+    let args = t.as_slice().get(1)?.downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
+    let range = args
+        .as_slice()
+        .first()?
+        .downcast_ref::<rustpython_vm::builtins::PyRange>()?;
+    let next = i64::try_from(range.start.as_bigint()).ok()?;
+    let step = i64::try_from(range.step.as_bigint()).ok()?;
+    let remaining = u64::try_from(args.as_slice().first()?.length(vm).ok()?).ok()?;
+    Some(vec![next as u64, remaining, step as u64])
+}
+
+/// Continues the function of `target` from loop `site`'s header with the running frame's
+/// `locals` and value `stack`: natively if the loop compiles, else in the interpreter.
+/// Returns what the function returns. `disable` is told when the loop must not come back.
+pub fn enter_at_loop(
+    vm: &VirtualMachine,
+    target: &Target,
+    site: &crate::rewrite::LoopSite,
+    cache: &OsrCache,
+    locals: Vec<Option<PyObjectRef>>,
+    stack: Vec<PyObjectRef>,
+    disable: &dyn Fn(),
+) -> PyResult {
+    let interpret_from_header = |locals: Vec<Option<PyObjectRef>>, stack: Vec<PyObjectRef>| {
+        let state = FrameState {
+            resume_at: site.header,
+            locals,
+            stack: stack.into_iter().map(Some).collect(),
+            pending: None,
+        };
+        let cont = deopt::continuation_code(vm, &target.original, &target.analysis, &state)
+            .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+        deopt::resume(vm, &target.func, cont, state)
+    };
+    if stepped_aside() || vm.use_tracing.get() {
+        return interpret_from_header(locals, stack);
+    }
+    let kinds_of = |generic: bool| -> (Vec<Option<Kind>>, Vec<Kind>) {
+        let l = locals
+            .iter()
+            .map(|v| v.as_ref().map(|v| osr_kind(vm, v, generic, false)))
+            .collect();
+        let s = stack.iter().map(|v| osr_kind(vm, v, generic, true)).collect();
+        (l, s)
+    };
+    let (lk, sk) = kinds_of(false);
+    let found = {
+        let versions = cache.versions.lock().unwrap_or_else(|p| p.into_inner());
+        versions
+            .iter()
+            .find(|(l, s, _)| *l == lk && *s == sk)
+            .map(|v| v.2.clone())
+            .or_else(|| {
+                // Beyond two versions, the generic one (if built) takes every entry.
+                (versions.len() >= 2).then(|| versions[1].2.clone())
+            })
+    };
+    let native = match found {
+        Some(n) => n,
+        None => {
+            let generic = !cache
+                .versions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty();
+            let (lk, sk) = kinds_of(generic);
+            let started = std::time::Instant::now();
+            let compiled = crate::isa::host()
+                .map_err(|e| Refusal(e.0))
+                .and_then(|isa| {
+                    translate_guarded(
+                        target,
+                        &translate::Entry::Loop {
+                            at: site.header,
+                            locals: lk.clone(),
+                            stack: sk.clone(),
+                        },
+                        &*isa,
+                        &crate::helpers::HelperTable::host(vm),
+                    )
+                })
+                .and_then(|t| {
+                    let entry = finalize(&t)?;
+                    let sites = t.exits.len();
+                    Ok(Native {
+                        entry,
+                        t,
+                        continuations: Mutex::new(HashMap::new()),
+                        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
+                    })
+                });
+            match compiled {
+                Ok(n) => {
+                    let name = format!(
+                        "{} (loop at unit {}{})",
+                        target.original.code.qualname,
+                        site.header,
+                        if generic { ", generic" } else { "" }
+                    );
+                    STATS.compiled(&name, started.elapsed());
+                    let n = Arc::new(n);
+                    cache
+                        .versions
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((lk, sk, n.clone()));
+                    n
+                }
+                Err(r) => {
+                    STATS.refused(&r.0);
+                    disable();
+                    return interpret_from_header(locals, stack);
+                }
+            }
+        }
+    };
+    // Marshal with the version's kinds (the generic one takes objects).
+    let generic = native.t.args.iter().all(|k| *k == Kind::Obj);
+    let mut words = Vec::new();
+    for v in &locals {
+        match v {
+            Some(v) => words.extend(osr_value(vm, v, generic, false).1),
+            None => words.push(0),
+        }
+    }
+    for v in &stack {
+        words.extend(osr_value(vm, v, generic, true).1);
+    }
+    drop(locals);
+    drop(stack);
+    STATS.osr_entry();
+    run_native(vm, target, &native, &words, &|why| {
+        STATS.fallback(why);
+        disable();
+    })
+}
+
+fn osr_kind(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> Kind {
+    if generic {
+        return Kind::Obj;
+    }
+    if let Some((k, _)) = kind_of(vm, v) {
+        return k;
+    }
+    if on_stack
+        && v.class().is(vm.ctx.types.range_iterator_type)
+        && range_iterator_state(vm, v).is_some()
+    {
+        return Kind::Range;
+    }
+    Kind::Obj
 }

@@ -22,14 +22,30 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 use crate::entry;
 
 pub const COUNT_BUILTIN: &str = "__rpyjit_count__";
+/// Called on every back-edge of a hooked loop (see [`crate::rewrite::with_back_edge_hooks`]).
+pub const LOOP_BUILTIN: &str = "__rpyjit_loop__";
+/// Called when a hooked loop is hot: continues the function natively from the loop header.
+pub const OSR_BUILTIN: &str = "__rpyjit_osr__";
 pub const INSTRUMENT_BUILTIN: &str = "__rpyjit_instrument__";
 
 struct Hot {
     /// The function's code without the counting prologue (nested code instrumented).
     plain: PyRef<PyCode>,
+    analysis: Arc<crate::bytecode::Analysis>,
+    /// Per hooked back-edge, by hook number.
+    loops: Vec<Loop>,
     /// Held so its address, the registry key, stays unique.
     _instrumented: PyRef<PyCode>,
     calls: AtomicU32,
+}
+
+/// One hooked loop: its iteration count and its native code for on-stack replacement.
+struct Loop {
+    site: crate::rewrite::LoopSite,
+    iterations: AtomicU32,
+    /// Set when the loop cannot run natively: the hook stops asking.
+    disabled: std::sync::atomic::AtomicBool,
+    osr: entry::OsrCache,
 }
 
 static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
@@ -64,6 +80,10 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     );
     vm.builtins
         .set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
+    vm.builtins
+        .set_attr(LOOP_BUILTIN, vm.new_function(LOOP_BUILTIN, count_iteration), vm)?;
+    vm.builtins
+        .set_attr(OSR_BUILTIN, vm.new_function(OSR_BUILTIN, enter_loop), vm)?;
     // The hooks take importlib's own file name so import tracebacks prune them like the
     // rest of importlib.
     let hook = r#"
@@ -150,10 +170,32 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         crate::stats::STATS.skipped("no loop: entering native code would cost more than it saves");
         return plain;
     }
-    let instrumented = crate::rewrite::with_prologue(vm, &plain, 0, 3, |e| {
+    let Ok(analysis) = crate::bytecode::Analysis::new(&plain.code) else {
+        crate::stats::STATS.skipped("bytecode analysis failed");
+        return plain;
+    };
+    // Back-edges count iterations so a hot loop of a function called once (a `main`)
+    // still reaches native code.
+    let names = crate::rewrite::HookNames {
+        count: LOOP_BUILTIN,
+        enter: OSR_BUILTIN,
+        drop_tb: entry::DROP_TB_BUILTIN,
+    };
+    let (hooked, sites) = crate::rewrite::with_back_edge_hooks(vm, &plain, &analysis, &names)
+        .unwrap_or_else(|| (plain.clone(), Vec::new()));
+    let instrumented = crate::rewrite::with_prologue(vm, &hooked, 0, 3, |e| {
         e.call_builtin(COUNT_BUILTIN);
         e.emit(Instruction::PopTop, 0);
     });
+    let loops = sites
+        .into_iter()
+        .map(|site| Loop {
+            site,
+            iterations: AtomicU32::new(0),
+            disabled: std::sync::atomic::AtomicBool::new(false),
+            osr: entry::OsrCache::default(),
+        })
+        .collect();
     HOT.lock()
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
@@ -161,6 +203,8 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             instrumented.as_object().get_id(),
             Arc::new(Hot {
                 plain,
+                analysis: Arc::new(analysis),
+                loops,
                 _instrumented: instrumented.clone(),
                 calls: AtomicU32::new(0),
             }),
@@ -203,4 +247,71 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
             .set_attr("__code__", hot.plain.clone(), vm)?;
     }
     Ok(())
+}
+
+/// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
+/// once the loop is hot and may continue natively.
+fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
+    let Some(code) = rustpython_vm::frame::current_code() else {
+        return false;
+    };
+    let Some(hot) = lookup(&code) else {
+        return false;
+    };
+    let Some(l) = hot.loops.get(k as usize) else {
+        return false;
+    };
+    if l.disabled.load(Ordering::Relaxed) || entry::stepped_aside() || vm.use_tracing.get() {
+        return false;
+    }
+    let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
+    n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+}
+
+/// `__rpyjit_osr__(k, *stack)`: continues the calling function from the header of its hot
+/// loop `k` in native code (or, if the loop cannot be compiled, in the interpreter) with
+/// the frame's locals and value stack, and returns what the function returns.
+fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
+    let internal = || vm.new_system_error("rpyjit: __rpyjit_osr__ called outside a hooked loop");
+    let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;
+    let hot = lookup(&code).ok_or_else(internal)?;
+    let mut args = args.args.into_iter();
+    let k: usize = args
+        .next()
+        .ok_or_else(internal)?
+        .try_into_value(vm)?;
+    let l = hot.loops.get(k).ok_or_else(internal)?;
+    // The hook passes the value stack; the locals come from the frame itself: its
+    // `f_locals` snapshot has every bound slot by name (NULL slots are absent).
+    let stack: Vec<PyObjectRef> = args.collect();
+    if stack.len() != l.site.depth as usize {
+        return Err(internal());
+    }
+    let snapshot = vm
+        .current_frame()
+        .ok_or_else(internal)?
+        .locals(vm)?;
+    let snapshot = snapshot
+        .obj()
+        .to_owned()
+        .downcast::<rustpython_vm::builtins::PyDict>()
+        .map_err(|_| internal())?;
+    let code = &hot.plain.code;
+    let mut locals: Vec<Option<PyObjectRef>> = vec![None; code.localspluskinds.len()];
+    for (slot, name) in code.varnames.iter().enumerate().take(locals.len()) {
+        locals[slot] = snapshot.get_item_opt(*name, vm)?;
+    }
+    // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
+    let func: Option<PyObjectRef> = unsafe {
+        let f = rustpython_vm::frame::current_thread_iframe();
+        (!f.is_null())
+            .then(|| (*f).func_obj().map(|o| o.to_owned()))
+            .flatten()
+    };
+    let func = func
+        .and_then(|f| f.downcast::<PyFunction>().ok())
+        .ok_or_else(internal)?;
+    let target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
+    let disable = || l.disabled.store(true, Ordering::Relaxed);
+    entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, &disable)
 }

@@ -140,3 +140,215 @@ pub fn with_prologue(
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
     vm.ctx.new_code(c)
 }
+
+/// A loop back-edge that got a hotness hook (see [`with_back_edge_hooks`]).
+#[derive(Clone, Debug)]
+pub struct LoopSite {
+    /// Unit of the `JUMP_BACKWARD` (first `EXTENDED_ARG`) in the original code.
+    pub back_edge: u32,
+    /// Unit of the loop header it jumps to: where native code enters.
+    pub header: u32,
+    /// Value-stack depth at the back-edge (iterators of enclosing `for` loops).
+    pub depth: u32,
+}
+
+/// Names of the builtins a back-edge hook calls.
+pub struct HookNames<'a> {
+    /// `count(k) -> bool`: counts an iteration of loop `k`; true once it should run natively.
+    pub count: &'a str,
+    /// `enter(k, *stack)`: runs the rest of the function natively from the loop header
+    /// and returns what the function returns.
+    pub enter: &'a str,
+    /// `drop_tb(exc)`: drops the hooked frame's own traceback entry.
+    pub drop_tb: &'a str,
+}
+
+/// `code` with every `JUMP_BACKWARD` routed through a hook appended after the original
+/// instructions, so loop iterations are counted and a hot loop can continue in native code
+/// (on-stack replacement):
+///
+/// ```text
+/// back-edge:  EXTENDED_ARG*; JUMP_FORWARD hook_k          (same size as the JUMP_BACKWARD)
+/// hook_k:     LOAD_GLOBAL count+NULL; LOAD_SMALL_INT k; CALL 1; POP_JUMP_IF_TRUE enter_k
+///             JUMP_BACKWARD header                          (the original back-edge)
+/// enter_k:    LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY d+3 (d times); CALL d+1
+///             RETURN_VALUE
+/// handler_k:  LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+/// ```
+///
+/// The hook's `JUMP_BACKWARD` keeps the interpreter's signal check, covered by the
+/// handler that covered the original back-edge. `enter_k`'s call is covered by
+/// `handler_k`: an exception leaving the function's native or continued run already went
+/// through the function's own handlers, so it only drops this frame's duplicate
+/// traceback entry. The locals are read by `enter` from the frame itself. Back-edges
+/// whose hook would not fit are left alone.
+pub fn with_back_edge_hooks(
+    vm: &VirtualMachine,
+    code: &Py<PyCode>,
+    analysis: &crate::bytecode::Analysis,
+    names: &HookNames,
+) -> Option<(PyRef<PyCode>, Vec<LoopSite>)> {
+    use rustpython_vm::bytecode::Arg;
+    let orig = &code.code;
+    let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
+    let base = units.len() as u32;
+    let mut e = Emitter {
+        vm,
+        units: Vec::new(),
+        names: orig.names.to_vec(),
+        covered: Vec::new(),
+    };
+    let original = decode_exception_table(&orig.exceptiontable);
+    let mut entries: Vec<ExceptionTableEntry> = Vec::new();
+    let mut locations: Vec<_> = Vec::new();
+    let mut sites = Vec::new();
+    let mut max_stack = orig.max_stackdepth;
+    for (k, insn) in analysis.insns.iter().enumerate() {
+        if !matches!(insn.op, Instruction::JumpBackward { .. }) || sites.len() > 255 {
+            continue;
+        }
+        let (Some(header), Some(depth)) = (insn.jump_target(), analysis.depth[k]) else {
+            continue;
+        };
+        if depth + 3 > 255 || may_hold_null(analysis, k, depth) {
+            continue;
+        }
+
+        let id = sites.len() as u32;
+        let hook = base + e.units.len() as u32;
+        // The back-edge's units become EXTENDED_ARG* + JUMP_FORWARD hook.
+        let span = (insn.next - insn.start) as usize;
+        let dist = hook - insn.next;
+        if span > 4 || u64::from(dist) >= 1u64 << (8 * span) {
+            continue;
+        }
+        let bytes = dist.to_be_bytes();
+        for (i, u) in units[insn.start as usize..insn.next as usize].iter_mut().enumerate() {
+            let byte = bytes[4 - span + i];
+            let op = if i + 1 == span {
+                Instruction::JumpForward {
+                    delta: Arg::marker(),
+                }
+            } else {
+                Instruction::ExtendedArg
+            };
+            *u = CodeUnit::new(op, OpArgByte::new(byte));
+        }
+        let start = e.units.len();
+        e.load_global_for_call(names.count);
+        e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
+        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        // POP_JUMP_IF_TRUE skips the JUMP_BACKWARD, whose size depends on its distance.
+        let jb_op = Instruction::JumpBackward {
+            delta: Arg::marker(),
+        };
+        let pj_op = Instruction::PopJumpIfTrue {
+            delta: Arg::marker(),
+        };
+        let jb_start = base + (e.units.len() + 1 + pj_op.cache_entries()) as u32;
+        let (prefixes, back) = (0..=3usize)
+            .map(|n| (n, jb_start + (n + 1 + jb_op.cache_entries()) as u32 - header))
+            .find(|(n, back)| u64::from(*back) < 1u64 << (8 * (n + 1)))?;
+        e.emit(pj_op, (prefixes + 1 + jb_op.cache_entries()) as u32);
+        e.emit_wide(jb_op, back, prefixes);
+        let enter_start = e.units.len();
+        e.load_global_for_call(names.enter);
+        e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
+        for _ in 0..depth {
+            e.emit(Instruction::Copy { i: Arg::marker() }, depth + 3);
+        }
+        e.emit(Instruction::Call { argc: Arg::marker() }, depth + 1);
+        let enter_end = e.units.len();
+        e.emit(Instruction::ReturnValue, 0);
+        let handler = e.units.len();
+        e.load_global_for_call(names.drop_tb);
+        e.emit(Instruction::Copy { i: Arg::marker() }, 3);
+        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        e.emit(Instruction::PopTop, 0);
+        e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+        if let Some(x) = original
+            .iter()
+            .find(|x| x.start <= insn.at && insn.at < x.end)
+        {
+            entries.push(ExceptionTableEntry::new(
+                base + start as u32,
+                base + enter_start as u32,
+                x.target,
+                x.depth,
+                x.push_lasti,
+            ));
+        }
+        entries.push(ExceptionTableEntry::new(
+            base + enter_start as u32,
+            base + enter_end as u32,
+            base + handler as u32,
+            depth as u16,
+            false,
+        ));
+        let here = orig.locations.get(insn.at as usize).copied().unwrap_or_default();
+        locations.resize(e.units.len(), here);
+        max_stack = max_stack.max(2 * depth + 4);
+        sites.push(LoopSite {
+            back_edge: insn.start,
+            header,
+            depth,
+        });
+    }
+    if sites.is_empty() {
+        return None;
+    }
+    let added = e.units.len();
+    units.extend(e.units);
+    let mut c = orig.clone();
+    c.instructions = units.into();
+    c.names = e.names.into_boxed_slice();
+    let mut all_locations = orig.locations.to_vec();
+    all_locations.extend(locations);
+    c.locations = all_locations.into_boxed_slice();
+    let mut lt = orig.linetable.to_vec();
+    let mut left = added;
+    while left > 0 {
+        let n = left.min(8);
+        lt.push(0xF8 | (n as u8 - 1));
+        left -= n;
+    }
+    c.linetable = lt.into_boxed_slice();
+    let mut all = original.clone();
+    all.extend(entries);
+    c.exceptiontable = encode_exception_table(&all);
+    c.max_stackdepth = max_stack;
+    Some((vm.ctx.new_code(c), sites))
+}
+
+/// Whether the value stack before instruction `k` (of depth `depth`) may hold a NULL: a
+/// value pushed by an instruction that can push NULL (a comprehension's saved variable, a
+/// call's self-or-NULL slot) and not yet consumed. Such a stack cannot be passed as call
+/// arguments. Conservative: the pushed slot counts as live while the depth stays above
+/// the depth before the push.
+fn may_hold_null(analysis: &crate::bytecode::Analysis, k: usize, depth: u32) -> bool {
+    if depth == 0 {
+        return false;
+    }
+    let mut min = depth;
+    for v in (0..k).rev() {
+        let insn = &analysis.insns[v];
+        let Some(dv) = analysis.depth[v] else {
+            continue;
+        };
+        let pushes_null = match insn.op {
+            Instruction::LoadFastAndClear { .. } | Instruction::PushNull => true,
+            Instruction::LoadGlobal { .. }
+            | Instruction::LoadAttr { .. }
+            | Instruction::LoadSuperAttr { .. } => insn.arg & 1 != 0,
+            _ => false,
+        };
+        if pushes_null && min > dv {
+            return true;
+        }
+        min = min.min(dv);
+        if min == 0 {
+            return false;
+        }
+    }
+    false
+}

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 #[derive(Default)]
 pub struct Stats {
     native_calls: AtomicU64,
+    osr_entries: AtomicU64,
     compile_nanos: AtomicU64,
     entry_misses: AtomicU64,
     detail: Mutex<Detail>,
@@ -26,6 +27,7 @@ pub struct Detail {
 
 pub static STATS: Stats = Stats {
     native_calls: AtomicU64::new(0),
+    osr_entries: AtomicU64::new(0),
     compile_nanos: AtomicU64::new(0),
     entry_misses: AtomicU64::new(0),
     detail: Mutex::new(Detail {
@@ -62,6 +64,12 @@ impl Stats {
     pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
         self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
     }
+    pub fn osr_entry(&self) {
+        self.osr_entries.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn osr_entries(&self) -> u64 {
+        self.osr_entries.load(Ordering::Relaxed)
+    }
     pub fn native_call(&self) {
         self.native_calls.fetch_add(1, Ordering::Relaxed);
     }
@@ -91,6 +99,7 @@ impl Stats {
             s += &format!("    {f}\n");
         }
         s += &format!("  native calls: {}\n", self.native_calls());
+        s += &format!("  loop entries (on-stack replacement): {}\n", self.osr_entries());
         s += &format!("  entry guard misses: {}\n", self.entry_misses());
         s += &format!(
             "  refused (stay in the interpreter): {}\n",

@@ -1077,7 +1077,11 @@ pub fn translate(
             }
         }
     }
+    // The entry state may be more specific than the typed state at the first block (a
+    // loop header joins it with its back-edges): convert on the way in.
     let first = blocks[start].expect("entry block");
+    let typed = states[start].clone().expect("entry state");
+    e.convert(&entry_state, &typed);
     e.b.ins().jump(first, &[]);
 
     let mut terminated = true;
