@@ -586,7 +586,40 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         .as_ref()
         .and_then(|r| r.get(&stub.as_object().get_id()).cloned())
         .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
-    let args: Vec<PyObjectRef> = args.args;
+    call_compiled(vm, &c, args.args)
+}
+
+/// The compiled function whose `__code__` is `code` (a stub), if any.
+pub fn compiled_for_code(code: &Py<PyCode>) -> Option<Arc<Compiled>> {
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .and_then(|r| r.get(&code.as_object().get_id()).cloned())
+}
+
+thread_local! {
+    /// Nesting of direct native-to-native calls on this thread: they push no interpreter
+    /// frame, so they count against the recursion limit here.
+    static NATIVE_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Calls compiled function `c` directly from native code (no stub frame) with its
+/// positional arguments bound exactly. Deep recursion raises RecursionError as the
+/// interpreter would, and never exhausts the machine stack.
+pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+    let depth = NATIVE_DEPTH.with(|d| d.get());
+    if vm.current_recursion_depth() + depth >= vm.recursion_limit.get() {
+        return Err(vm.new_recursion_error("maximum recursion depth exceeded".to_owned()));
+    }
+    NATIVE_DEPTH.with(|d| d.set(depth + 1));
+    let r = vm.with_recursion("", || call_compiled(vm, c, args));
+    NATIVE_DEPTH.with(|d| d.set(depth));
+    r
+}
+
+/// Runs compiled function `c` with its argument slots bound to `args`.
+fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {
@@ -640,7 +673,16 @@ fn run_native(
     words: &[u64],
     too_many_exits: &dyn Fn(&str),
 ) -> PyResult {
-    let mut buf = vec![0u64; native.t.buf_slots.max(1)];
+    // The exit buffer lives on the stack unless a site saves a very large frame.
+    let mut small = [0u64; 48];
+    let mut large = Vec::new();
+    let slots = native.t.buf_slots.max(1);
+    let buf: &mut [u64] = if slots <= small.len() {
+        &mut small[..slots]
+    } else {
+        large.resize(slots, 0);
+        &mut large
+    };
     let ctx = crate::helpers::NativeCtx {
         vm,
         code: &c.original,

@@ -112,6 +112,7 @@ impl HelperTable {
 pub enum Op {
     LoadGlobal,
     LoadAttr,
+    LoadMethod,
     StoreAttr,
     BinaryOp,
     BinarySlice,
@@ -151,6 +152,7 @@ pub enum Op {
 const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::LoadGlobal, h_load_global),
     (Op::LoadAttr, h_load_attr),
+    (Op::LoadMethod, h_load_method),
     (Op::StoreAttr, h_store_attr),
     (Op::BinaryOp, h_binary_op),
     (Op::BinarySlice, h_binary_slice),
@@ -342,6 +344,55 @@ unsafe extern "C" fn h_load_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, 
     })
 }
 
+/// LOAD_ATTR in its method form (arg = name index): ops[0] = owner → ops = [function,
+/// owner] when the attribute is a plain Python function found on the type (the call then
+/// passes the owner as `self`, as the interpreter does), else [attribute, NULL].
+unsafe extern "C" fn h_load_method(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let owner = arg!(ops, 0);
+        let name = ctx.code.code.names[arg as usize];
+        if let Some(func) = plain_method(vm, owner, name)? {
+            // The owner's reference moves to the self slot.
+            *ops.add(1) = *ops;
+            *ops = give(func);
+            return Ok(0);
+        }
+        let v = owner.get_attr(name, vm)?;
+        release(ops, 1);
+        *ops = give(v);
+        *ops.add(1) = 0;
+        Ok(0)
+    })
+}
+
+/// The function `owner.name` would bind, when that is how the VM resolves it: the type's
+/// attribute is an exact Python function, the type uses the default attribute lookup, and
+/// the instance dict does not shadow the name.
+fn plain_method(
+    vm: &VirtualMachine,
+    owner: &PyObject,
+    name: &'static rustpython_vm::builtins::PyStrInterned,
+) -> PyResult<Option<PyObjectRef>> {
+    let cls = owner.class();
+    let default = vm.ctx.types.object_type.slots.getattro.load();
+    let own = cls.slots.getattro.load();
+    if own.map(|f| f as usize) != default.map(|f| f as usize) {
+        return Ok(None);
+    }
+    let Some(descr) = cls.get_attr(name) else {
+        return Ok(None);
+    };
+    if descr.downcast_ref_if_exact::<PyFunction>(vm).is_none() {
+        return Ok(None);
+    }
+    if let Some(dict) = owner.dict() {
+        if dict.get_item_opt(name, vm)?.is_some() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(descr))
+}
+
 /// STORE_ATTR (arg = name index): ops = [value, owner].
 unsafe extern "C" fn h_store_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
@@ -518,13 +569,87 @@ unsafe fn call_args(ops: *mut u64, n: usize) -> Vec<PyObjectRef> {
     v
 }
 
+/// What a call from native code needs to know about a Python function, cached per
+/// function object and version (assigning `__code__` changes the version).
+#[derive(Clone)]
+struct Callee {
+    version: u32,
+    /// The argument count when the signature is plain positional (no defaults needed
+    /// beyond exact arity, no *args/**kwargs/keyword-only, not a generator).
+    exact_argc: Option<u32>,
+    /// Set when the function's code is an rpyjit stub: call its native code directly.
+    compiled: Option<std::sync::Arc<crate::entry::Compiled>>,
+}
+
+thread_local! {
+    static CALLEES: RefCell<std::collections::HashMap<usize, Callee>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
+    use rustpython_vm::bytecode::CodeFlags;
+    let version = f.get_version_for_current_state();
+    if version == 0 {
+        return None;
+    }
+    let key = f as *const Py<PyFunction> as usize;
+    if let Some(c) = CALLEES.with(|m| m.borrow().get(&key).cloned()) {
+        if c.version == version {
+            return Some(c);
+        }
+    }
+    let code = f.as_object().get_attr("__code__", vm).ok()?;
+    let code = code.downcast_ref::<PyCode>()?;
+    let flags = code.code.flags;
+    let plain = flags.contains(CodeFlags::OPTIMIZED)
+        && !flags.intersects(
+            CodeFlags::VARARGS
+                | CodeFlags::VARKEYWORDS
+                | CodeFlags::GENERATOR
+                | CodeFlags::COROUTINE
+                | CodeFlags::ASYNC_GENERATOR
+                | CodeFlags::ITERABLE_COROUTINE,
+        )
+        && code.code.kwonlyarg_count == 0;
+    let c = Callee {
+        version,
+        exact_argc: plain.then_some(code.code.arg_count),
+        compiled: crate::entry::compiled_for_code(code),
+    };
+    CALLEES.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 4096 {
+            m.clear();
+        }
+        m.insert(key, c.clone());
+    });
+    Some(c)
+}
+
+/// Calls `callable` with positional `args` the fastest way that keeps the interpreter's
+/// semantics: a compiled function's native code directly, a plain Python function through
+/// the VM's exact-arguments path (a light frame), anything else by vectorcall.
+fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectRef>) -> PyResult {
+    if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
+        if let Some(c) = callee_info(f, vm) {
+            if c.exact_argc == Some(args.len() as u32) {
+                return match &c.compiled {
+                    Some(compiled) => crate::entry::call_compiled_direct(vm, compiled, args),
+                    None => crate::hotness::called_from_native(|| f.invoke_exact_args(args, vm)),
+                };
+            }
+        }
+    }
+    let nargs = args.len();
+    callable.vectorcall(args, nargs, None, vm)
+}
+
 /// CALL (arg = argc): ops = [callable, self_or_null, args...] → result.
 unsafe extern "C" fn h_call(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |_, vm| {
         let n = arg as usize;
         let args = call_args(ops, n);
-        let nargs = args.len();
-        let r = arg!(ops, 0).vectorcall(args, nargs, None, vm)?;
+        let r = call_positional(vm, arg!(ops, 0), args)?;
         release(ops, 2 + n);
         *ops = give(r);
         Ok(0)

@@ -37,6 +37,11 @@ struct Hot {
     /// Held so its address, the registry key, stays unique.
     _instrumented: PyRef<PyCode>,
     calls: AtomicU32,
+    /// Calls of a loop-free function from the interpreter (not counted in `calls`).
+    interpreted_calls: AtomicU32,
+    /// No loop and no call to itself by name: only calls from native code count (see
+    /// [`count`]).
+    loop_free: bool,
 }
 
 /// One hooked loop: its iteration count and its native code for on-stack replacement.
@@ -157,19 +162,15 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         crate::stats::STATS.skipped(reason);
         return plain;
     }
-    // Profitability, measured: entering native code through the stub costs ~330 ns more
-    // than an interpreted call, which a loop-free body cannot win back. Until native code
-    // calls native code directly, only functions with a loop are compiled automatically
-    // (`rpyjit.compile(f)` still compiles any function).
-    let has_loop = plain
+    // Every function is counted, loop or not: calls from native code to a compiled
+    // function go native to native, which is where loop-free functions win.
+    let loop_free = !plain.code.instructions.iter().any(|u| {
+        matches!(u.op.deoptimize(), Instruction::JumpBackward { .. })
+    }) && !plain
         .code
-        .instructions
+        .names
         .iter()
-        .any(|u| matches!(u.op.deoptimize(), Instruction::JumpBackward { .. }));
-    if !has_loop {
-        crate::stats::STATS.skipped("no loop: entering native code would cost more than it saves");
-        return plain;
-    }
+        .any(|n| n.as_str() == plain.code.obj_name.as_str());
     let Ok(analysis) = crate::bytecode::Analysis::new(&plain.code) else {
         crate::stats::STATS.skipped("bytecode analysis failed");
         return plain;
@@ -207,9 +208,37 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
                 loops,
                 _instrumented: instrumented.clone(),
                 calls: AtomicU32::new(0),
+                interpreted_calls: AtomicU32::new(0),
+                loop_free,
             }),
         );
     instrumented
+}
+
+/// The function object whose frame called the running builtin.
+fn calling_function() -> Option<PyRef<PyFunction>> {
+    // SAFETY: a builtin runs on the calling frame's thread while that frame is live; the
+    // pointer from `current_thread_iframe` is that frame (or null).
+    let func: Option<PyObjectRef> = unsafe {
+        let f = rustpython_vm::frame::current_thread_iframe();
+        (!f.is_null())
+            .then(|| (*f).func_obj().map(|o| o.to_owned()))
+            .flatten()
+    };
+    func.and_then(|f| f.downcast::<PyFunction>().ok())
+}
+
+thread_local! {
+    static FROM_NATIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, an interpreted call made by native code, so that the callee's counting
+/// prologue knows its caller is native.
+pub fn called_from_native<R>(f: impl FnOnce() -> R) -> R {
+    FROM_NATIVE.with(|c| c.set(true));
+    let r = f();
+    FROM_NATIVE.with(|c| c.set(false));
+    r
 }
 
 /// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
@@ -221,6 +250,22 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     let Some(hot) = lookup(&code) else {
         return Ok(());
     };
+    // Entering native code through the stub costs more than interpreting a short
+    // loop-free body, so such a function is compiled only when native code calls it
+    // (those calls then go native to native).
+    if hot.loop_free && !FROM_NATIVE.with(|f| f.replace(false)) {
+        // Called only from the interpreter so far: after twice the threshold such
+        // calls, stop paying for counting.
+        let n = hot.interpreted_calls.fetch_add(1, Ordering::Relaxed) + 1;
+        if n > 2 * THRESHOLD.load(Ordering::Relaxed).max(50) && hot.calls.load(Ordering::Relaxed) == 0 {
+            if let Some(func) = calling_function() {
+                if func.as_object().get_attr("__code__", vm)?.is(code.as_object()) {
+                    func.as_object().set_attr("__code__", hot.plain.clone(), vm)?;
+                }
+            }
+        }
+        return Ok(());
+    }
     let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
     if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
         return Ok(());

@@ -323,8 +323,7 @@ pub fn with_back_edge_hooks(
 /// Whether the value stack before instruction `k` (of depth `depth`) may hold a NULL: a
 /// value pushed by an instruction that can push NULL (a comprehension's saved variable, a
 /// call's self-or-NULL slot) and not yet consumed. Such a stack cannot be passed as call
-/// arguments. Conservative: the pushed slot counts as live while the depth stays above
-/// the depth before the push.
+/// arguments. The pushed slot counts as live while the depth stays above its index.
 fn may_hold_null(analysis: &crate::bytecode::Analysis, k: usize, depth: u32) -> bool {
     if depth == 0 {
         return false;
@@ -335,14 +334,16 @@ fn may_hold_null(analysis: &crate::bytecode::Analysis, k: usize, depth: u32) -> 
         let Some(dv) = analysis.depth[v] else {
             continue;
         };
-        let pushes_null = match insn.op {
-            Instruction::LoadFastAndClear { .. } | Instruction::PushNull => true,
-            Instruction::LoadGlobal { .. }
-            | Instruction::LoadAttr { .. }
-            | Instruction::LoadSuperAttr { .. } => insn.arg & 1 != 0,
-            _ => false,
+        // The stack index of the slot that may hold NULL after `insn`, if any.
+        let null_slot = match insn.op {
+            Instruction::LoadFastAndClear { .. } | Instruction::PushNull => Some(dv),
+            Instruction::LoadGlobal { .. } if insn.arg & 1 != 0 => Some(dv + 1),
+            Instruction::LoadAttr { .. } if insn.arg & 1 != 0 => dv.checked_sub(0),
+            Instruction::LoadSuperAttr { .. } if insn.arg & 1 != 0 => dv.checked_sub(2),
+            _ => None,
         };
-        if pushes_null && min > dv {
+        // Still there at `k` if the stack never shrank to it since.
+        if null_slot.is_some_and(|slot| min > slot) {
             return true;
         }
         min = min.min(dv);

@@ -1256,10 +1256,13 @@ fn emit_insn(
         }
         I::LoadAttr { .. } => {
             let temps = e.operands(st, 1);
-            e.call_op_checked(Op::LoadAttr, u64::from(arg >> 1), st, insn, &temps);
-            push!(d - 1, Obj, e.load_op(0));
             if arg & 1 != 0 {
-                push!(d, Obj, e.b.ins().iconst(types::I64, 0));
+                e.call_op_checked(Op::LoadMethod, u64::from(arg >> 1), st, insn, &temps);
+                push!(d - 1, Obj, e.load_op(0));
+                push!(d, Obj, e.load_op(1));
+            } else {
+                e.call_op_checked(Op::LoadAttr, u64::from(arg >> 1), st, insn, &temps);
+                push!(d - 1, Obj, e.load_op(0));
             }
         }
         I::StoreAttr { .. } => {
