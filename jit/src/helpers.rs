@@ -60,6 +60,8 @@ pub struct HelperTable {
     pub backedge: usize,
     pub none: usize,
     pub range_type: usize,
+    /// Whether native code may count references inline (the layout check passed).
+    pub inline_refcounts: bool,
 }
 
 impl HelperTable {
@@ -88,6 +90,7 @@ impl HelperTable {
             backedge: 0x2050,
             none: 0x3000,
             range_type: 0x3010,
+            inline_refcounts: true,
         }
     }
 
@@ -103,8 +106,38 @@ impl HelperTable {
             backedge: crate::entry::backedge_check as *const () as usize,
             none: vm.ctx.none.as_object() as *const PyObject as usize,
             range_type: vm.ctx.types.range_type.as_object() as *const PyObject as usize,
+            inline_refcounts: refcount_layout_ok(vm),
         }
     }
+}
+
+/// RustPython 0.6's reference-count word (the first word of every object): flag bits on
+/// top, the strong count in the low 60 bits; immortal objects are never counted.
+pub const REFCOUNT_IMMORTAL: u64 = 1 << 60;
+pub const REFCOUNT_STRONG: u64 = (1 << 60) - 1;
+
+/// Checks, on live objects, that the first word of an object is its reference count with
+/// the layout above; native code counts references inline only if it is.
+fn refcount_layout_ok(vm: &VirtualMachine) -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| {
+        let word = |o: &PyObject| unsafe {
+            // SAFETY: every object starts with its (atomic, word-sized) reference count
+            // field; this reads it while the object is alive.
+            (*(o as *const PyObject as *const std::sync::atomic::AtomicU64))
+                .load(std::sync::atomic::Ordering::Relaxed)
+        };
+        let o: PyObjectRef = vm.ctx.new_list(vec![]).into();
+        let before = word(&o);
+        let extra = o.clone();
+        let after = word(&o);
+        let counted = before & REFCOUNT_STRONG == o.strong_count() as u64 - 1
+            && after == before + 1
+            && before & REFCOUNT_IMMORTAL == 0;
+        drop(extra);
+        let restored = word(&o) == before;
+        counted && restored
+    })
 }
 
 /// Operations native code delegates to helpers, one per opcode semantics.

@@ -326,16 +326,24 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
         .ok_or_else(internal)?
         .try_into_value(vm)?;
     let l = hot.loops.get(k).ok_or_else(internal)?;
-    // The hook passes the value stack; the locals come from the frame itself: its
+    // The hook passes the value stack in a list, which is emptied so the suspended frame
+    // no longer holds the loop iterators; the locals come from the frame itself: its
     // `f_locals` snapshot has every bound slot by name (NULL slots are absent).
-    let stack: Vec<PyObjectRef> = args.collect();
+    let stack: Vec<PyObjectRef> = match args.next() {
+        None => Vec::new(),
+        Some(list) => {
+            let list = list
+                .downcast::<rustpython_vm::builtins::PyList>()
+                .map_err(|_| internal())?;
+            let items = std::mem::take(&mut *list.borrow_vec_mut());
+            items
+        }
+    };
     if stack.len() != l.site.depth as usize {
         return Err(internal());
     }
-    let snapshot = vm
-        .current_frame()
-        .ok_or_else(internal)?
-        .locals(vm)?;
+    let frame = vm.current_frame().ok_or_else(internal)?;
+    let snapshot = frame.locals(vm)?;
     let snapshot = snapshot
         .obj()
         .to_owned()
@@ -346,6 +354,11 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     for (slot, name) in code.varnames.iter().enumerate().take(locals.len()) {
         locals[slot] = snapshot.get_item_opt(*name, vm)?;
     }
+    drop(snapshot);
+    // Known difference: the suspended frame keeps the references its locals held at
+    // this point until the function returns (RustPython has no public way to clear a
+    // running frame's slots), so such an object may be finalized later than in the
+    // interpreter.
     // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
     let func: Option<PyObjectRef> = unsafe {
         let f = rustpython_vm::frame::current_thread_iframe();

@@ -78,6 +78,71 @@ impl Emitter<'_> {
     }
 }
 
+/// Line-table entries (CPython's location table format) for a prologue of `p` units:
+/// no location, except ranges that raise as if at an original instruction, which get that
+/// instruction's full position (tracebacks underline the expression from it). The line
+/// state is brought back to the first line before the original entries start.
+fn prologue_linetable<C: rustpython_vm::bytecode::Constant>(
+    orig: &rustpython_vm::bytecode::CodeObject<C>,
+    p: u32,
+    covered: &[(u32, u32, u32)],
+) -> Vec<u8> {
+    fn varint(buf: &mut Vec<u8>, mut v: u32) {
+        while v >= 64 {
+            buf.push(0x40 | (v & 0x3f) as u8);
+            v >>= 6;
+        }
+        buf.push(v as u8);
+    }
+    fn svarint(buf: &mut Vec<u8>, v: i32) {
+        varint(buf, if v < 0 { (v.unsigned_abs() << 1) | 1 } else { (v as u32) << 1 });
+    }
+    fn none(buf: &mut Vec<u8>, mut n: u32) {
+        while n > 0 {
+            let k = n.min(8);
+            buf.push(0xF8 | (k as u8 - 1));
+            n -= k;
+        }
+    }
+    let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
+    let mut lt = Vec::new();
+    let mut line = first;
+    let mut u = 0u32;
+    for &(start, end, at) in covered {
+        // Keep one unit after the range to restore the line state.
+        let end = end.min(p.saturating_sub(1));
+        let Some((loc, end_loc)) = orig.locations.get(at as usize) else {
+            continue;
+        };
+        if start < u || end <= start {
+            continue;
+        }
+        none(&mut lt, start - u);
+        let (l, el) = (loc.line.get() as i32, end_loc.line.get() as i32);
+        let mut left = end - start;
+        while left > 0 {
+            let k = left.min(8);
+            // Long form (code 14): line delta, end-line delta, column+1, end column+1.
+            lt.push(0x80 | (14 << 3) | (k as u8 - 1));
+            svarint(&mut lt, l - line);
+            line = l;
+            varint(&mut lt, (el - l).max(0) as u32);
+            varint(&mut lt, loc.character_offset.get() as u32);
+            varint(&mut lt, end_loc.character_offset.get() as u32);
+            left -= k;
+        }
+        u = end;
+    }
+    if line != first && u < p {
+        // No-column form (code 13) back to the first line, for one unit.
+        lt.push(0x80 | (13 << 3));
+        svarint(&mut lt, first - line);
+        u += 1;
+    }
+    none(&mut lt, p - u);
+    lt
+}
+
 /// `code` with `build`'s prologue in front. The prologue's units take the location of unit
 /// `location_of` of the original (the resume point, or the first instruction) and have no
 /// line of their own in the line table; `extra_stack` is the most the prologue pushes.
@@ -110,14 +175,7 @@ pub fn with_prologue(
     let mut locations = vec![here; p as usize];
     locations.extend(orig.locations.iter().copied());
     c.locations = locations.into_boxed_slice();
-    // CPython line-table NO_LOCATION entries (code 15), up to 8 units each.
-    let mut lt = Vec::new();
-    let mut left = p;
-    while left > 0 {
-        let n = left.min(8);
-        lt.push(0xF8 | (n as u8 - 1));
-        left -= n;
-    }
+    let mut lt = prologue_linetable(orig, p, &e.covered);
     lt.extend_from_slice(&orig.linetable);
     c.linetable = lt.into_boxed_slice();
     let original = decode_exception_table(&orig.exceptiontable);
@@ -156,8 +214,8 @@ pub struct LoopSite {
 pub struct HookNames<'a> {
     /// `count(k) -> bool`: counts an iteration of loop `k`; true once it should run natively.
     pub count: &'a str,
-    /// `enter(k, *stack)`: runs the rest of the function natively from the loop header
-    /// and returns what the function returns.
+    /// `enter(k[, stack_list])`: runs the rest of the function natively from the loop
+    /// header and returns what the function returns (it empties the list).
     pub enter: &'a str,
     /// `drop_tb(exc)`: drops the hooked frame's own traceback entry.
     pub drop_tb: &'a str,
@@ -171,7 +229,7 @@ pub struct HookNames<'a> {
 /// back-edge:  EXTENDED_ARG*; JUMP_FORWARD hook_k          (same size as the JUMP_BACKWARD)
 /// hook_k:     LOAD_GLOBAL count+NULL; LOAD_SMALL_INT k; CALL 1; POP_JUMP_IF_TRUE enter_k
 ///             JUMP_BACKWARD header                          (the original back-edge)
-/// enter_k:    LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY d+3 (d times); CALL d+1
+/// enter_k:    BUILD_LIST d; LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY 4; CALL 2
 ///             RETURN_VALUE
 /// handler_k:  LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
 /// ```
@@ -251,13 +309,18 @@ pub fn with_back_edge_hooks(
             .find(|(n, back)| u64::from(*back) < 1u64 << (8 * (n + 1)))?;
         e.emit(pj_op, (prefixes + 1 + jb_op.cache_entries()) as u32);
         e.emit_wide(jb_op, back, prefixes);
+        // The stack values move into a list the builtin empties: the frame keeps no
+        // reference to a loop's iterator while native code runs the loop.
+        if depth > 0 {
+            e.emit(Instruction::BuildList { count: Arg::marker() }, depth);
+        }
         let enter_start = e.units.len();
         e.load_global_for_call(names.enter);
         e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
-        for _ in 0..depth {
-            e.emit(Instruction::Copy { i: Arg::marker() }, depth + 3);
+        if depth > 0 {
+            e.emit(Instruction::Copy { i: Arg::marker() }, 4);
         }
-        e.emit(Instruction::Call { argc: Arg::marker() }, depth + 1);
+        e.emit(Instruction::Call { argc: Arg::marker() }, 1 + u32::from(depth > 0));
         let enter_end = e.units.len();
         e.emit(Instruction::ReturnValue, 0);
         let handler = e.units.len();
@@ -282,12 +345,12 @@ pub fn with_back_edge_hooks(
             base + enter_start as u32,
             base + enter_end as u32,
             base + handler as u32,
-            depth as u16,
+            u16::from(depth > 0),
             false,
         ));
         let here = orig.locations.get(insn.at as usize).copied().unwrap_or_default();
         locations.resize(e.units.len(), here);
-        max_stack = max_stack.max(2 * depth + 4);
+        max_stack = max_stack.max(depth + 5);
         sites.push(LoopSite {
             back_edge: insn.start,
             header,

@@ -332,6 +332,12 @@ fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result
         }
         I::LoadSmallInt { .. } => st.stack.push(Int),
         I::LoadConst { .. } => st.stack.push(const_kind(code, arg)?.0),
+        I::LoadGlobal { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_GLOBALS) => {
+            return Ok(Flow::SideExit("frame introspection runs in the interpreter"));
+        }
+        I::LoadAttr { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_ATTRS) => {
+            return Ok(Flow::SideExit("frame introspection runs in the interpreter"));
+        }
         I::LoadGlobal { .. } => {
             st.stack.push(Obj);
             if arg & 1 != 0 {
@@ -514,6 +520,37 @@ fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result
     }
     let _ = range_on_stack;
     Ok(Flow::Next)
+}
+
+/// Builtins that read or write the calling frame (its locals, its line).
+const FRAME_GLOBALS: &[&str] = &["locals", "vars", "eval", "exec", "dir", "breakpoint"];
+/// Attributes whose use reads the calling frame: `sys._getframe`, `inspect.currentframe`
+/// and friends, `warnings.warn` (which takes its line from the caller), `pdb.set_trace`.
+const FRAME_ATTRS: &[&str] = &[
+    "_getframe",
+    "currentframe",
+    "stack",
+    "getouterframes",
+    "getframeinfo",
+    "print_stack",
+    "extract_stack",
+    "format_stack",
+    "warn",
+    "set_trace",
+    "locals",
+    "f_locals",
+    "f_back",
+    "f_lineno",
+];
+
+fn name_of(code: &Py<PyCode>, i: u32) -> &str {
+    code.code.names.get(i as usize).map_or("", |n| n.as_str())
+}
+
+/// Native code keeps locals in registers and its frame's line is stale: whatever
+/// inspects the running frame must run in the interpreter (a side exit before it).
+fn inspects_frames(name: &str, names: &[&str]) -> bool {
+    names.contains(&name)
 }
 
 /// Stable names of the instructions side exits name in the statistics.
@@ -778,11 +815,69 @@ impl Emitter<'_, '_> {
         let call = self.b.ins().call_indirect(self.sig_value, f, &[x]);
         self.b.inst_results(call)[0]
     }
+    /// Adds a reference to `x` (NULL allowed). Inline when the refcount layout was
+    /// verified at start-up ([`HelperTable::inline_refcounts`]): immortal objects are left
+    /// alone, others get an atomic increment of the count in the object's first word.
     fn incref(&mut self, x: Value) {
-        self.call_value(self.h.incref, x);
+        if !self.h.inline_refcounts {
+            self.call_value(self.h.incref, x);
+            return;
+        }
+        let done = self.b.create_block();
+        let live = self.b.create_block();
+        let nonnull = self.b.create_block();
+        self.b.ins().brif(x, nonnull, &[], done, &[]);
+        self.b.switch_to_block(nonnull);
+        let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
+        let imm = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+        self.b.ins().brif(imm, done, &[], live, &[]);
+        self.b.switch_to_block(live);
+        let one = self.b.ins().iconst(types::I64, 1);
+        self.b.ins().atomic_rmw(
+            types::I64,
+            MemFlagsData::trusted(),
+            cranelift_codegen::ir::AtomicRmwOp::Add,
+            x,
+            one,
+        );
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
     }
+    /// Drops a reference to `x` (NULL allowed). Inline while the count stays above one
+    /// (a compare-and-swap); the last reference, or a lost race, goes to the helper,
+    /// which runs the VM's own deallocation.
     fn decref(&mut self, x: Value) {
+        if !self.h.inline_refcounts {
+            self.call_value(self.h.decref, x);
+            return;
+        }
+        let done = self.b.create_block();
+        let nonnull = self.b.create_block();
+        let mortal = self.b.create_block();
+        let many = self.b.create_block();
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(x, nonnull, &[], done, &[]);
+        self.b.switch_to_block(nonnull);
+        let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
+        let imm = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+        self.b.ins().brif(imm, done, &[], mortal, &[]);
+        self.b.switch_to_block(mortal);
+        let count = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_STRONG as i64);
+        let last = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, count, 1);
+        self.b.ins().brif(last, slow, &[], many, &[]);
+        self.b.switch_to_block(many);
+        let w1 = self.b.ins().iadd_imm_s(w, -1);
+        let old = self
+            .b
+            .ins()
+            .atomic_cas(MemFlagsData::trusted(), x, w, w1);
+        let raced = self.b.ins().icmp(IntCC::NotEqual, old, w);
+        self.b.ins().brif(raced, slow, &[], done, &[]);
+        self.b.switch_to_block(slow);
         self.call_value(self.h.decref, x);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
     }
     /// An owned object reference for a value of kind `k` (boxing unboxed kinds).
     fn boxed(&mut self, k: Kind, x: Value) -> Value {
