@@ -1,0 +1,711 @@
+//! What the JIT promises, checked on the built `rpyjit` binary: compiled code behaves exactly
+//! like the interpreter (`-X jit=off`): same output, same tracebacks, same exceptions, no
+//! leaked references, and the statistics show that the code really ran natively.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn rpyjit() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rpyjit"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PYTHON") || k.starts_with("RPYJIT_") {
+            c.env_remove(k);
+        }
+    }
+    c.stdin(Stdio::null());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    rpyjit().args(args).output().expect("spawn rpyjit")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes `body` to `<tmp>/rpyjit-jit-<pid>/<name>.py` and returns its path.
+fn script(name: &str, body: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rpyjit-jit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.py"));
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+/// Runs `path` (with `args` after it) under the `-X` options `x`.
+fn run_script(x: &[&str], path: &PathBuf, args: &[&str]) -> Output {
+    let mut all: Vec<&str> = Vec::new();
+    for o in x {
+        all.push("-X");
+        all.push(o);
+    }
+    all.push(path.to_str().unwrap());
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+/// The JIT modes compared with `-X jit=off`: the default threshold, and everything
+/// compiled before its first call.
+const JIT_MODES: [&str; 2] = ["jit=on", "jit-threshold=0"];
+
+/// The `-X jit-stats` summary at the end of stderr.
+fn stats_of(o: &Output) -> String {
+    let e = stderr(o);
+    match e.find("rpyjit JIT statistics") {
+        Some(i) => e[i..].to_owned(),
+        None => panic!("no JIT statistics on stderr:\n{e}"),
+    }
+}
+
+/// stderr without the `-X jit-stats` summary.
+fn stderr_before_stats(o: &Output) -> String {
+    let e = stderr(o);
+    match e.find("rpyjit JIT statistics") {
+        Some(i) => e[..i].to_owned(),
+        None => e,
+    }
+}
+
+/// The number on the statistics line `  NAME: N ...`.
+fn stat(stats: &str, name: &str) -> u64 {
+    let prefix = format!("{name}: ");
+    let line = stats
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no `{name}` in statistics:\n{stats}"));
+    line[prefix.len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The value printed by the script as `NAME: VALUE`.
+fn field<'a>(out: &'a str, name: &str) -> &'a str {
+    let prefix = format!("{name}: ");
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no `{name}:` line in output:\n{out}"))
+}
+
+fn exited_like_sigint(o: &Output) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    o.status.signal() == Some(2) || o.status.code() == Some(130)
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+/// Starts rpyjit with `args`, reads stdout until a line `ready`, sends SIGINT (Ctrl-C) and
+/// returns what it did, with the lines printed before `ready`.
+fn interrupt_when_ready(args: &[&str]) -> (Output, Vec<String>) {
+    let mut child = rpyjit()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut before = Vec::new();
+    loop {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if line.trim_end() == "ready" {
+            break;
+        }
+        before.push(line.trim_end().to_owned());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) on a pid we spawned and have not reaped.
+    unsafe { libc_kill(child.id() as i32, 2) };
+    let mut rest = Vec::new();
+    out.read_to_end(&mut rest).unwrap();
+    let mut o = child.wait_with_output().unwrap();
+    o.stdout = rest;
+    (o, before)
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Reference counts
+// ---------------------------------------------------------------------------------------
+
+const OBJECT_HEAVY: &str = r#"
+import gc, sys, weakref, rpyjit
+
+live_boxes = weakref.WeakSet()
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+        live_boxes.add(self)
+    def get(self):
+        return self.v
+
+def build(key, val, n):
+    d = {}
+    items = []
+    for i in range(n):
+        s = key + str(i)
+        d[s] = [val, i, s.upper()]
+        items.append(Box(val))
+    return d, items
+
+def lookup(d, key):
+    try:
+        return d[key]
+    except KeyError:
+        return None
+
+def divide(a, b):
+    try:
+        return a // b
+    except ZeroDivisionError:
+        return -1
+
+def check(x, val):
+    if x < 0:
+        raise ValueError(val)
+    return x
+
+def guarded(x, val):
+    try:
+        return check(x, val)
+    except ValueError as e:
+        return len(e.args)
+
+def depth(node, val):
+    if node is None:
+        return 0
+    return depth(node[1], val) + (1 if node[0] is val else 0)
+
+def grow(n, val):
+    x = 1
+    for i in range(n):
+        x = x * 1000 + i      # overflows int64 when n > 6: the range loop deopts
+    return x % 1000003 + len(val)
+
+def work(key, val, bad):
+    d, items = build(key, val, 20)
+    total = 0
+    for b in items:
+        if b.get() is val:
+            total += 1
+    missing = lookup(d, key + ("missing" if bad else "1"))
+    hit = lookup(d, key + "3")
+    q = divide(10, 0 if bad else 3) + divide(len(val), 1)
+    g = guarded(-1 if bad else 1, val)
+    node = None
+    for i in range(15):
+        node = (val, node)
+    r = depth(node, val)
+    m = grow(9 if bad else 3, val)
+    return total, missing is None, len(hit), q, g, r, m, ", ".join(sorted(d)[:3])
+
+key = "k" + str(7)        # a fresh string, not interned
+val = ["payload"]
+funcs = [build, lookup, divide, check, guarded, depth, grow, work]
+
+def counts():
+    gc.collect()
+    return sys.getrefcount(key), sys.getrefcount(val), len(gc.get_objects())
+
+print("results:", work(key, val, False), work(key, val, True))
+for r in range(20):
+    work(key, val, r % 5 == 0)
+before = counts()
+for r in range(200):
+    work(key, val, r % 5 == 0)
+after = counts()
+gc.collect()
+print("key refcount:", before[0], "->", after[0])
+print("val refcount:", before[1], "->", after[1])
+print("tracked objects growth:", after[2] - before[2])
+print("live boxes:", len(live_boxes))
+s = rpyjit.stats()
+print("compiled:", " ".join(f.__name__ for f in funcs if rpyjit.is_compiled(f)))
+print("deopt sites:", " ".join(sorted({site.split(" @")[0] for site in s["deopts"]})))
+print("fallbacks:", s["fallbacks"])
+print("native calls:", s["native_calls"])
+"#;
+
+#[test]
+fn compiled_object_code_leaves_reference_counts_balanced() {
+    let p = script("refcounts", OBJECT_HEAVY);
+    let off = run_script(&["jit=off"], &p, &[]);
+    let on = run_script(&["jit-threshold=0"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(on.status.success(), "{}", stderr(&on));
+    let (off_out, out) = (stdout(&off), stdout(&on));
+
+    // Same answers as the interpreter.
+    assert_eq!(field(&out, "results"), field(&off_out, "results"));
+
+    // Everything ran natively: every function is compiled, exceptions and int overflow left
+    // native code at their sites (the handlers ran in the interpreter), and no site failed
+    // often enough to send its function back to the interpreter.
+    assert_eq!(
+        field(&out, "compiled"),
+        "build lookup divide check guarded depth grow work",
+        "{out}"
+    );
+    assert_eq!(
+        field(&out, "deopt sites"),
+        "check divide grow guarded lookup",
+        "{out}"
+    );
+    assert_eq!(field(&out, "fallbacks"), "{}", "{out}");
+    assert!(
+        field(&out, "native calls").parse::<u64>().unwrap() > 5000,
+        "{out}"
+    );
+
+    // 200 more rounds of 200+ allocations each leave nothing behind.
+    let same_before_and_after = |name: &str| {
+        let v = field(&out, name);
+        let (a, b) = v.split_once(" -> ").unwrap();
+        assert_eq!(a, b, "{name} changed: {out}");
+    };
+    same_before_and_after("key refcount");
+    same_before_and_after("val refcount");
+    let growth: i64 = field(&out, "tracked objects growth").parse().unwrap();
+    assert!(growth <= 2, "gc.get_objects() grew by {growth}:\n{out}");
+    assert_eq!(field(&out, "live boxes"), "0", "{out}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. On-stack replacement
+// ---------------------------------------------------------------------------------------
+
+/// Runs `body` with `-X jit=off` and with the JIT (default threshold), asserts the same
+/// stdout and at least one loop entered mid-loop, and returns the JIT's statistics.
+fn osr_matches_the_interpreter(name: &str, body: &str) -> String {
+    let p = script(name, body);
+    let off = run_script(&["jit=off"], &p, &[]);
+    let on = run_script(&["jit=on", "jit-stats"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(on.status.success(), "{}", stderr(&on));
+    assert_eq!(stdout(&on), stdout(&off));
+    let stats = stats_of(&on);
+    assert!(
+        stat(&stats, "loop entries (on-stack replacement)") >= 1,
+        "{stats}"
+    );
+    assert!(stats.contains("main (loop at unit"), "{stats}");
+    stats
+}
+
+#[test]
+fn a_while_loop_in_a_function_called_once_is_entered_mid_loop() {
+    osr_matches_the_interpreter(
+        "osr_while",
+        "def main():\n    i = 0\n    t = 0\n    while i < 100000:\n        t += i * i % 7\n        i += 1\n    print(t)\n\nmain()\n",
+    );
+}
+
+#[test]
+fn a_for_loop_over_a_list_is_entered_mid_loop_with_its_iterator() {
+    osr_matches_the_interpreter(
+        "osr_list",
+        "def main(items):\n    t = 0\n    for x in items:\n        t += x % 13\n    print(t, x)\n\nmain(list(range(100000)))\n",
+    );
+}
+
+#[test]
+fn a_for_loop_over_range_is_entered_mid_loop_with_its_iterator() {
+    osr_matches_the_interpreter(
+        "osr_range",
+        "def main():\n    t = 0\n    for i in range(100000):\n        t += i % 13\n    print(t, i)\n\nmain()\n",
+    );
+}
+
+#[test]
+fn an_osr_loop_over_objects_matches_the_interpreter() {
+    osr_matches_the_interpreter(
+        "osr_dict",
+        "def main():\n    d = {}\n    for i in range(100000):\n        k = 'k' + str(i % 10)\n        d[k] = d.get(k, 0) + 1\n    print(sorted(d.items()))\n\nmain()\n",
+    );
+}
+
+#[test]
+fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
+    let stats = osr_matches_the_interpreter(
+        "osr_deopt",
+        "def main():\n    t = 0\n    step = 1\n    for i in range(100000):\n        if i == 50000:\n            step = 0.5\n        t = t + step\n    print(t, type(t).__name__, i)\n\nmain()\n",
+    );
+    assert!(stats.contains("type changed"), "{stats}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Tracebacks
+// ---------------------------------------------------------------------------------------
+
+/// In each JIT mode, `path args` fails with exactly the stderr (and exit status) of
+/// `-X jit=off`; returns the statistics of each JIT run.
+fn same_traceback_as_the_interpreter(path: &PathBuf, args: &[&str]) -> Vec<String> {
+    let off = run_script(&["jit=off"], path, args);
+    assert_eq!(off.status.code(), Some(1), "{}", stderr(&off));
+    assert!(
+        stderr(&off).starts_with("Traceback (most recent call last):"),
+        "{}",
+        stderr(&off)
+    );
+    JIT_MODES
+        .iter()
+        .map(|mode| {
+            let on = run_script(&[mode], path, args);
+            assert_eq!(on.status.code(), Some(1), "{mode}: {}", stderr(&on));
+            assert_eq!(stderr(&on), stderr(&off), "-X {mode}");
+            // The same run with statistics, to show where native code was left.
+            let with_stats = run_script(&[mode, "jit-stats"], path, args);
+            assert_eq!(stderr_before_stats(&with_stats), stderr(&off), "-X {mode}");
+            stats_of(&with_stats)
+        })
+        .collect()
+}
+
+const HELPER_RAISES: &str = r#"import sys
+
+def share(d, k):
+    return 10 // d[k]
+
+def fetch(d, k):
+    return d[k] + 1
+
+def total(d, key, n):
+    t = 0
+    for i in range(n):
+        t += share(d, "a") + fetch(d, key)
+    return t
+
+for i in range(1200):
+    total({"a": 1}, "a", 3)
+if sys.argv[1] == "missing-key":
+    total({"a": 1}, "b", 3)
+else:
+    total({"a": 0}, "a", 3)
+"#;
+
+#[test]
+fn an_uncaught_key_error_from_a_native_helper_has_the_interpreters_traceback() {
+    let p = script("tb_key_error", HELPER_RAISES);
+    for stats in same_traceback_as_the_interpreter(&p, &["missing-key"]) {
+        assert!(stats.contains("fetch @ unit"), "{stats}");
+        assert!(stats.contains("an exception was raised"), "{stats}");
+    }
+    let off = run_script(&["jit=off"], &p, &["missing-key"]);
+    assert!(
+        stderr(&off).ends_with("           ~^^^\nKeyError: 'b'\n"),
+        "{}",
+        stderr(&off)
+    );
+}
+
+#[test]
+fn an_uncaught_zero_division_on_objects_has_the_interpreters_traceback() {
+    let p = script("tb_zero_division", HELPER_RAISES);
+    for stats in same_traceback_as_the_interpreter(&p, &["zero"]) {
+        assert!(stats.contains("share @ unit"), "{stats}");
+    }
+    let off = run_script(&["jit=off"], &p, &["zero"]);
+    assert!(
+        stderr(&off).ends_with(
+            "    return 10 // d[k]\n           ~~~^^~~~~~\nZeroDivisionError: division by zero\n"
+        ),
+        "{}",
+        stderr(&off)
+    );
+}
+
+#[test]
+fn an_exception_raised_in_a_callee_of_native_code_has_the_interpreters_traceback() {
+    let p = script(
+        "tb_callee",
+        r#"class Account:
+    def __init__(self, balance):
+        self.balance = balance
+
+    def withdraw(self, amount):
+        if amount > self.balance:
+            raise ValueError(f"cannot withdraw {amount} from {self.balance}")
+        self.balance -= amount
+        return self.balance
+
+def drain(acct, amounts):
+    total = 0
+    for a in amounts:
+        total += acct.withdraw(a)
+    return total
+
+acct = Account(10 ** 6)
+for k in range(1200):
+    drain(acct, [1, 2, 3])
+drain(acct, [1, 10 ** 7])
+"#,
+    );
+    for stats in same_traceback_as_the_interpreter(&p, &[]) {
+        // drain ran natively and was left where the call raised.
+        assert!(stats.contains("drain @ unit"), "{stats}");
+        assert!(stats.contains("an exception was raised"), "{stats}");
+    }
+}
+
+#[test]
+fn an_exception_raised_after_a_deopt_has_the_interpreters_traceback() {
+    let p = script(
+        "tb_deopt",
+        r#"def grow(n, items):
+    x = 1
+    for i in range(n):
+        x = x * 1000 + i
+    return items[x % 10]
+
+for k in range(1200):
+    grow(3, list(range(10)))
+grow(30, [1, 2, 3])
+"#,
+    );
+    for stats in same_traceback_as_the_interpreter(&p, &[]) {
+        assert!(stats.contains("grow @ unit"), "{stats}");
+        assert!(stats.contains("int overflow"), "{stats}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Exceptions in hot loops
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn try_except_finally_in_a_hot_loop_matches_the_interpreter() {
+    let p = script(
+        "hot_try",
+        r#"log = []
+
+def step(i, d):
+    if i % 7 == 0:
+        raise ValueError(f"bad {i}")
+    return d.get(i % 5, 0) + i
+
+def loop(n):
+    d = {}
+    ok = errs = fin = 0
+    for i in range(n):
+        try:
+            d[i % 5] = step(i, d)
+            ok += 1
+        except ValueError as e:
+            errs += 1
+            if errs % 1000 == 1:
+                log.append(str(e))
+        finally:
+            fin += 1
+    return ok, errs, fin, sorted(d.items())
+
+def inner(i):
+    try:
+        try:
+            return 100 // (i % 7)
+        finally:
+            if i < 30:
+                log.append(i)
+    except ZeroDivisionError:
+        return -i
+
+def many(n):
+    t = 0
+    for i in range(n):
+        t += inner(i)
+    return t
+
+print(loop(100000))
+print(many(20000))
+for k in range(1500):
+    r = loop(14)
+print(r)
+print(log[:12], len(log))
+"#,
+    );
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(
+        stdout(&off).starts_with("(85714, 14286, 100000, "),
+        "{}",
+        stdout(&off)
+    );
+    for mode in JIT_MODES {
+        let on = run_script(&[mode, "jit-stats"], &p, &[]);
+        assert!(on.status.success(), "{mode}: {}", stderr(&on));
+        assert_eq!(stdout(&on), stdout(&off), "-X {mode}");
+        let stats = stats_of(&on);
+        assert!(stats.contains("loop @ unit"), "{mode}: {stats}");
+        assert!(stats.contains("inner @ unit"), "{mode}: {stats}");
+        assert!(stat(&stats, "deopts") >= 200, "{mode}: {stats}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Deep recursion
+// ---------------------------------------------------------------------------------------
+
+const DEEP: &str = "import rpyjit\ndef f(n): return f(n-1)+1 if n else 0\nprint(f(50), rpyjit.is_compiled(f), flush=True)\ntry:\n    f(100000)\nexcept RecursionError:\n    print('caught')\nprint(f(100))\nf(100000)\n";
+
+#[test]
+fn deep_recursion_through_compiled_functions_raises_recursion_error() {
+    for mode in ["jit=off", "jit=on", "jit-threshold=0"] {
+        let o = run(&["-X", mode, "-c", DEEP]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "-X {mode}: {:?}\n{e}", o.status);
+        assert!(
+            e.lines().last().unwrap_or("").starts_with("RecursionError"),
+            "-X {mode}: {e}"
+        );
+        let compiled = if mode == "jit-threshold=0" {
+            "True"
+        } else {
+            "False"
+        };
+        assert_eq!(
+            stdout(&o),
+            format!("50 {compiled}\ncaught\n100\n"),
+            "-X {mode}"
+        );
+    }
+    let o = run(&["-X", "jit-threshold=0", "-X", "jit-stats", "-c", DEEP]);
+    assert!(stat(&stats_of(&o), "native calls") >= 50, "{}", stderr(&o));
+}
+
+#[test]
+#[ignore = "JIT bug: native recursion limit message lacks the interpreter's trailing space ('maximum recursion depth exceeded ' vs '... exceeded')"]
+fn deep_recursion_through_compiled_functions_has_the_interpreters_traceback() {
+    let prog = "def f(n): return f(n-1)+1 if n else 0\nf(100000)\n";
+    let off = run(&["-X", "jit=off", "-c", prog]);
+    let on = run(&["-X", "jit-threshold=0", "-c", prog]);
+    assert_eq!(on.status.code(), Some(1));
+    assert_eq!(stderr(&on), stderr(&off));
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Threads
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn threads_running_the_same_compiled_function_agree_with_the_interpreter() {
+    let p = script(
+        "threads",
+        r#"import threading, zlib, rpyjit
+
+def crunch(seed, n):
+    d = {}
+    words = []
+    for i in range(n):
+        k = "w" + str((i * seed) % 97)
+        d[k] = d.get(k, 0) + i
+        if i % 3 == 0:
+            words.append(k.upper() + str(len(words)))
+    return len(d), sum(d.values()), sorted(d.items())[:5], "".join(words[-3:]), len(words)
+
+results = {}
+start = threading.Barrier(4)
+
+def worker(tid):
+    start.wait()
+    results[tid] = [crunch(tid + r % 5, 200) for r in range(300)]
+
+threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+for tid in sorted(results):
+    print(tid, len(results[tid]), zlib.crc32(repr(results[tid]).encode()), results[tid][-1])
+print("compiled:", rpyjit.is_compiled(crunch))
+"#,
+    );
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    let expected = stdout(&off).replace("compiled: False", "compiled: True");
+    assert_eq!(expected.lines().count(), 5, "{expected}");
+    for mode in JIT_MODES {
+        for _ in 0..3 {
+            let on = run_script(&[mode, "jit-stats"], &p, &[]);
+            assert!(on.status.success(), "-X {mode}: {}", stderr(&on));
+            assert_eq!(stdout(&on), expected, "-X {mode}");
+            assert!(
+                stat(&stats_of(&on), "native calls") >= 1000,
+                "{}",
+                stderr(&on)
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Ctrl-C
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn ctrl_c_interrupts_an_osr_loop_over_objects() {
+    // A watcher thread reports the compiled code, then says `ready`; the main thread spins in
+    // a loop over a dict that on-stack replacement entered natively.
+    let p = script(
+        "ctrl_c",
+        r#"import threading, time, rpyjit
+
+def watch():
+    time.sleep(0.2)
+    print("compiled:", rpyjit.stats()["compiled"], flush=True)
+    print("ready", flush=True)
+
+def spin(d, k):
+    while True:
+        d[k] = d.get(k, 0) + 1
+
+threading.Thread(target=watch, daemon=True).start()
+spin({}, "key")
+"#,
+    );
+    let frames = |o: &Output| -> Vec<String> {
+        stderr(o)
+            .lines()
+            .filter(|l| l.starts_with("  File ") || !l.starts_with(' '))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (off, off_before) = interrupt_when_ready(&["-u", "-X", "jit=off", p.to_str().unwrap()]);
+    assert!(exited_like_sigint(&off), "{:?}", off.status);
+    assert_eq!(off_before, ["compiled: []"]);
+    let off_frames = frames(&off);
+    assert_eq!(
+        off_frames.last().map(String::as_str),
+        Some("KeyboardInterrupt"),
+        "{}",
+        stderr(&off)
+    );
+    for mode in JIT_MODES {
+        let (on, before) = interrupt_when_ready(&["-u", "-X", mode, p.to_str().unwrap()]);
+        assert!(
+            before.len() == 1 && before[0].contains("'spin (loop at unit"),
+            "-X {mode}: {before:?}"
+        );
+        assert!(
+            exited_like_sigint(&on),
+            "-X {mode}: {:?} {}",
+            on.status,
+            stderr(&on)
+        );
+        // Same frames; the caret line may differ, since the interpreter notices the signal
+        // at whichever instruction it is running.
+        assert_eq!(frames(&on), off_frames, "-X {mode}: {}", stderr(&on));
+    }
+}
