@@ -63,9 +63,34 @@ pub struct Target {
     globals: rustpython_vm::builtins::PyDictRef,
     builtins: PyObjectRef,
     analysis: Arc<Analysis>,
+    /// The code that ran in the interpreter and the unit where `original`'s first
+    /// instruction sits in it: its quickened instructions are the type profile.
+    profile: Option<(PyRef<PyCode>, u32)>,
 }
 
 impl Target {
+    pub fn set_profile(&mut self, code: PyRef<PyCode>, offset: u32) {
+        self.profile = Some((code, offset));
+    }
+
+    /// The specialized form the interpreter chose for each instruction, if it ran.
+    fn quickened(&self) -> Vec<Instruction> {
+        self.analysis
+            .insns
+            .iter()
+            .map(|insn| match &self.profile {
+                Some((code, offset)) => {
+                    let i = (offset + insn.at) as usize;
+                    if i < code.code.instructions.len() {
+                        code.code.instructions.read_op(i)
+                    } else {
+                        insn.quickened
+                    }
+                }
+                None => self.original.code.instructions.read_op(insn.at as usize),
+            })
+            .collect()
+    }
     pub fn new(
         vm: &VirtualMachine,
         func: &PyRef<PyFunction>,
@@ -84,6 +109,7 @@ impl Target {
             globals,
             builtins,
             analysis: analysis.clone(),
+            profile: None,
         })
     }
 }
@@ -249,6 +275,17 @@ pub fn compile_function_from(
     func: &PyRef<PyFunction>,
     original: PyRef<PyCode>,
 ) -> Result<(), Refusal> {
+    compile_function_profiled(vm, func, original, None)
+}
+
+/// [`compile_function_from`] with the code that ran in the interpreter so far (and the
+/// unit `original` starts at in it), whose quickened instructions say what types it saw.
+pub fn compile_function_profiled(
+    vm: &VirtualMachine,
+    func: &PyRef<PyFunction>,
+    original: PyRef<PyCode>,
+    profile: Option<(PyRef<PyCode>, u32)>,
+) -> Result<(), Refusal> {
     if is_compiled(vm, func) {
         return Ok(());
     }
@@ -265,8 +302,11 @@ pub fn compile_function_from(
     let analysis = Analysis::new(c)
         .map_err(|e| Refusal(e.0))
         .or_else(|r| refused(r.0))?;
-    let target = Target::new(vm, func, &original, &Arc::new(analysis))
+    let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
         .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
+    if let Some((code, offset)) = profile {
+        target.set_profile(code, offset);
+    }
     let stub = stub_code(vm, &original);
     REGISTRY
         .lock()
@@ -510,10 +550,47 @@ fn translate_guarded(
     isa: &dyn cranelift_codegen::isa::TargetIsa,
     h: &crate::helpers::HelperTable,
 ) -> Result<Translation, Refusal> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        translate::translate(&target.original, &target.analysis, entry, isa, h)
+    let quick = target.quickened();
+    let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        translate::translate(&target.original, &target.analysis, &quick, entry, isa, h)
     }))
-    .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())))
+    .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())))?;
+    if cross_isa_check_enabled() {
+        cross_isa_check(target, entry, &quick, h);
+    }
+    Ok(t)
+}
+
+/// `RPYJIT_CROSS_ISA=1`: every function compiled for the host is also translated and
+/// compiled (verifier on) for the other supported architecture, and the outcome counted
+/// in the statistics. Tests run the corpus with it to keep one code path for both ISAs.
+fn cross_isa_check_enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("RPYJIT_CROSS_ISA").is_some_and(|v| v == "1"))
+}
+
+fn cross_isa_check(
+    target: &Target,
+    entry: &translate::Entry,
+    quick: &[Instruction],
+    h: &crate::helpers::HelperTable,
+) {
+    use cranelift_codegen::control::ControlPlane;
+    let result = crate::isa::all_supported()
+        .map_err(|e| e.0)
+        .and_then(|isas| {
+            let other = isas.get(1).ok_or("no second architecture")?.clone();
+            let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                translate::translate(&target.original, &target.analysis, quick, entry, &*other, h)
+            }))
+            .map_err(|_| "translator panicked".to_string())?
+            .map_err(|r| r.0)?;
+            let mut ctx = Context::for_function(t.func);
+            ctx.compile(&*other, &mut ControlPlane::default())
+                .map(|_| other.triple().to_string())
+                .map_err(|e| format!("{:?}", e.inner))
+        });
+    STATS.cross_isa(result);
 }
 
 /// Compiles a translation into code memory and returns its entry point.
@@ -610,7 +687,8 @@ thread_local! {
 pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
     let depth = NATIVE_DEPTH.with(|d| d.get());
     if vm.current_recursion_depth() + depth >= vm.recursion_limit.get() {
-        return Err(vm.new_recursion_error("maximum recursion depth exceeded".to_owned()));
+        // The interpreter's own wording (`check_recursive_call` with an empty `where`).
+        return Err(vm.new_recursion_error(format!("maximum recursion depth exceeded {}", "")));
     }
     NATIVE_DEPTH.with(|d| d.set(depth + 1));
     let r = vm.with_recursion("", || call_compiled(vm, c, args));

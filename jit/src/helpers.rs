@@ -179,7 +179,7 @@ pub enum Op {
     FormatWithSpec,
     ConvertValue,
     ListToTuple,
-    RangeIter,
+    Unbox,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -219,7 +219,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::FormatWithSpec, h_format_with_spec),
     (Op::ConvertValue, h_convert_value),
     (Op::ListToTuple, h_list_to_tuple),
-    (Op::RangeIter, h_range_iter),
+    (Op::Unbox, h_unbox),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -1045,20 +1045,27 @@ unsafe extern "C" fn h_list_to_tuple(ctx: *const NativeCtx<'static>, ops: *mut u
     })
 }
 
-/// Rebuilds a range iterator from native range-loop state: ops = [next, remaining, step]
-/// (raw i64s) → `iter(range(next, next + remaining * step, step))`, which yields exactly the
-/// values the native loop had left.
-unsafe extern "C" fn h_range_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+/// Speculative unboxing (arg 0 = int, 1 = float): ops[0] = an object (borrowed) →
+/// status 0 with ops[1] = its `i64` / `f64` bits if it is an exact int in range / an
+/// exact float, else status 1 (the guard fails; nothing raised).
+unsafe extern "C" fn h_unbox(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |_, vm| {
-        let (next, remaining, step) = (*ops as i64, *ops.add(1) as i64, *ops.add(2) as i64);
-        let stop = i128::from(next) + i128::from(remaining) * i128::from(step);
-        let stop: PyObjectRef = vm.ctx.new_int(stop).into();
-        let r = vm.ctx.types.range_type.as_object().call(
-            (vm.ctx.new_int(next), stop, vm.ctx.new_int(step)),
-            vm,
-        )?;
-        *ops = give(r.get_iter(vm)?.into());
-        Ok(0)
+        let o = arg!(ops, 0);
+        let bits = if arg == 0 {
+            o.downcast_ref_if_exact::<rustpython_vm::builtins::PyInt>(vm)
+                .and_then(|i| i64::try_from(i.as_bigint()).ok())
+                .map(|v| v as u64)
+        } else {
+            o.downcast_ref_if_exact::<rustpython_vm::builtins::PyFloat>(vm)
+                .map(|f| f.to_f64().to_bits())
+        };
+        Ok(match bits {
+            Some(b) => {
+                *ops.add(1) = b;
+                0
+            }
+            None => 1,
+        })
     })
 }
 

@@ -34,8 +34,10 @@ struct Hot {
     analysis: Arc<crate::bytecode::Analysis>,
     /// Per hooked back-edge, by hook number.
     loops: Vec<Loop>,
-    /// Held so its address, the registry key, stays unique.
-    _instrumented: PyRef<PyCode>,
+    /// The code that runs in the interpreter (registry key): its quickened instructions,
+    /// `prologue` units after the start, are the type profile of `plain`.
+    instrumented: PyRef<PyCode>,
+    prologue: u32,
     calls: AtomicU32,
     /// Calls of a loop-free function from the interpreter (not counted in `calls`).
     interpreted_calls: AtomicU32,
@@ -188,6 +190,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         e.call_builtin(COUNT_BUILTIN);
         e.emit(Instruction::PopTop, 0);
     });
+    let prologue = (instrumented.code.instructions.len() - hooked.code.instructions.len()) as u32;
     let loops = sites
         .into_iter()
         .map(|site| Loop {
@@ -206,7 +209,8 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
                 plain,
                 analysis: Arc::new(analysis),
                 loops,
-                _instrumented: instrumented.clone(),
+                instrumented: instrumented.clone(),
+                prologue,
                 calls: AtomicU32::new(0),
                 interpreted_calls: AtomicU32::new(0),
                 loop_free,
@@ -286,7 +290,8 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     if !current.is(code.as_object()) {
         return Ok(());
     }
-    if entry::compile_function_from(vm, &func, hot.plain.clone()).is_err() {
+    let profile = Some((hot.instrumented.clone(), hot.prologue));
+    if entry::compile_function_profiled(vm, &func, hot.plain.clone(), profile).is_err() {
         // Refused (reason recorded): back to the plain code, no more counting.
         func.as_object()
             .set_attr("__code__", hot.plain.clone(), vm)?;
@@ -369,7 +374,8 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     let func = func
         .and_then(|f| f.downcast::<PyFunction>().ok())
         .ok_or_else(internal)?;
-    let target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
+    let mut target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
+    target.set_profile(hot.instrumented.clone(), hot.prologue);
     let disable = || l.disabled.store(true, Ordering::Relaxed);
     entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, &disable)
 }

@@ -21,6 +21,10 @@ pub struct Detail {
     /// Code objects never counted because they cannot be compiled at all, by reason.
     pub skipped: BTreeMap<String, u64>,
     pub fallbacks: BTreeMap<String, u64>,
+    /// Functions also compiled for the other architecture (`RPYJIT_CROSS_ISA=1`), by
+    /// target, and the failures with their errors.
+    pub cross_isa: BTreeMap<String, u64>,
+    pub cross_isa_failures: Vec<String>,
     /// (function, unit, reason) → count.
     pub deopts: BTreeMap<(String, u32, &'static str), u64>,
 }
@@ -35,6 +39,8 @@ pub static STATS: Stats = Stats {
         refused: BTreeMap::new(),
         skipped: BTreeMap::new(),
         fallbacks: BTreeMap::new(),
+        cross_isa: BTreeMap::new(),
+        cross_isa_failures: Vec::new(),
         deopts: BTreeMap::new(),
     }),
 };
@@ -60,6 +66,12 @@ impl Stats {
     }
     pub fn fallback(&self, reason: &str) {
         self.with(|d| *d.fallbacks.entry(reason.to_owned()).or_default() += 1);
+    }
+    pub fn cross_isa(&self, result: Result<String, String>) {
+        self.with(|d| match result {
+            Ok(triple) => *d.cross_isa.entry(triple).or_default() += 1,
+            Err(e) => d.cross_isa_failures.push(e),
+        });
     }
     pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
         self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
@@ -121,6 +133,18 @@ impl Stats {
         );
         for (r, n) in &d.fallbacks {
             s += &format!("    {n:6}  {r}\n");
+        }
+        if !d.cross_isa.is_empty() || !d.cross_isa_failures.is_empty() {
+            for (t, n) in &d.cross_isa {
+                s += &format!("  also compiled for {t}: {n}\n");
+            }
+            s += &format!(
+                "  cross-architecture failures: {}\n",
+                d.cross_isa_failures.len()
+            );
+            for e in &d.cross_isa_failures {
+                s += &format!("    {e}\n");
+            }
         }
         s += &format!("  deopts: {}\n", d.deopts.values().sum::<u64>());
         for ((f, u, r), n) in &d.deopts {

@@ -217,6 +217,33 @@ fn inline_binary(oparg: u32, a: Kind, b: Kind) -> Option<Kind> {
     }
 }
 
+/// The kind a `BINARY_OP` on object operands is speculated to produce from the
+/// interpreter's profile (its specialized form), or `None`.
+fn speculated_binary(quick: Option<Instruction>, a: Kind, b: Kind) -> Option<Kind> {
+    use Instruction as I;
+    use Kind::*;
+    let want = match quick? {
+        I::BinaryOpAddFloat | I::BinaryOpSubtractFloat | I::BinaryOpMultiplyFloat => Float,
+        I::BinaryOpAddInt | I::BinaryOpSubtractInt | I::BinaryOpMultiplyInt => Int,
+        _ => return None,
+    };
+    let fits = |k: Kind| k == Obj || k == want;
+    (fits(a) && fits(b) && (a == Obj || b == Obj)).then_some(want)
+}
+
+/// The operand kind a `COMPARE_OP` on object operands is speculated on, or `None`.
+fn speculated_compare(quick: Option<Instruction>, a: Kind, b: Kind) -> Option<Kind> {
+    use Instruction as I;
+    use Kind::*;
+    let want = match quick? {
+        I::CompareOpFloat => Float,
+        I::CompareOpInt => Int,
+        _ => return None,
+    };
+    let fits = |k: Kind| k == Obj || k == want;
+    (fits(a) && fits(b) && (a == Obj || b == Obj)).then_some(want)
+}
+
 /// A constant's kind and, for unboxed kinds, its bits.
 fn const_kind(code: &Py<PyCode>, i: u32) -> Result<(Kind, u64), Refusal> {
     let c = code
@@ -263,7 +290,13 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
 }
 
 /// The typing rule of one instruction: updates `st` from before to after `insn`.
-fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result<Flow, Refusal> {
+fn step(
+    code: &Py<PyCode>,
+    a: &Analysis,
+    quick: &[Instruction],
+    k: usize,
+    st: &mut TypeState,
+) -> Result<Flow, Refusal> {
     use Instruction as I;
     use Kind::*;
     let insn = a.insns[k];
@@ -382,7 +415,8 @@ fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result
             if x == Range || b == Range {
                 return refuse("BINARY_OP on a range iterator");
             }
-            st.stack.push(inline_binary(arg, x, b).unwrap_or(Obj));
+            let spec = speculated_binary(quick.get(k).copied(), x, b);
+            st.stack.push(inline_binary(arg, x, b).or(spec).unwrap_or(Obj));
         }
         I::BinarySlice => {
             popn(st, 3)?;
@@ -394,7 +428,8 @@ fn step(code: &Py<PyCode>, a: &Analysis, k: usize, st: &mut TypeState) -> Result
         I::CompareOp { .. } => {
             let y = pop(st)?;
             let x = pop(st)?;
-            let inline = matches!((x, y), (Int, Int) | (Float, Float) | (Bool, Bool));
+            let inline = matches!((x, y), (Int, Int) | (Float, Float) | (Bool, Bool))
+                || speculated_compare(quick.get(k).copied(), x, y).is_some();
             st.stack
                 .push(if inline || arg & 16 != 0 { Bool } else { Obj });
         }
@@ -628,6 +663,7 @@ fn successors(
 fn infer(
     code: &Py<PyCode>,
     a: &Analysis,
+    quick: &[Instruction],
     start: usize,
     entry: TypeState,
 ) -> Result<Vec<Option<TypeState>>, Refusal> {
@@ -649,7 +685,7 @@ fn infer(
             ));
         }
         let mut after = before.clone();
-        let flow = step(code, a, k, &mut after)?;
+        let flow = step(code, a, quick, k, &mut after)?;
         for (t, st) in successors(a, k, &flow, &before, &after)? {
             let merged = match &states[t] {
                 None => st,
@@ -1057,6 +1093,7 @@ impl Emitter<'_, '_> {
 pub fn translate(
     code: &Py<PyCode>,
     analysis: &Analysis,
+    quick: &[Instruction],
     entry: &Entry,
     isa: &dyn TargetIsa,
     h: &HelperTable,
@@ -1095,7 +1132,7 @@ pub fn translate(
     if analysis.insns.is_empty() {
         return refuse("empty code");
     }
-    let states = infer(code, analysis, start, entry_state.clone())?;
+    let states = infer(code, analysis, quick, start, entry_state.clone())?;
     let leaders = leaders(analysis);
 
     let ptr = isa.pointer_type();
@@ -1193,13 +1230,15 @@ pub fn translate(
             continue;
         }
         let mut after = st.clone();
-        let flow = step(code, analysis, k, &mut after)?;
+        let flow = step(code, analysis, quick, k, &mut after)?;
         if let Flow::SideExit(reason) = flow {
             e.emit_exit(&st, insn, reason, ExitKind::Unsupported, &[]);
             terminated = true;
             continue;
         }
-        terminated = emit_insn(&mut e, code, analysis, &states, &blocks, k, &st, &after, &flow)?;
+        terminated = emit_insn(
+            &mut e, code, analysis, quick, &states, &blocks, k, &st, &after, &flow,
+        )?;
         if terminated {
             e.flush_edges();
         }
@@ -1238,6 +1277,7 @@ fn emit_insn(
     e: &mut Emitter,
     code: &Py<PyCode>,
     a: &Analysis,
+    quick: &[Instruction],
     states: &[Option<TypeState>],
     blocks: &[Option<Block>],
     k: usize,
@@ -1385,11 +1425,16 @@ fn emit_insn(
         }
         I::BinaryOp { .. } => {
             let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
-            match inline_binary(arg, ka, kb) {
+            let spec = speculated_binary(quick.get(k).copied(), ka, kb);
+            match inline_binary(arg, ka, kb).or(spec) {
                 Some(kind) => {
-                    let x = e.get(false, d - 2, ka);
-                    let y = e.get(false, d - 1, kb);
-                    let v = emit_arith(e, arith(arg).unwrap(), ka, kb, x, y, st, insn);
+                    // Object operands the profile says are ints/floats: unboxed behind
+                    // a type guard, released once every guard has passed.
+                    let want = if kind == Float { Float } else { Int };
+                    let (x, ka2) = unboxed_operand(e, st, insn, d - 2, want);
+                    let (y, kb2) = unboxed_operand(e, st, insn, d - 1, want);
+                    let v = emit_arith(e, arith(arg).unwrap(), ka2, kb2, x, y, st, insn);
+                    e.drop_stack(st, d - 2..d);
                     push!(d - 2, kind, v);
                 }
                 None => {
@@ -1419,10 +1464,15 @@ fn emit_insn(
         I::CompareOp { .. } => {
             let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
             let cmp = (arg >> 5) as usize;
-            if matches!((ka, kb), (Int, Int) | (Float, Float) | (Bool, Bool)) && cmp <= 5 {
-                let x = e.get(false, d - 2, ka);
-                let y = e.get(false, d - 1, kb);
-                let c = if ka == Float {
+            let spec = speculated_compare(quick.get(k).copied(), ka, kb);
+            if (matches!((ka, kb), (Int, Int) | (Float, Float) | (Bool, Bool)) || spec.is_some())
+                && cmp <= 5
+            {
+                let want = spec.unwrap_or(ka);
+                let (x, _) = unboxed_operand(e, st, insn, d - 2, want);
+                let (y, _) = unboxed_operand(e, st, insn, d - 1, want);
+                e.drop_stack(st, d - 2..d);
+                let c = if want == Float {
                     let cc = [
                         FloatCC::LessThan,
                         FloatCC::LessThanOrEqual,
@@ -1782,6 +1832,26 @@ fn truth(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, kind: Kind) -> 
             e.store_op(0, x);
             e.call_op_checked(Op::ToBool, 0, st, insn, &[])
         }
+    }
+}
+
+/// The value of stack slot `i` as kind `want` (int or float): unboxed values as they are,
+/// objects through a guard on their exact type (the object stays owned by the slot).
+/// Returns the value and its kind.
+fn unboxed_operand(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, want: Kind) -> (Value, Kind) {
+    let k = st.stack[i];
+    let v = e.get(false, i, k);
+    if k != Kind::Obj {
+        return (v, k);
+    }
+    e.store_op(0, v);
+    let status = e.call_op(Op::Unbox, u64::from(want == Kind::Float));
+    e.exit_if(status, st, insn, "speculated int/float type changed", ExitKind::Guard, &[]);
+    let bits = e.load_op(1);
+    if want == Kind::Float {
+        (e.b.ins().bitcast(types::F64, MemFlagsData::new(), bits), Kind::Float)
+    } else {
+        (bits, Kind::Int)
     }
 }
 

@@ -586,7 +586,6 @@ fn deep_recursion_through_compiled_functions_raises_recursion_error() {
 }
 
 #[test]
-#[ignore = "JIT bug: native recursion limit message lacks the interpreter's trailing space ('maximum recursion depth exceeded ' vs '... exceeded')"]
 fn deep_recursion_through_compiled_functions_has_the_interpreters_traceback() {
     let prog = "def f(n): return f(n-1)+1 if n else 0\nf(100000)\n";
     let off = run(&["-X", "jit=off", "-c", prog]);

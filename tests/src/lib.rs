@@ -89,6 +89,18 @@ pub fn run_program(
     file: &str,
     limit: Duration,
 ) -> Result<(Outcome, String), RunError> {
+    run_program_with_env(args, &[], dir, file, limit)
+}
+
+/// [`run_program`] with environment variables set for the run (the caller's own
+/// `PYTHON*`/`RPYJIT_*` variables are never passed on).
+pub fn run_program_with_env(
+    args: &[&str],
+    env: &[(&str, &str)],
+    dir: &Path,
+    file: &str,
+    limit: Duration,
+) -> Result<(Outcome, String), RunError> {
     let mut cmd = Command::new(rpyjit_binary());
     cmd.args(args).arg(file).current_dir(dir);
     for (k, _) in std::env::vars_os() {
@@ -96,6 +108,9 @@ pub fn run_program(
         if k.starts_with("PYTHON") || k.starts_with("RPYJIT_") {
             cmd.env_remove(&*k);
         }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
     }
     cmd.env("PYTHONDONTWRITEBYTECODE", "1");
     cmd.stdin(Stdio::null())
