@@ -120,6 +120,8 @@ pub struct Compiled {
     /// The stub installed as `__code__`: held so its address, the registry key, is never
     /// reused while the entry exists.
     _stub: PyRef<PyCode>,
+    /// Compiled on request (`rpyjit.compile`): no profitability estimate.
+    forced: bool,
     /// Set at the first call, specialized on that call's argument kinds.
     native: OnceLock<Result<Native, Refusal>>,
     /// Compiled when the specialized entry guard misses: every argument an object.
@@ -218,11 +220,7 @@ pub fn step_aside(vm: &VirtualMachine) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for c in all {
-        let _ = c
-            .target
-            .func
-            .as_object()
-            .set_attr("__code__", c.target.original.clone(), vm);
+        let _ = set_code(vm, &c.target.func, c.target.original.clone());
     }
 }
 
@@ -251,6 +249,15 @@ fn watch_tracers(vm: &VirtualMachine) -> PyResult<()> {
         wrap(&monitoring, "set_events")?;
         wrap(&monitoring, "set_local_events")?;
     }
+    Ok(())
+}
+
+/// Replaces `func.__code__` the way Python code would, then gives the function a fresh
+/// version: assigning `__code__` invalidates it, and the interpreter only specializes
+/// calls (e.g. `CALL_ALLOC_AND_ENTER_INIT`, `CALL_PY_EXACT_ARGS`) on versioned functions.
+pub fn set_code(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult<()> {
+    func.as_object().set_attr("__code__", code, vm)?;
+    func.get_version_for_current_state();
     Ok(())
 }
 
@@ -304,8 +311,21 @@ pub fn compile_function_profiled(
         .or_else(|r| refused(r.0))?;
     let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
         .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
+    let forced = profile.is_none();
     if let Some((code, offset)) = profile {
         target.set_profile(code, offset);
+    }
+    // Estimate profitability before touching `__code__` (every swap costs the
+    // interpreter's call-site specializations): translate once with object arguments.
+    if !forced && crate::hotness::threshold() > 0 {
+        let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
+        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+        let h = crate::helpers::HelperTable::host(vm);
+        match translate_guarded(&target, &translate::Entry::Call(kinds), &*isa, &h) {
+            Ok(t) if !t.profitable() => return refused(UNPROFITABLE),
+            Err(r) => return refused(r.0),
+            Ok(_) => {}
+        }
     }
     let stub = stub_code(vm, &original);
     REGISTRY
@@ -317,14 +337,14 @@ pub fn compile_function_profiled(
             Arc::new(Compiled {
                 target,
                 _stub: stub.clone(),
+                forced,
                 native: OnceLock::new(),
                 generic: OnceLock::new(),
                 entry_misses: AtomicU64::new(0),
                 from_start: OnceLock::new(),
             }),
         );
-    func.as_object()
-        .set_attr("__code__", stub, vm)
+    set_code(vm, func, stub)
         .map_err(|_| Refusal("__code__ could not be replaced".into()))?;
     Ok(())
 }
@@ -529,10 +549,13 @@ fn native_for(
         &*isa,
         &crate::helpers::HelperTable::host(vm),
     )?;
+    if !c.forced && !worth_compiling(&t) {
+        return Err(Refusal(UNPROFITABLE.into()));
+    }
     let entry = finalize(&t)?;
     let name = c.target.original.code.qualname.to_string();
     let name = if generic { format!("{name} (generic)") } else { name };
-    STATS.compiled(&name, started.elapsed());
+    STATS.compiled(&name, work_estimate(&t), started.elapsed());
     let sites = t.exits.len();
     Ok(Native {
         entry,
@@ -593,6 +616,23 @@ fn cross_isa_check(
     STATS.cross_isa(result);
 }
 
+/// The profitability inputs, for the statistics.
+fn work_estimate(t: &Translation) -> String {
+    format!(
+        "work inline {}, through helpers {} (attributes {})",
+        t.inline_work, t.helper_work, t.attr_work
+    )
+}
+
+const UNPROFITABLE: &str =
+    "not profitable: attribute access outweighs inline work (the interpreter's caches win)";
+
+/// The profitability estimate ([`Translation::profitable`]), except at
+/// `-X jit-threshold=0`, which compiles everything it can to exercise the JIT.
+fn worth_compiling(t: &Translation) -> bool {
+    crate::hotness::threshold() == 0 || t.profitable()
+}
+
 /// Compiles a translation into code memory and returns its entry point.
 fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
     let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
@@ -622,11 +662,7 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
 /// Puts a function back in the interpreter for good.
 fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     STATS.fallback(why);
-    let _ = c
-        .target
-        .func
-        .as_object()
-        .set_attr("__code__", c.target.original.clone(), vm);
+    let _ = set_code(vm, &c.target.func, c.target.original.clone());
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
@@ -979,6 +1015,9 @@ pub fn enter_at_loop(
                     )
                 })
                 .and_then(|t| {
+                    if !worth_compiling(&t) {
+                        return Err(Refusal(UNPROFITABLE.into()));
+                    }
                     let entry = finalize(&t)?;
                     let sites = t.exits.len();
                     Ok(Native {
@@ -994,9 +1033,9 @@ pub fn enter_at_loop(
                         "{} (loop at unit {}{})",
                         target.original.code.qualname,
                         site.header,
-                        if generic { ", generic" } else { "" }
+                        if generic { ", generic" } else { "" },
                     );
-                    STATS.compiled(&name, started.elapsed());
+                    STATS.compiled(&name, work_estimate(&n.t), started.elapsed());
                     let n = Arc::new(n);
                     cache
                         .versions

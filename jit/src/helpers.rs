@@ -612,6 +612,11 @@ struct Callee {
     exact_argc: Option<u32>,
     /// Set when the function's code is an rpyjit stub: call its native code directly.
     compiled: Option<std::sync::Arc<crate::entry::Compiled>>,
+    /// Calls from native code so far while not compiled; at the threshold the function
+    /// is compiled (functions without loops are compiled only this way).
+    native_calls: u32,
+    /// The JIT refused it: stop trying.
+    refused: bool,
 }
 
 thread_local! {
@@ -648,6 +653,8 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
         version,
         exact_argc: plain.then_some(code.code.arg_count),
         compiled: crate::entry::compiled_for_code(code),
+        native_calls: 0,
+        refused: false,
     };
     CALLEES.with(|m| {
         let mut m = m.borrow_mut();
@@ -659,6 +666,43 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
     Some(c)
 }
 
+/// Counts a call of `f` from native code; at the threshold compiles it (a function
+/// without a loop is compiled only when native code calls it this often) and returns
+/// its compiled form.
+fn hot_from_native(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<std::sync::Arc<crate::entry::Compiled>> {
+    let key = f as *const Py<PyFunction> as usize;
+    let due = CALLEES.with(|m| {
+        let mut m = m.borrow_mut();
+        let c = m.get_mut(&key)?;
+        if c.refused {
+            return None;
+        }
+        c.native_calls += 1;
+        Some(c.native_calls >= crate::hotness::threshold().max(1))
+    })?;
+    if !due || crate::entry::stepped_aside() {
+        return None;
+    }
+    let func = f.to_owned();
+    let code = f.as_object().get_attr("__code__", vm).ok()?.downcast::<PyCode>().ok()?;
+    // The function ran in the interpreter until now: its own code holds the profile.
+    let plain = crate::hotness::uninstrumented(&code);
+    let profile = Some((plain.clone(), 0));
+    let compiled = crate::entry::compile_function_profiled(vm, &func, plain, profile)
+        .ok()
+        .and_then(|()| {
+            let code = f.as_object().get_attr("__code__", vm).ok()?;
+            crate::entry::compiled_for_code(code.downcast_ref::<PyCode>()?)
+        });
+    // The version changed with `__code__`: the next call refreshes the cache entry.
+    CALLEES.with(|m| {
+        if let Some(c) = m.borrow_mut().get_mut(&key) {
+            c.refused = compiled.is_none();
+        }
+    });
+    compiled
+}
+
 /// Calls `callable` with positional `args` the fastest way that keeps the interpreter's
 /// semantics: a compiled function's native code directly, a plain Python function through
 /// the VM's exact-arguments path (a light frame), anything else by vectorcall.
@@ -666,9 +710,10 @@ fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectR
     if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
         if let Some(c) = callee_info(f, vm) {
             if c.exact_argc == Some(args.len() as u32) {
-                return match &c.compiled {
-                    Some(compiled) => crate::entry::call_compiled_direct(vm, compiled, args),
-                    None => crate::hotness::called_from_native(|| f.invoke_exact_args(args, vm)),
+                let compiled = c.compiled.or_else(|| hot_from_native(f, vm));
+                return match compiled {
+                    Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, args),
+                    None => f.invoke_exact_args(args, vm),
                 };
             }
         }

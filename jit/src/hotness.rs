@@ -39,11 +39,6 @@ struct Hot {
     instrumented: PyRef<PyCode>,
     prologue: u32,
     calls: AtomicU32,
-    /// Calls of a loop-free function from the interpreter (not counted in `calls`).
-    interpreted_calls: AtomicU32,
-    /// No loop and no call to itself by name: only calls from native code count (see
-    /// [`count`]).
-    loop_free: bool,
 }
 
 /// One hooked loop: its iteration count and its native code for on-stack replacement.
@@ -57,6 +52,12 @@ struct Loop {
 
 static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
 static THRESHOLD: AtomicU32 = AtomicU32::new(crate::DEFAULT_THRESHOLD);
+
+/// `-X jit-threshold`. At 0 (compile everything, a testing mode) the profitability
+/// estimate is not applied.
+pub fn threshold() -> u32 {
+    THRESHOLD.load(Ordering::Relaxed)
+}
 
 fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
     HOT.lock()
@@ -166,6 +167,11 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     }
     // Every function is counted, loop or not: calls from native code to a compiled
     // function go native to native, which is where loop-free functions win.
+    // A function without a loop that does not call itself is left alone here: entering
+    // native code through the stub costs more than interpreting a short body, and
+    // swapping a function's `__code__` costs RustPython's call-site specializations. Such
+    // functions are compiled when native code calls them often (see
+    // `helpers::call_positional`), and are then called native to native.
     let loop_free = !plain.code.instructions.iter().any(|u| {
         matches!(u.op.deoptimize(), Instruction::JumpBackward { .. })
     }) && !plain
@@ -173,6 +179,10 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         .names
         .iter()
         .any(|n| n.as_str() == plain.code.obj_name.as_str());
+    if loop_free {
+        crate::stats::STATS.skipped("no loop: compiled when native code calls it");
+        return plain;
+    }
     let Ok(analysis) = crate::bytecode::Analysis::new(&plain.code) else {
         crate::stats::STATS.skipped("bytecode analysis failed");
         return plain;
@@ -212,8 +222,6 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
                 instrumented: instrumented.clone(),
                 prologue,
                 calls: AtomicU32::new(0),
-                interpreted_calls: AtomicU32::new(0),
-                loop_free,
             }),
         );
     instrumented
@@ -232,19 +240,6 @@ fn calling_function() -> Option<PyRef<PyFunction>> {
     func.and_then(|f| f.downcast::<PyFunction>().ok())
 }
 
-thread_local! {
-    static FROM_NATIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f`, an interpreted call made by native code, so that the callee's counting
-/// prologue knows its caller is native.
-pub fn called_from_native<R>(f: impl FnOnce() -> R) -> R {
-    FROM_NATIVE.with(|c| c.set(true));
-    let r = f();
-    FROM_NATIVE.with(|c| c.set(false));
-    r
-}
-
 /// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
 /// function to the JIT when it is hot.
 fn count(vm: &VirtualMachine) -> PyResult<()> {
@@ -254,35 +249,11 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     let Some(hot) = lookup(&code) else {
         return Ok(());
     };
-    // Entering native code through the stub costs more than interpreting a short
-    // loop-free body, so such a function is compiled only when native code calls it
-    // (those calls then go native to native).
-    if hot.loop_free && !FROM_NATIVE.with(|f| f.replace(false)) {
-        // Called only from the interpreter so far: after twice the threshold such
-        // calls, stop paying for counting.
-        let n = hot.interpreted_calls.fetch_add(1, Ordering::Relaxed) + 1;
-        if n > 2 * THRESHOLD.load(Ordering::Relaxed).max(50) && hot.calls.load(Ordering::Relaxed) == 0 {
-            if let Some(func) = calling_function() {
-                if func.as_object().get_attr("__code__", vm)?.is(code.as_object()) {
-                    func.as_object().set_attr("__code__", hot.plain.clone(), vm)?;
-                }
-            }
-        }
-        return Ok(());
-    }
     let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
     if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
         return Ok(());
     }
-    // SAFETY: a builtin runs on the calling frame's thread while that frame is live; the
-    // pointer from `current_thread_iframe` is that frame (non-null: `current_code` found it).
-    let func: Option<PyObjectRef> = unsafe {
-        let f = rustpython_vm::frame::current_thread_iframe();
-        (!f.is_null())
-            .then(|| (*f).func_obj().map(|o| o.to_owned()))
-            .flatten()
-    };
-    let Some(func) = func.and_then(|f| f.downcast::<PyFunction>().ok()) else {
+    let Some(func) = calling_function() else {
         return Ok(());
     };
     // Only the function objects still running this instrumented code are affected.
@@ -293,8 +264,7 @@ fn count(vm: &VirtualMachine) -> PyResult<()> {
     let profile = Some((hot.instrumented.clone(), hot.prologue));
     if entry::compile_function_profiled(vm, &func, hot.plain.clone(), profile).is_err() {
         // Refused (reason recorded): back to the plain code, no more counting.
-        func.as_object()
-            .set_attr("__code__", hot.plain.clone(), vm)?;
+        entry::set_code(vm, &func, hot.plain.clone())?;
     }
     Ok(())
 }
@@ -364,18 +334,21 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     // this point until the function returns (RustPython has no public way to clear a
     // running frame's slots), so such an object may be finalized later than in the
     // interpreter.
-    // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
-    let func: Option<PyObjectRef> = unsafe {
-        let f = rustpython_vm::frame::current_thread_iframe();
-        (!f.is_null())
-            .then(|| (*f).func_obj().map(|o| o.to_owned()))
-            .flatten()
-    };
-    let func = func
-        .and_then(|f| f.downcast::<PyFunction>().ok())
-        .ok_or_else(internal)?;
+    let func = calling_function().ok_or_else(internal)?;
     let mut target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
     target.set_profile(hot.instrumented.clone(), hot.prologue);
-    let disable = || l.disabled.store(true, Ordering::Relaxed);
+    // A loop that cannot or should not run natively stops asking; once no loop of the
+    // function will, the function object gets its plain code back, so later calls pay
+    // nothing for counting (this call continues in plain code already).
+    let disable = || {
+        l.disabled.store(true, Ordering::Relaxed);
+        if hot.loops.iter().all(|l| l.disabled.load(Ordering::Relaxed)) {
+            if let Ok(current) = func.as_object().get_attr("__code__", vm) {
+                if current.is(hot.instrumented.as_object()) {
+                    let _ = entry::set_code(vm, &func, hot.plain.clone());
+                }
+            }
+        }
+    };
     entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, &disable)
 }

@@ -17,6 +17,8 @@ pub struct Stats {
 #[derive(Default, Clone)]
 pub struct Detail {
     pub compiled: Vec<String>,
+    /// Per compiled function (parallel to `compiled`): its work estimate.
+    pub compiled_detail: Vec<String>,
     pub refused: BTreeMap<String, u64>,
     /// Code objects never counted because they cannot be compiled at all, by reason.
     pub skipped: BTreeMap<String, u64>,
@@ -36,6 +38,7 @@ pub static STATS: Stats = Stats {
     entry_misses: AtomicU64::new(0),
     detail: Mutex::new(Detail {
         compiled: Vec::new(),
+        compiled_detail: Vec::new(),
         refused: BTreeMap::new(),
         skipped: BTreeMap::new(),
         fallbacks: BTreeMap::new(),
@@ -49,10 +52,13 @@ impl Stats {
     fn with<R>(&self, f: impl FnOnce(&mut Detail) -> R) -> R {
         f(&mut self.detail.lock().unwrap_or_else(|p| p.into_inner()))
     }
-    pub fn compiled(&self, name: &str, took: std::time::Duration) {
+    pub fn compiled(&self, name: &str, detail: String, took: std::time::Duration) {
         self.compile_nanos
             .fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
-        self.with(|d| d.compiled.push(name.to_owned()));
+        self.with(|d| {
+            d.compiled.push(name.to_owned());
+            d.compiled_detail.push(detail);
+        });
     }
     /// Total time spent translating and compiling.
     pub fn compile_time(&self) -> std::time::Duration {
@@ -107,8 +113,8 @@ impl Stats {
             d.compiled.len(),
             self.compile_time().as_secs_f64() * 1e3
         );
-        for f in &d.compiled {
-            s += &format!("    {f}\n");
+        for (f, detail) in d.compiled.iter().zip(&d.compiled_detail) {
+            s += &format!("    {f} [{detail}]\n");
         }
         s += &format!("  native calls: {}\n", self.native_calls());
         s += &format!("  loop entries (on-stack replacement): {}\n", self.osr_entries());

@@ -443,9 +443,13 @@ fn an_exception_raised_in_a_callee_of_native_code_has_the_interpreters_traceback
         return self.balance
 
 def drain(acct, amounts):
+    # Enough int work for the JIT to find running it natively worthwhile.
     total = 0
+    fee = 0
     for a in amounts:
-        total += acct.withdraw(a)
+        fee = fee * 3 % 7 + 1
+        if fee > 0:
+            total += acct.withdraw(a)
     return total
 
 acct = Account(10 ** 6)
@@ -667,8 +671,10 @@ def watch():
     print("ready", flush=True)
 
 def spin(d, k):
+    n = 0
     while True:
-        d[k] = d.get(k, 0) + 1
+        n += 1
+        d[k] = d.get(k, 0) + (n & 1)
 
 threading.Thread(target=watch, daemon=True).start()
 spin({}, "key")
