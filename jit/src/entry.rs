@@ -48,7 +48,10 @@ struct Native {
     entry: NativeFn,
     t: Translation,
     /// Continuation code per exit site, built on first use.
-    continuations: Mutex<HashMap<usize, PyRef<PyCode>>>,
+    /// Continuation code per exit site and state shape (which slots hold NULL, whether an
+    /// exception is raised on resume: object slots may or may not be NULL at run time),
+    /// built on first use.
+    continuations: Mutex<HashMap<(usize, Vec<bool>), PyRef<PyCode>>>,
     site_deopts: Vec<AtomicU64>,
 }
 
@@ -581,6 +584,13 @@ fn translate_guarded(
     if cross_isa_check_enabled() {
         cross_isa_check(target, entry, &quick, h);
     }
+    if std::env::var_os("RPYJIT_DUMP_CLIF").is_some() {
+        eprintln!(
+            "; rpyjit: {} {entry:?}\n{}",
+            target.original.code.qualname,
+            t.func.display()
+        );
+    }
     Ok(t)
 }
 
@@ -730,6 +740,16 @@ pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjec
     let r = vm.with_recursion("", || call_compiled(vm, c, args));
     NATIVE_DEPTH.with(|d| d.set(depth));
     r
+}
+
+/// Runs compiled function `c` for a call that started in the interpreter (its counting
+/// prologue just compiled it).
+pub fn call_compiled_from_prologue(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
+    call_compiled(vm, c, args)
 }
 
 /// Runs compiled function `c` with its argument slots bound to `args`.
@@ -887,12 +907,20 @@ fn run_native(
             .continuations
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        match map.get(&site) {
+        let shape: Vec<bool> = state
+            .locals
+            .iter()
+            .chain(state.stack.iter())
+            .map(Option::is_some)
+            .chain([state.pending.is_some()])
+            .collect();
+        let key = (site, shape);
+        match map.get(&key) {
             Some(code) => code.clone(),
             None => {
                 let code = deopt::continuation_code(vm, &c.original, &c.analysis, &state)
                     .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
-                map.insert(site, code.clone());
+                map.insert(key, code.clone());
                 code
             }
         }

@@ -26,6 +26,9 @@ pub const COUNT_BUILTIN: &str = "__rpyjit_count__";
 pub const LOOP_BUILTIN: &str = "__rpyjit_loop__";
 /// Called when a hooked loop is hot: continues the function natively from the loop header.
 pub const OSR_BUILTIN: &str = "__rpyjit_osr__";
+/// Called by the counting prologue when the function was just compiled: runs this very
+/// call natively.
+pub const ENTER_NOW_BUILTIN: &str = "__rpyjit_enter_now__";
 pub const INSTRUMENT_BUILTIN: &str = "__rpyjit_instrument__";
 
 struct Hot {
@@ -92,6 +95,11 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
         .set_attr(LOOP_BUILTIN, vm.new_function(LOOP_BUILTIN, count_iteration), vm)?;
     vm.builtins
         .set_attr(OSR_BUILTIN, vm.new_function(OSR_BUILTIN, enter_loop), vm)?;
+    vm.builtins.set_attr(
+        ENTER_NOW_BUILTIN,
+        vm.new_function(ENTER_NOW_BUILTIN, enter_now),
+        vm,
+    )?;
     // The hooks take importlib's own file name so import tracebacks prune them like the
     // rest of importlib.
     let hook = r#"
@@ -196,9 +204,42 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     };
     let (hooked, sites) = crate::rewrite::with_back_edge_hooks(vm, &plain, &analysis, &names)
         .unwrap_or_else(|| (plain.clone(), Vec::new()));
-    let instrumented = crate::rewrite::with_prologue(vm, &hooked, 0, 3, |e| {
+    // The counting prologue; when this call made the function hot, the call itself runs
+    // natively (so `-X jit-threshold=0` compiles before the first execution):
+    //
+    //     LOAD_GLOBAL count+NULL; CALL 0; POP_JUMP_IF_FALSE body
+    //     LOAD_GLOBAL enter_now+NULL; CALL 0; RETURN_VALUE
+    //     handler: LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+    //     body: (the function's code)
+    //
+    // An exception from the native run already went through the function's own
+    // handlers: the handler only drops this frame's duplicate traceback entry.
+    let instrumented = crate::rewrite::with_prologue(vm, &hooked, 0, 4, |e| {
+        use rustpython_vm::bytecode::Arg;
         e.call_builtin(COUNT_BUILTIN);
-        e.emit(Instruction::PopTop, 0);
+        // Jump distance: the enter sequence and the handler, measured on a scratch copy.
+        let tail = |e: &mut crate::rewrite::Emitter, dry: bool| -> u32 {
+            let start = e.units.len() as u32;
+            e.load_global_for_call(ENTER_NOW_BUILTIN);
+            e.emit(Instruction::Call { argc: Arg::marker() }, 0);
+            let call_end = e.units.len() as u32;
+            e.emit(Instruction::ReturnValue, 0);
+            let handler = e.units.len() as u32;
+            e.load_global_for_call(entry::DROP_TB_BUILTIN);
+            e.emit(Instruction::Copy { i: Arg::marker() }, 3);
+            e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+            e.emit(Instruction::PopTop, 0);
+            e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+            if !dry {
+                e.handlers_push(start, call_end, handler);
+            }
+            e.units.len() as u32 - start
+        };
+        let at = e.units.len();
+        let len = tail(e, true);
+        e.units.truncate(at);
+        e.emit(Instruction::PopJumpIfFalse { delta: Arg::marker() }, len);
+        tail(e, false);
     });
     let prologue = (instrumented.code.instructions.len() - hooked.code.instructions.len()) as u32;
     let loops = sites
@@ -241,32 +282,56 @@ fn calling_function() -> Option<PyRef<PyFunction>> {
 }
 
 /// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
-/// function to the JIT when it is hot.
-fn count(vm: &VirtualMachine) -> PyResult<()> {
+/// function to the JIT when it is hot. True when it was compiled now: the prologue then
+/// runs this call natively ([`enter_now`]).
+fn count(vm: &VirtualMachine) -> PyResult<bool> {
     let Some(code) = rustpython_vm::frame::current_code() else {
-        return Ok(());
+        return Ok(false);
     };
     let Some(hot) = lookup(&code) else {
-        return Ok(());
+        return Ok(false);
     };
     let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
     if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
-        return Ok(());
+        return Ok(false);
     }
     let Some(func) = calling_function() else {
-        return Ok(());
+        return Ok(false);
     };
     // Only the function objects still running this instrumented code are affected.
     let current = func.as_object().get_attr("__code__", vm)?;
     if !current.is(code.as_object()) {
-        return Ok(());
+        return Ok(false);
     }
     let profile = Some((hot.instrumented.clone(), hot.prologue));
     if entry::compile_function_profiled(vm, &func, hot.plain.clone(), profile).is_err() {
         // Refused (reason recorded): back to the plain code, no more counting.
         entry::set_code(vm, &func, hot.plain.clone())?;
+        return Ok(false);
     }
-    Ok(())
+    Ok(!vm.use_tracing.get() && !entry::stepped_aside())
+}
+
+/// `__rpyjit_enter_now__()`: runs the calling frame's function natively with the
+/// frame's arguments (read from its `f_locals`, where the prologue left them untouched)
+/// and returns its result.
+fn enter_now(vm: &VirtualMachine) -> PyResult {
+    let internal = || vm.new_system_error("rpyjit: __rpyjit_enter_now__ called outside a prologue");
+    let func = calling_function().ok_or_else(internal)?;
+    let code = func
+        .as_object()
+        .get_attr("__code__", vm)?
+        .downcast::<PyCode>()
+        .map_err(|_| internal())?;
+    let compiled = entry::compiled_for_code(&code).ok_or_else(internal)?;
+    let snapshot = vm.current_frame().ok_or_else(internal)?.locals(vm)?;
+    let snapshot = snapshot.obj().to_owned();
+    let nargs = crate::translate::arg_slots(&code);
+    let mut args = Vec::with_capacity(nargs);
+    for name in code.code.varnames.iter().take(nargs) {
+        args.push(snapshot.get_item(*name, vm)?);
+    }
+    entry::call_compiled_from_prologue(vm, &compiled, args)
 }
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true

@@ -18,6 +18,9 @@ pub struct Emitter<'a> {
     /// Prologue ranges `[start, end)` that raise as if at original unit `at`: covered by
     /// the handler that covers `at` in the original code.
     covered: Vec<(u32, u32, u32)>,
+    /// Prologue ranges `[start, end)` with a handler of their own in the prologue:
+    /// (start, end, handler, depth).
+    handlers: Vec<(u32, u32, u32, u16)>,
 }
 
 impl Emitter<'_> {
@@ -59,6 +62,12 @@ impl Emitter<'_> {
             },
             (i << 1) | 1,
         );
+    }
+
+    /// Makes prologue unit `handler` the exception handler of prologue units
+    /// `[start, end)`, unwinding the value stack to empty.
+    pub fn handlers_push(&mut self, start: u32, end: u32, handler: u32) {
+        self.handlers.push((start, end, handler, 0));
     }
 
     /// Marks the prologue units from `start` to here as raising at original unit `at`.
@@ -159,6 +168,7 @@ pub fn with_prologue(
         units: Vec::new(),
         names: orig.names.to_vec(),
         covered: Vec::new(),
+        handlers: Vec::new(),
     };
     build(&mut e);
     let p = e.units.len() as u32;
@@ -179,7 +189,13 @@ pub fn with_prologue(
     lt.extend_from_slice(&orig.linetable);
     c.linetable = lt.into_boxed_slice();
     let original = decode_exception_table(&orig.exceptiontable);
-    let mut entries: Vec<ExceptionTableEntry> = Vec::new();
+    let mut entries: Vec<ExceptionTableEntry> = e
+        .handlers
+        .iter()
+        .map(|&(start, end, handler, depth)| {
+            ExceptionTableEntry::new(start, end, handler, depth, false)
+        })
+        .collect();
     for (start, end, at) in &e.covered {
         if let Some(x) = original.iter().find(|x| x.start <= *at && *at < x.end) {
             entries.push(ExceptionTableEntry::new(
@@ -255,6 +271,7 @@ pub fn with_back_edge_hooks(
         units: Vec::new(),
         names: orig.names.to_vec(),
         covered: Vec::new(),
+        handlers: Vec::new(),
     };
     let original = decode_exception_table(&orig.exceptiontable);
     let mut entries: Vec<ExceptionTableEntry> = Vec::new();

@@ -1158,6 +1158,11 @@ pub fn translate(
         return refuse("empty code");
     }
     let states = infer(code, analysis, quick, start, entry_state.clone())?;
+    if std::env::var_os("RPYJIT_DUMP_TYPES").is_some() {
+        for (k, insn) in analysis.insns.iter().enumerate() {
+            eprintln!("{:4} {:?} q={:?} {:?}", insn.at, insn.op, quick.get(k), states[k]);
+        }
+    }
     let leaders = leaders(analysis);
 
     let ptr = isa.pointer_type();
@@ -1282,11 +1287,14 @@ pub fn translate(
         if terminated {
             e.flush_edges();
         }
-        // Fall through into the next block, converting kinds if it is typed differently.
+        // Fall through into the next instruction, converting kinds where its typed state
+        // is more general than what this one produced (the fixed point joins every visit,
+        // so even a single-predecessor instruction can be typed more generally).
         if !terminated {
-            if let Some(next) = blocks.get(k + 1).copied().flatten() {
-                let to = states[k + 1].clone().unwrap();
+            if let Some(to) = states.get(k + 1).cloned().flatten() {
                 e.convert(&after, &to);
+            }
+            if let Some(next) = blocks.get(k + 1).copied().flatten() {
                 e.b.ins().jump(next, &[]);
                 terminated = true;
             }
