@@ -207,7 +207,79 @@ static STEPPED_ASIDE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicB
 
 /// Whether the JIT has stepped aside for a tracer.
 pub fn stepped_aside() -> bool {
-    STEPPED_ASIDE.load(Ordering::Relaxed)
+    STEPPED_ASIDE.load(Ordering::Relaxed) || DISABLED.load(Ordering::Relaxed)
+}
+
+/// `rpyjit.disable()`: set while the JIT is switched off from Python.
+static DISABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switches the JIT off (`rpyjit.disable()`): compiled functions go back to the
+/// interpreter and nothing new is compiled until [`enable`].
+pub fn disable(vm: &VirtualMachine) {
+    if DISABLED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let all: Vec<Arc<Compiled>> = REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|r| r.values().cloned().collect())
+        .unwrap_or_default();
+    for c in all {
+        if is_compiled(vm, &c.target.func) {
+            let _ = set_code(vm, &c.target.func, c.target.original.clone());
+        }
+    }
+}
+
+/// Switches the JIT back on (`rpyjit.enable()`) for code that gets hot from now on.
+pub fn enable() {
+    DISABLED.store(false, Ordering::Relaxed);
+}
+
+/// Whether the JIT is on (installed, not disabled, not stepped aside for a tracer).
+pub fn enabled() -> bool {
+    INSTALLED.load(Ordering::Relaxed) && !stepped_aside()
+}
+
+/// `rpyjit.dump(f)`: the CLIF of `f` translated with object arguments and the host
+/// machine code Cranelift produces for it (its VCode disassembly).
+pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Refusal> {
+    use cranelift_codegen::control::ControlPlane;
+    let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
+    let original = crate::hotness::uninstrumented(&code);
+    let original = match compiled_for_code(&code) {
+        Some(c) => c.target.original.clone(),
+        None => original,
+    };
+    if let Some(reason) = unsupported(&original) {
+        return Err(Refusal(reason.into()));
+    }
+    let analysis = Analysis::new(&original.code).map_err(|e| Refusal(e.0))?;
+    let target = Target::new(vm, func, &original, &Arc::new(analysis))
+        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
+    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+    let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
+    let h = crate::helpers::HelperTable::host(vm);
+    let t = translate_guarded(&target, &translate::Entry::Call(kinds), &*isa, &h)?;
+    let mut out = format!(
+        "; {} (arguments as objects; {})\n{}",
+        original.code.qualname,
+        work_estimate(&t),
+        t.func.display()
+    );
+    let mut ctx = Context::for_function(t.func);
+    ctx.set_disasm(true);
+    let compiled = ctx
+        .compile(&*isa, &mut ControlPlane::default())
+        .map_err(|e| Refusal(format!("Cranelift: {:?}", e.inner)))?;
+    out += &format!(
+        "\n; machine code for {}: {} bytes\n{}",
+        isa.triple(),
+        compiled.code_buffer().len(),
+        compiled.vcode.clone().unwrap_or_default()
+    );
+    Ok(out)
 }
 
 /// Puts every compiled function back in the interpreter and stops compiling.

@@ -62,6 +62,11 @@ pub fn threshold() -> u32 {
     THRESHOLD.load(Ordering::Relaxed)
 }
 
+/// Sets the threshold for counts from now on (`rpyjit.set_threshold`).
+pub fn set_threshold(n: u32) {
+    THRESHOLD.store(n, Ordering::Relaxed);
+}
+
 fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
     HOT.lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -337,20 +342,44 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
 /// once the loop is hot and may continue natively.
 fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
-    let Some(code) = rustpython_vm::frame::current_code() else {
-        return false;
-    };
-    let Some(hot) = lookup(&code) else {
-        return false;
-    };
-    let Some(l) = hot.loops.get(k as usize) else {
-        return false;
-    };
-    if l.disabled.load(Ordering::Relaxed) || entry::stepped_aside() || vm.use_tracing.get() {
+    // This runs on every back-edge of code that is not compiled yet: no reference
+    // counting and no lock on the way (the last code object looked up on this thread is
+    // remembered).
+    let f = rustpython_vm::frame::current_thread_iframe();
+    if f.is_null() {
         return false;
     }
-    let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
-    n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+    // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
+    let id = unsafe { (*f).code().as_object().get_id() };
+    LAST_HOT.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.as_ref().is_none_or(|(key, _)| *key != id) {
+            let hot = HOT
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .and_then(|m| m.get(&id).cloned());
+            *last = hot.map(|h| (id, h));
+        }
+        let Some((_, hot)) = last.as_ref() else {
+            return false;
+        };
+        let Some(l) = hot.loops.get(k as usize) else {
+            return false;
+        };
+        if l.disabled.load(Ordering::Relaxed) || entry::stepped_aside() || vm.use_tracing.get() {
+            return false;
+        }
+        let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
+        n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+    })
+}
+
+thread_local! {
+    /// The code object the last back-edge hook on this thread belonged to. Registry
+    /// entries are never removed, so a remembered id stays valid.
+    static LAST_HOT: std::cell::RefCell<Option<(usize, Arc<Hot>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// `__rpyjit_osr__(k, *stack)`: continues the calling function from the header of its hot

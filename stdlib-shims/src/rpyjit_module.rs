@@ -6,6 +6,9 @@
 //! rpyjit.is_compiled(f)
 //! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, refused, fallbacks, deopts
 //! rpyjit.summary()         # the text `-X jit-stats` prints at exit
+//! rpyjit.dump(f)           # f's CLIF and the machine code Cranelift makes of it
+//! rpyjit.enable(); rpyjit.disable(); rpyjit.is_enabled()
+//! rpyjit.threshold(); rpyjit.set_threshold(n)
 //! ```
 
 pub(crate) use rpyjit::module_def;
@@ -64,6 +67,43 @@ mod rpyjit {
         }
         out.set_item("deopts", deopts.into(), vm)?;
         Ok(out)
+    }
+
+    /// The CLIF rpyjit generates for `func` (arguments taken as objects) and the host
+    /// machine code Cranelift produces for it.
+    #[pyfunction]
+    fn dump(func: PyRef<PyFunction>, vm: &VirtualMachine) -> PyResult<String> {
+        entry::dump(vm, &func).map_err(|r| vm.new_value_error(format!("not compiled: {}", r.0)))
+    }
+
+    /// Switches the JIT on for code that gets hot from now on.
+    #[pyfunction]
+    fn enable() {
+        entry::enable()
+    }
+
+    /// Switches the JIT off: compiled functions go back to the interpreter.
+    #[pyfunction]
+    fn disable(vm: &VirtualMachine) {
+        entry::disable(vm)
+    }
+
+    /// Whether the JIT compiles hot code now.
+    #[pyfunction]
+    fn is_enabled() -> bool {
+        entry::enabled()
+    }
+
+    /// Calls (or loop iterations) before code is compiled.
+    #[pyfunction]
+    fn threshold() -> u32 {
+        rpyjit_jit::hotness::threshold()
+    }
+
+    /// Sets the threshold for counts from now on (0 = compile before the first call).
+    #[pyfunction]
+    fn set_threshold(n: u32) {
+        rpyjit_jit::hotness::set_threshold(n)
     }
 
     /// The statistics summary `-X jit-stats` prints at exit.
