@@ -180,6 +180,10 @@ pub enum Op {
     ConvertValue,
     ListToTuple,
     Unbox,
+    MakeCell,
+    FreeVar,
+    LoadDeref,
+    StoreDeref,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -220,6 +224,10 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::ConvertValue, h_convert_value),
     (Op::ListToTuple, h_list_to_tuple),
     (Op::Unbox, h_unbox),
+    (Op::MakeCell, h_make_cell),
+    (Op::FreeVar, h_free_var),
+    (Op::LoadDeref, h_load_deref),
+    (Op::StoreDeref, h_store_deref),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -1111,6 +1119,59 @@ unsafe extern "C" fn h_unbox(ctx: *const NativeCtx<'static>, ops: *mut u64, arg:
             }
             None => 1,
         })
+    })
+}
+
+/// MAKE_CELL: ops[0] = the slot's value or NULL (consumed) → a new cell holding it.
+unsafe extern "C" fn h_make_cell(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let cell_type = vm.ctx.types.cell_type.as_object();
+        let cell = if *ops == 0 {
+            cell_type.call((), vm)?
+        } else {
+            cell_type.call((arg!(ops, 0).to_owned(),), vm)?
+        };
+        release(ops, 1);
+        *ops = give(cell);
+        Ok(0)
+    })
+}
+
+/// COPY_FREE_VARS, one variable (arg = its index in the closure) → ops[0] = the cell.
+unsafe extern "C" fn h_free_var(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let closure = ctx.func.as_object().get_attr("__closure__", vm)?;
+        let closure = closure
+            .downcast_ref::<PyTuple>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: function without its closure"))?;
+        let cell = closure
+            .as_slice()
+            .get(arg as usize)
+            .ok_or_else(|| vm.new_system_error("rpyjit: closure too short"))?;
+        *ops = give(cell.clone());
+        Ok(0)
+    })
+}
+
+/// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,
+/// or status 1 when it is empty (the interpreter then raises its own error).
+unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| match arg!(ops, 0).get_attr("cell_contents", vm) {
+        Ok(v) => {
+            *ops.add(1) = give(v);
+            Ok(0)
+        }
+        Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
+        Err(e) => Err(e),
+    })
+}
+
+/// STORE_DEREF: ops = [cell (borrowed, stays), value (consumed)].
+unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        arg!(ops, 0).set_attr("cell_contents", arg!(ops, 1).to_owned(), vm)?;
+        drop(take(*ops.add(1)));
+        Ok(0)
     })
 }
 

@@ -264,6 +264,11 @@ pub fn with_back_edge_hooks(
 ) -> Option<(PyRef<PyCode>, Vec<LoopSite>)> {
     use rustpython_vm::bytecode::Arg;
     let orig = &code.code;
+    // The frame's `f_locals` shows the contents of cells, not the cells: a loop of a
+    // function with cells cannot be entered from the interpreter's frame.
+    if !orig.cellvars.is_empty() || !orig.freevars.is_empty() {
+        return None;
+    }
     let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
     let base = units.len() as u32;
     let mut e = Emitter {

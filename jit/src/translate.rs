@@ -126,7 +126,8 @@ pub struct Translation {
     /// gains over the interpreter (see [`Translation::profitable`]).
     pub inline_work: u64,
     pub helper_work: u64,
-    /// The part of `helper_work` that is attribute access (loads, method loads, stores).
+    /// The part of `helper_work` the interpreter does better: attribute access (loads,
+    /// method loads, stores) and resuming generators.
     pub attr_work: u64,
 }
 
@@ -380,6 +381,27 @@ fn step(
                 return Ok(Flow::SideExit("an unbound local"));
             }
             st.locals[arg as usize] = None;
+        }
+        I::MakeCell { .. } => st.locals[arg as usize] = Some(Obj),
+        I::CopyFreeVars { .. } => {
+            let n = st.locals.len();
+            for l in st.locals.iter_mut().skip(n - (arg as usize).min(n)) {
+                *l = Some(Obj);
+            }
+        }
+        I::LoadDeref { .. } => {
+            if st.locals[arg as usize] != Some(Obj) {
+                return Ok(Flow::SideExit("a cell that is not set up"));
+            }
+            st.stack.push(Obj);
+        }
+        I::StoreDeref { .. } => {
+            if st.locals[arg as usize] != Some(Obj) {
+                return Ok(Flow::SideExit("a cell that is not set up"));
+            }
+            if pop(st)? == Range {
+                return refuse("a range iterator stored in a cell");
+            }
         }
         I::LoadSmallInt { .. } => st.stack.push(Int),
         I::LoadConst { .. } => st.stack.push(const_kind(code, arg)?.0),
@@ -739,9 +761,6 @@ pub fn unsupported_shape(code: &Py<PyCode>) -> Option<&'static str> {
         .intersects(CodeFlags::GENERATOR | CodeFlags::COROUTINE | CodeFlags::ASYNC_GENERATOR)
     {
         return Some("generators and coroutines are not compiled yet");
-    }
-    if !c.cellvars.is_empty() || !c.freevars.is_empty() {
-        return Some("cells and closures are not compiled yet");
     }
     None
 }
@@ -1276,7 +1295,11 @@ pub fn translate(
             &mut e, code, analysis, quick, &states, &blocks, k, &st, &after, &flow,
         )?;
         let w = loop_weight[k];
-        if e.attr_calls > attrs_before {
+        // Resuming a generator is cheaper inline in the interpreter (its frame is pushed
+        // without a call) than through our iteration helper: weigh it like attributes.
+        let generator_step = matches!(insn.op, Instruction::ForIter { .. })
+            && matches!(quick.get(k), Some(Instruction::ForIterGen));
+        if e.attr_calls > attrs_before || generator_step {
             attr_work += w;
         }
         if e.helper_calls > helpers_before {
@@ -1415,6 +1438,55 @@ fn emit_insn(
                 let v = e.get(true, i, Obj);
                 e.decref(v);
             }
+        }
+        I::MakeCell { .. } => {
+            // The slot's value (or NULL) moves into a new cell, which takes the slot.
+            let i = arg as usize;
+            let v = match st.locals[i] {
+                Some(k) => {
+                    let v = e.get(true, i, k);
+                    e.boxed(k, v)
+                }
+                None => e.b.ins().iconst(types::I64, 0),
+            };
+            e.store_op(0, v);
+            let temps: Vec<Value> = match st.locals[i] {
+                Some(k) if k != Obj => vec![v],
+                _ => vec![],
+            };
+            e.call_op_checked(Op::MakeCell, 0, st, insn, &temps);
+            let cell = e.load_op(0);
+            e.set(true, i, Obj, cell);
+        }
+        I::CopyFreeVars { .. } => {
+            let n = st.locals.len();
+            let first = n - (arg as usize).min(n);
+            for (j, slot) in (first..n).enumerate() {
+                if st.locals[slot] == Some(Obj) {
+                    let old = e.get(true, slot, Obj);
+                    e.decref(old);
+                }
+                e.call_op_checked(Op::FreeVar, j as u64, st, insn, &[]);
+                let cell = e.load_op(0);
+                e.set(true, slot, Obj, cell);
+            }
+        }
+        I::LoadDeref { .. } => {
+            let cell = e.get(true, arg as usize, Obj);
+            e.store_op(0, cell);
+            let status = e.call_op_checked(Op::LoadDeref, 0, st, insn, &[]);
+            e.exit_if(status, st, insn, "an empty cell", ExitKind::Guard, &[]);
+            push!(d, Obj, e.load_op(1));
+        }
+        I::StoreDeref { .. } => {
+            let cell = e.get(true, arg as usize, Obj);
+            e.store_op(0, cell);
+            let k = st.stack[d - 1];
+            let v = e.get(false, d - 1, k);
+            let o = e.boxed(k, v);
+            e.store_op(1, o);
+            let temps = if k != Obj { vec![o] } else { vec![] };
+            e.call_op_checked(Op::StoreDeref, 0, st, insn, &temps);
         }
         I::LoadSmallInt { .. } => push!(d, Int, e.b.ins().iconst(types::I64, i64::from(arg))),
         I::LoadConst { .. } => {
