@@ -332,7 +332,7 @@ fn step(
         st.stack.truncate(st.stack.len() - n);
         Ok(())
     };
-    let range_on_stack = st.stack.contains(&Range);
+    check_operands(code, &insn, st.locals.len())?;
     match insn.op {
         I::Resume { .. } | I::Nop | I::NotTaken | I::Cache => {}
         I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
@@ -551,7 +551,7 @@ fn step(
         }
         I::ForIter { .. } => {
             let it = *st.stack.last().ok_or_else(|| Refusal("stack underflow".into()))?;
-            let target = insn.jump_target().unwrap();
+            let target = insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?;
             // Exhausted: the VM skips the END_FOR at the target.
             let t = a
                 .index_of(target)
@@ -593,7 +593,6 @@ fn step(
         }
         _ => return Ok(Flow::SideExit(opname(insn.op))),
     }
-    let _ = range_on_stack;
     Ok(Flow::Next)
 }
 
@@ -626,6 +625,39 @@ fn name_of(code: &Py<PyCode>, i: u32) -> &str {
 /// inspects the running frame must run in the interpreter (a side exit before it).
 fn inspects_frames(name: &str, names: &[&str]) -> bool {
     names.contains(&name)
+}
+
+/// Refuses an instruction whose operand indexes a local, name or constant that does not
+/// exist: bytecode is trusted by the VM, but the translator refuses rather than crashes.
+fn check_operands(code: &Py<PyCode>, insn: &Insn, nslots: usize) -> Result<(), Refusal> {
+    use Instruction as I;
+    let arg = insn.arg as usize;
+    let c = &code.code;
+    let ok = match insn.op {
+        I::LoadFast { .. }
+        | I::LoadFastBorrow { .. }
+        | I::LoadFastCheck { .. }
+        | I::LoadFastAndClear { .. }
+        | I::StoreFast { .. }
+        | I::DeleteFast { .. }
+        | I::MakeCell { .. }
+        | I::LoadDeref { .. }
+        | I::StoreDeref { .. } => arg < nslots,
+        I::LoadFastLoadFast { .. }
+        | I::LoadFastBorrowLoadFastBorrow { .. }
+        | I::StoreFastStoreFast { .. }
+        | I::StoreFastLoadFast { .. } => (arg >> 4) < nslots && (arg & 15) < nslots,
+        I::CopyFreeVars { .. } => arg <= nslots,
+        I::LoadGlobal { .. } | I::LoadAttr { .. } => (arg >> 1) < c.names.len(),
+        I::StoreAttr { .. } => arg < c.names.len(),
+        I::LoadConst { .. } => arg < c.constants.len(),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        refuse(format!("operand out of range at unit {}", insn.at))
+    }
 }
 
 /// Stable names of the instructions side exits name in the statistics.
@@ -1739,7 +1771,7 @@ fn emit_insn(
                 }
             };
             let jump_if = matches!(insn.op, I::PopJumpIfTrue { .. } | I::PopJumpIfNone { .. });
-            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
             let (f, fst) = match (blocks.get(k + 1).copied().flatten(), &states[k + 1]) {
                 (Some(b), Some(s)) => (b, s.clone()),
                 _ => return refuse("branch fall-through is not a block"),
@@ -1915,7 +1947,7 @@ fn emit_insn(
             return Ok(true);
         }
         I::JumpForward { .. } | I::JumpBackwardNoInterrupt { .. } => {
-            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
             let t = e.edge(after, &tst, t);
             e.b.ins().jump(t, &[]);
             return Ok(true);
@@ -1927,7 +1959,7 @@ fn emit_insn(
             let call = e.b.ins().call_indirect(e.sig_backedge, f, &[]);
             let pending = e.b.inst_results(call)[0];
             e.exit_if(pending, st, insn, "signal pending", ExitKind::Signal, &[]);
-            let (t, tst) = block_of(insn.jump_target().unwrap())?;
+            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
             let t = e.edge(after, &tst, t);
             e.b.ins().jump(t, &[]);
             return Ok(true);
