@@ -922,39 +922,23 @@ fn run_native(
         exit.reason,
     );
     let mut slot = 0;
-    let mut locals = Vec::with_capacity(exit.locals.len());
-    let mut stack = Vec::with_capacity(exit.stack.len());
+    // Every saved word is taken over, even after a failure, so no reference leaks.
     let mut failed = None;
-    for k in &exit.locals {
-        match k {
-            Some(k) => {
-                // SAFETY: the exit stored this local's words with kind `k`.
-                match unsafe { unmarshal(vm, *k, &buf[slot..slot + k.slots()]) } {
-                    Ok(v) => locals.push(v),
-                    Err(e) => {
-                        failed.get_or_insert(e);
-                        locals.push(None)
-                    }
-                }
-                slot += k.slots();
-            }
-            None => {
-                locals.push(None);
-                slot += 1;
-            }
-        }
-    }
-    for k in &exit.stack {
-        // SAFETY: as above, for a value-stack slot.
-        match unsafe { unmarshal(vm, *k, &buf[slot..slot + k.slots()]) } {
-            Ok(v) => stack.push(v),
-            Err(e) => {
-                failed.get_or_insert(e);
-                stack.push(None)
-            }
-        }
-        slot += k.slots();
-    }
+    let mut take = |k: Option<Kind>, slot: &mut usize| -> Option<PyObjectRef> {
+        let Some(k) = k else {
+            *slot += 1;
+            return None;
+        };
+        // SAFETY: the exit stored this value's words with kind `k` at `slot`.
+        let v = unsafe { unmarshal(vm, k, &buf[*slot..*slot + k.slots()]) };
+        *slot += k.slots();
+        v.unwrap_or_else(|e| {
+            failed.get_or_insert(e);
+            None
+        })
+    };
+    let locals: Vec<_> = exit.locals.iter().map(|k| take(*k, &mut slot)).collect();
+    let stack: Vec<_> = exit.stack.iter().map(|k| take(Some(*k), &mut slot)).collect();
     if let Some(e) = failed {
         return Err(e);
     }

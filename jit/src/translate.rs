@@ -127,7 +127,7 @@ pub struct Translation {
     pub inline_work: u64,
     pub helper_work: u64,
     /// The part of `helper_work` the interpreter does better: attribute access (loads,
-    /// method loads, stores) and resuming generators.
+    /// method loads, stores), cell contents and resuming generators.
     pub attr_work: u64,
 }
 
@@ -1009,7 +1009,12 @@ impl Emitter<'_, '_> {
     /// Calls an operation helper on the ops array; returns its status.
     fn call_op(&mut self, op: Op, arg: u64) -> Value {
         self.helper_calls += 1;
-        if matches!(op, Op::LoadAttr | Op::LoadMethod | Op::StoreAttr) {
+        // Attribute access and cell contents (read through the cell's attribute: its
+        // slot is not public) are what RustPython's interpreter does better.
+        if matches!(
+            op,
+            Op::LoadAttr | Op::LoadMethod | Op::StoreAttr | Op::LoadDeref | Op::StoreDeref
+        ) {
             self.attr_calls += 1;
         }
         let f = self.b.ins().iconst(self.ptr, self.h.op(op) as i64);
@@ -1099,6 +1104,15 @@ impl Emitter<'_, '_> {
             self.store_op(i, o);
         }
         temps
+    }
+
+    /// The common shape of an operation on the top `n` stack values done by helper `op`:
+    /// its object result replaces them (an exception exits at the instruction).
+    fn op_to_obj(&mut self, st: &TypeState, at: &Insn, op: Op, arg: u64, n: usize) {
+        let temps = self.operands(st, n);
+        self.call_op_checked(op, arg, st, at, &temps);
+        let r = self.load_op(0);
+        self.set(false, st.stack.len() - n, Kind::Obj, r);
     }
 
     /// Drops the owned references of the given stack slots (after the instruction
@@ -1593,16 +1607,12 @@ fn emit_insn(
                     push!(d - 2, kind, v);
                 }
                 None => {
-                    let temps = e.operands(st, 2);
-                    e.call_op_checked(Op::BinaryOp, u64::from(arg), st, insn, &temps);
-                    push!(d - 2, Obj, e.load_op(0));
+                    e.op_to_obj(st, insn, Op::BinaryOp, u64::from(arg), 2);
                 }
             }
         }
         I::BinarySlice => {
-            let temps = e.operands(st, 3);
-            e.call_op_checked(Op::BinarySlice, 0, st, insn, &temps);
-            push!(d - 3, Obj, e.load_op(0));
+            e.op_to_obj(st, insn, Op::BinarySlice, 0, 3);
         }
         I::StoreSlice => {
             let temps = e.operands(st, 4);
@@ -1802,14 +1812,10 @@ fn emit_insn(
             push!(d - n - 3, Obj, e.load_op(0));
         }
         I::CallFunctionEx => {
-            let temps = e.operands(st, 4);
-            e.call_op_checked(Op::CallEx, 0, st, insn, &temps);
-            push!(d - 4, Obj, e.load_op(0));
+            e.op_to_obj(st, insn, Op::CallEx, 0, 4);
         }
         I::CallIntrinsic1 { .. } => {
-            let temps = e.operands(st, 1);
-            e.call_op_checked(Op::ListToTuple, 0, st, insn, &temps);
-            push!(d - 1, Obj, e.load_op(0));
+            e.op_to_obj(st, insn, Op::ListToTuple, 0, 1);
         }
         I::BuildTuple { .. }
         | I::BuildList { .. }
@@ -1825,9 +1831,7 @@ fn emit_insn(
                 I::BuildSlice { .. } => (Op::BuildSlice, arg as usize),
                 _ => (Op::BuildMap, 2 * arg as usize),
             };
-            let temps = e.operands(st, n);
-            e.call_op_checked(op, u64::from(arg), st, insn, &temps);
-            push!(d - n, Obj, e.load_op(0));
+            e.op_to_obj(st, insn, op, u64::from(arg), n);
         }
         I::ListAppend { .. }
         | I::SetAdd { .. }
@@ -1860,9 +1864,7 @@ fn emit_insn(
         }
         I::GetIter => {
             if st.stack[d - 1] != Range {
-                let temps = e.operands(st, 1);
-                e.call_op_checked(Op::GetIter, 0, st, insn, &temps);
-                push!(d - 1, Obj, e.load_op(0));
+                e.op_to_obj(st, insn, Op::GetIter, 0, 1);
             }
         }
         I::ForIter { .. } => {
@@ -1925,9 +1927,7 @@ fn emit_insn(
             push!(d - 1, Obj, e.load_op(0));
         }
         I::FormatWithSpec => {
-            let temps = e.operands(st, 2);
-            e.call_op_checked(Op::FormatWithSpec, 0, st, insn, &temps);
-            push!(d - 2, Obj, e.load_op(0));
+            e.op_to_obj(st, insn, Op::FormatWithSpec, 0, 2);
         }
         I::ReturnValue => {
             let kind = st.stack[d - 1];

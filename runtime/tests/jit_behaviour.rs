@@ -680,11 +680,16 @@ threading.Thread(target=watch, daemon=True).start()
 spin({}, "key")
 "#,
     );
+    // File and function of every frame. The line inside `spin` is wherever the signal
+    // was noticed (each statement of the loop can be it, with or without the JIT).
     let frames = |o: &Output| -> Vec<String> {
         stderr(o)
             .lines()
             .filter(|l| l.starts_with("  File ") || !l.starts_with(' '))
-            .map(str::to_owned)
+            .map(|l| match (l.find(", line "), l.find(", in ")) {
+                (Some(a), Some(b)) if a < b => format!("{}{}", &l[..a], &l[b..]),
+                _ => l.to_owned(),
+            })
             .collect()
     };
     let (off, off_before) = interrupt_when_ready(&["-u", "-X", "jit=off", p.to_str().unwrap()]);
