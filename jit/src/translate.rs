@@ -127,7 +127,7 @@ pub struct Translation {
     pub inline_work: u64,
     pub helper_work: u64,
     /// The part of `helper_work` the interpreter does better: attribute access (loads,
-    /// method loads, stores), cell contents and resuming generators.
+    /// method loads, stores), cell contents, resuming generators and string appends.
     pub attr_work: u64,
 }
 
@@ -1345,7 +1345,13 @@ pub fn translate(
         // without a call) than through our iteration helper: weigh it like attributes.
         let generator_step = matches!(insn.op, Instruction::ForIter { .. })
             && matches!(quick.get(k), Some(Instruction::ForIterGen));
-        if e.attr_calls > attrs_before || generator_step {
+        // So is `s += t` on strings: the interpreter appends in place to a string only its
+        // local refers to; the helper must copy.
+        let string_append = matches!(
+            quick.get(k),
+            Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
+        ) && e.helper_calls > helpers_before;
+        if e.attr_calls > attrs_before || generator_step || string_append {
             attr_work += w;
         }
         if e.helper_calls > helpers_before {
