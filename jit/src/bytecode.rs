@@ -221,4 +221,3 @@ impl Analysis {
         self.insns.binary_search_by_key(&unit, |i| i.start).ok()
     }
 }
-

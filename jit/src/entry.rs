@@ -419,8 +419,7 @@ pub fn compile_function_profiled(
                 from_start: OnceLock::new(),
             }),
         );
-    set_code(vm, func, stub)
-        .map_err(|_| Refusal("__code__ could not be replaced".into()))?;
+    set_code(vm, func, stub).map_err(|_| Refusal("__code__ could not be replaced".into()))?;
     Ok(())
 }
 
@@ -600,7 +599,11 @@ unsafe fn unmarshal(vm: &VirtualMachine, k: Kind, words: &[u64]) -> PyResult<Opt
             let (next, remaining, step) = (words[0] as i64, words[1], words[2] as i64);
             let stop = i128::from(next) + i128::from(remaining) * i128::from(step);
             let r = vm.ctx.types.range_type.as_object().call(
-                (vm.ctx.new_int(next), vm.ctx.new_int(stop), vm.ctx.new_int(step)),
+                (
+                    vm.ctx.new_int(next),
+                    vm.ctx.new_int(stop),
+                    vm.ctx.new_int(step),
+                ),
                 vm,
             )?;
             Some(r.get_iter(vm)?.into())
@@ -629,7 +632,11 @@ fn native_for(
     }
     let entry = finalize(&t)?;
     let name = c.target.original.code.qualname.to_string();
-    let name = if generic { format!("{name} (generic)") } else { name };
+    let name = if generic {
+        format!("{name} (generic)")
+    } else {
+        name
+    };
     STATS.compiled(&name, work_estimate(&t), started.elapsed());
     let sites = t.exits.len();
     Ok(Native {
@@ -857,7 +864,10 @@ fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> P
                     .inspect_err(|r| STATS.refused(&r.0))
             });
             match generic {
-                Ok(g) => (g, marshal(vm, &g.t.args, &args).expect("objects always fit")),
+                Ok(g) => (
+                    g,
+                    marshal(vm, &g.t.args, &args).expect("objects always fit"),
+                ),
                 Err(r) => {
                     fall_back(vm, &c, &r.0);
                     return interpret(vm, &c, args);
@@ -905,7 +915,8 @@ fn run_native(
         (native.entry)(
             words.as_ptr(),
             buf.as_mut_ptr(),
-            &ctx as *const crate::helpers::NativeCtx<'_> as *const crate::helpers::NativeCtx<'static>,
+            &ctx as *const crate::helpers::NativeCtx<'_>
+                as *const crate::helpers::NativeCtx<'static>,
         )
     });
     CURRENT_VM.with(|cv| cv.set(prev));
@@ -938,7 +949,11 @@ fn run_native(
         })
     };
     let locals: Vec<_> = exit.locals.iter().map(|k| take(*k, &mut slot)).collect();
-    let stack: Vec<_> = exit.stack.iter().map(|k| take(Some(*k), &mut slot)).collect();
+    let stack: Vec<_> = exit
+        .stack
+        .iter()
+        .map(|k| take(Some(*k), &mut slot))
+        .collect();
     if let Some(e) = failed {
         return Err(e);
     }
@@ -984,7 +999,10 @@ fn run_native(
     if exit.kind != translate::ExitKind::Signal
         && native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
     {
-        too_many_exits(&format!("exits keep happening at one site: {}", exit.reason));
+        too_many_exits(&format!(
+            "exits keep happening at one site: {}",
+            exit.reason
+        ));
     }
     deopt::resume(vm, &c.func, cont, state)
 }
@@ -998,7 +1016,12 @@ pub struct OsrCache {
 
 /// The kind a value of a running frame enters native code with, and its words. Only a
 /// value-stack slot (a `for` loop's iterator) can enter as [`Kind::Range`].
-fn osr_value(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> (Kind, Vec<u64>) {
+fn osr_value(
+    vm: &VirtualMachine,
+    v: &PyObjectRef,
+    generic: bool,
+    on_stack: bool,
+) -> (Kind, Vec<u64>) {
     if !generic {
         if let Some((k, bits)) = kind_of(vm, v) {
             return (k, vec![bits]);
@@ -1009,7 +1032,10 @@ fn osr_value(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool
             }
         }
     }
-    (Kind::Obj, vec![PyObjectRef::into_raw(v.clone()).as_ptr() as u64])
+    (
+        Kind::Obj,
+        vec![PyObjectRef::into_raw(v.clone()).as_ptr() as u64],
+    )
 }
 
 /// (next, remaining, step) of a range iterator, if they fit native integers.
@@ -1017,7 +1043,10 @@ fn range_iterator_state(vm: &VirtualMachine, it: &PyObjectRef) -> Option<Vec<u64
     // `__reduce__` gives (iter, (range(next, stop, step),), None): the values left.
     let reduced = vm.call_method(it, "__reduce__", ()).ok()?;
     let t = reduced.downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
-    let args = t.as_slice().get(1)?.downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
+    let args = t
+        .as_slice()
+        .get(1)?
+        .downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
     let range = args
         .as_slice()
         .first()?
@@ -1059,7 +1088,10 @@ pub fn enter_at_loop(
             .iter()
             .map(|v| v.as_ref().map(|v| osr_kind(vm, v, generic, false)))
             .collect();
-        let s = stack.iter().map(|v| osr_kind(vm, v, generic, true)).collect();
+        let s = stack
+            .iter()
+            .map(|v| osr_kind(vm, v, generic, true))
+            .collect();
         (l, s)
     };
     let (lk, sk) = kinds_of(false);

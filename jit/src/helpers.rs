@@ -21,7 +21,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use rustpython_vm::builtins::{
-    PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr, PyTuple,
+    PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr,
+    PyTuple,
 };
 use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
 use rustpython_vm::function::FuncArgs;
@@ -357,18 +358,15 @@ unsafe extern "C" fn h_load_global(ctx: *const NativeCtx<'static>, ops: *mut u64
         let name = name(ctx, arg);
         let v = match ctx.globals.get_item_opt(name, vm)? {
             Some(v) => v,
-            None => {
-                match ctx.builtins.get_item(name, vm) {
-                    Ok(v) => v,
-                    Err(e) if e.fast_isinstance(vm.ctx.exceptions.key_error) => {
-                        return Err(vm.new_name_error(
-                            format!("name '{name}' is not defined"),
-                            name.to_owned(),
-                        ))
-                    }
-                    Err(e) => return Err(e),
+            None => match ctx.builtins.get_item(name, vm) {
+                Ok(v) => v,
+                Err(e) if e.fast_isinstance(vm.ctx.exceptions.key_error) => {
+                    return Err(
+                        vm.new_name_error(format!("name '{name}' is not defined"), name.to_owned())
+                    )
                 }
-            }
+                Err(e) => return Err(e),
+            },
         };
         *ops = give(v);
         Ok(0)
@@ -578,7 +576,11 @@ unsafe extern "C" fn h_to_bool(ctx: *const NativeCtx<'static>, ops: *mut u64, _:
 }
 
 /// UNARY_NEGATIVE: ops = [v] → -v.
-unsafe extern "C" fn h_unary_negative(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+unsafe extern "C" fn h_unary_negative(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
     run(ctx, |_, vm| {
         let r = vm._neg(arg!(ops, 0))?;
         release(ops, 1);
@@ -677,7 +679,10 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
 /// Counts a call of `f` from native code; at the threshold compiles it (a function
 /// without a loop is compiled only when native code calls it this often) and returns
 /// its compiled form.
-fn hot_from_native(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<std::sync::Arc<crate::entry::Compiled>> {
+fn hot_from_native(
+    f: &Py<PyFunction>,
+    vm: &VirtualMachine,
+) -> Option<std::sync::Arc<crate::entry::Compiled>> {
     let key = f as *const Py<PyFunction> as usize;
     let due = CALLEES.with(|m| {
         let mut m = m.borrow_mut();
@@ -692,7 +697,12 @@ fn hot_from_native(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<std::sync:
         return None;
     }
     let func = f.to_owned();
-    let code = f.as_object().get_attr("__code__", vm).ok()?.downcast::<PyCode>().ok()?;
+    let code = f
+        .as_object()
+        .get_attr("__code__", vm)
+        .ok()?
+        .downcast::<PyCode>()
+        .ok()?;
     // The function ran in the interpreter until now: its own code holds the profile.
     let plain = crate::hotness::uninstrumented(&code);
     let profile = Some((plain.clone(), 0));
@@ -843,7 +853,11 @@ unsafe extern "C" fn h_build_map(ctx: *const NativeCtx<'static>, ops: *mut u64, 
 }
 
 /// BUILD_STRING (arg = n): concatenates n strings.
-unsafe extern "C" fn h_build_string(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+unsafe extern "C" fn h_build_string(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
     run(ctx, |_, vm| {
         let mut s = rustpython_vm::common::wtf8::Wtf8Buf::new();
         for i in 0..arg as usize {
@@ -898,13 +912,17 @@ unsafe extern "C" fn h_list_extend(ctx: *const NativeCtx<'static>, ops: *mut u64
             && iterable
                 .get_class_attr(vm.ctx.intern_str("__getitem__"))
                 .is_none();
-        vm.call_method(list.as_object(), "extend", (iterable,)).map(drop).map_err(|e| {
-            if not_iterable && e.class().is(vm.ctx.exceptions.type_error) {
-                vm.new_type_error(format!("Value after * must be an iterable, not {type_name}"))
-            } else {
-                e
-            }
-        })?;
+        vm.call_method(list.as_object(), "extend", (iterable,))
+            .map(drop)
+            .map_err(|e| {
+                if not_iterable && e.class().is(vm.ctx.exceptions.type_error) {
+                    vm.new_type_error(format!(
+                        "Value after * must be an iterable, not {type_name}"
+                    ))
+                } else {
+                    e
+                }
+            })?;
         drop(take(*ops.add(1)));
         Ok(0)
     })
@@ -987,7 +1005,11 @@ unsafe extern "C" fn h_for_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _
 
 /// UNPACK_SEQUENCE (arg = n): ops = [seq] → ops[0..n] in stack order (the first item on
 /// top, as the interpreter leaves them).
-unsafe extern "C" fn h_unpack_sequence(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+unsafe extern "C" fn h_unpack_sequence(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
     run(ctx, |_, vm| {
         let n = arg as usize;
         let seq = arg!(ops, 0);
@@ -1053,7 +1075,11 @@ unsafe extern "C" fn h_format_simple(ctx: *const NativeCtx<'static>, ops: *mut u
 }
 
 /// FORMAT_WITH_SPEC: ops = [v, spec] → format(v, spec).
-unsafe extern "C" fn h_format_with_spec(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+unsafe extern "C" fn h_format_with_spec(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
     run(ctx, |_, vm| {
         let spec = arg!(ops, 1)
             .to_owned()
@@ -1067,7 +1093,11 @@ unsafe extern "C" fn h_format_with_spec(ctx: *const NativeCtx<'static>, ops: *mu
 }
 
 /// CONVERT_VALUE (arg = 1 str, 2 repr, 3 ascii): ops = [v] → converted.
-unsafe extern "C" fn h_convert_value(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+unsafe extern "C" fn h_convert_value(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
     run(ctx, |_, vm| {
         let v = arg!(ops, 0);
         let r: PyObjectRef = match arg {
@@ -1156,13 +1186,15 @@ unsafe extern "C" fn h_free_var(ctx: *const NativeCtx<'static>, ops: *mut u64, a
 /// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,
 /// or status 1 when it is empty (the interpreter then raises its own error).
 unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
-    run(ctx, |_, vm| match arg!(ops, 0).get_attr("cell_contents", vm) {
-        Ok(v) => {
-            *ops.add(1) = give(v);
-            Ok(0)
+    run(ctx, |_, vm| {
+        match arg!(ops, 0).get_attr("cell_contents", vm) {
+            Ok(v) => {
+                *ops.add(1) = give(v);
+                Ok(0)
+            }
+            Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
+            Err(e) => Err(e),
         }
-        Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
-        Err(e) => Err(e),
     })
 }
 

@@ -96,8 +96,11 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     );
     vm.builtins
         .set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
-    vm.builtins
-        .set_attr(LOOP_BUILTIN, vm.new_function(LOOP_BUILTIN, count_iteration), vm)?;
+    vm.builtins.set_attr(
+        LOOP_BUILTIN,
+        vm.new_function(LOOP_BUILTIN, count_iteration),
+        vm,
+    )?;
     vm.builtins
         .set_attr(OSR_BUILTIN, vm.new_function(OSR_BUILTIN, enter_loop), vm)?;
     vm.builtins.set_attr(
@@ -185,13 +188,16 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     // swapping a function's `__code__` costs RustPython's call-site specializations. Such
     // functions are compiled when native code calls them often (see
     // `helpers::call_positional`), and are then called native to native.
-    let loop_free = !plain.code.instructions.iter().any(|u| {
-        matches!(u.op.deoptimize(), Instruction::JumpBackward { .. })
-    }) && !plain
+    let loop_free = !plain
         .code
-        .names
+        .instructions
         .iter()
-        .any(|n| n.as_str() == plain.code.obj_name.as_str());
+        .any(|u| matches!(u.op.deoptimize(), Instruction::JumpBackward { .. }))
+        && !plain
+            .code
+            .names
+            .iter()
+            .any(|n| n.as_str() == plain.code.obj_name.as_str());
     // At threshold 0 (compile everything, to exercise the JIT) they are counted too.
     if loop_free && threshold() > 0 {
         crate::stats::STATS.skipped("no loop: compiled when native code calls it");
@@ -227,15 +233,30 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         let tail = |e: &mut crate::rewrite::Emitter, dry: bool| -> u32 {
             let start = e.units.len() as u32;
             e.load_global_for_call(ENTER_NOW_BUILTIN);
-            e.emit(Instruction::Call { argc: Arg::marker() }, 0);
+            e.emit(
+                Instruction::Call {
+                    argc: Arg::marker(),
+                },
+                0,
+            );
             let call_end = e.units.len() as u32;
             e.emit(Instruction::ReturnValue, 0);
             let handler = e.units.len() as u32;
             e.load_global_for_call(entry::DROP_TB_BUILTIN);
             e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-            e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+            e.emit(
+                Instruction::Call {
+                    argc: Arg::marker(),
+                },
+                1,
+            );
             e.emit(Instruction::PopTop, 0);
-            e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+            e.emit(
+                Instruction::Reraise {
+                    depth: Arg::marker(),
+                },
+                0,
+            );
             if !dry {
                 e.handlers_push(start, call_end, handler);
             }
@@ -244,7 +265,12 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         let at = e.units.len();
         let len = tail(e, true);
         e.units.truncate(at);
-        e.emit(Instruction::PopJumpIfFalse { delta: Arg::marker() }, len);
+        e.emit(
+            Instruction::PopJumpIfFalse {
+                delta: Arg::marker(),
+            },
+            len,
+        );
         tail(e, false);
     });
     let prologue = (instrumented.code.instructions.len() - hooked.code.instructions.len()) as u32;
@@ -391,10 +417,7 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;
     let hot = lookup(&code).ok_or_else(internal)?;
     let mut args = args.args.into_iter();
-    let k: usize = args
-        .next()
-        .ok_or_else(internal)?
-        .try_into_value(vm)?;
+    let k: usize = args.next().ok_or_else(internal)?.try_into_value(vm)?;
     let l = hot.loops.get(k).ok_or_else(internal)?;
     // The hook passes the value stack in a list, which is emptied so the suspended frame
     // no longer holds the loop iterators; the locals come from the frame itself: its

@@ -104,7 +104,14 @@ fn prologue_linetable<C: rustpython_vm::bytecode::Constant>(
         buf.push(v as u8);
     }
     fn svarint(buf: &mut Vec<u8>, v: i32) {
-        varint(buf, if v < 0 { (v.unsigned_abs() << 1) | 1 } else { (v as u32) << 1 });
+        varint(
+            buf,
+            if v < 0 {
+                (v.unsigned_abs() << 1) | 1
+            } else {
+                (v as u32) << 1
+            },
+        );
     }
     fn none(buf: &mut Vec<u8>, mut n: u32) {
         while n > 0 {
@@ -303,7 +310,10 @@ pub fn with_back_edge_hooks(
             continue;
         }
         let bytes = dist.to_be_bytes();
-        for (i, u) in units[insn.start as usize..insn.next as usize].iter_mut().enumerate() {
+        for (i, u) in units[insn.start as usize..insn.next as usize]
+            .iter_mut()
+            .enumerate()
+        {
             let byte = bytes[4 - span + i];
             let op = if i + 1 == span {
                 Instruction::JumpForward {
@@ -317,7 +327,12 @@ pub fn with_back_edge_hooks(
         let start = e.units.len();
         e.load_global_for_call(names.count);
         e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
-        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1,
+        );
         // POP_JUMP_IF_TRUE skips the JUMP_BACKWARD, whose size depends on its distance.
         let jb_op = Instruction::JumpBackward {
             delta: Arg::marker(),
@@ -327,14 +342,24 @@ pub fn with_back_edge_hooks(
         };
         let jb_start = base + (e.units.len() + 1 + pj_op.cache_entries()) as u32;
         let (prefixes, back) = (0..=3usize)
-            .map(|n| (n, jb_start + (n + 1 + jb_op.cache_entries()) as u32 - header))
+            .map(|n| {
+                (
+                    n,
+                    jb_start + (n + 1 + jb_op.cache_entries()) as u32 - header,
+                )
+            })
             .find(|(n, back)| u64::from(*back) < 1u64 << (8 * (n + 1)))?;
         e.emit(pj_op, (prefixes + 1 + jb_op.cache_entries()) as u32);
         e.emit_wide(jb_op, back, prefixes);
         // The stack values move into a list the builtin empties: the frame keeps no
         // reference to a loop's iterator while native code runs the loop.
         if depth > 0 {
-            e.emit(Instruction::BuildList { count: Arg::marker() }, depth);
+            e.emit(
+                Instruction::BuildList {
+                    count: Arg::marker(),
+                },
+                depth,
+            );
         }
         let enter_start = e.units.len();
         e.load_global_for_call(names.enter);
@@ -342,15 +367,30 @@ pub fn with_back_edge_hooks(
         if depth > 0 {
             e.emit(Instruction::Copy { i: Arg::marker() }, 4);
         }
-        e.emit(Instruction::Call { argc: Arg::marker() }, 1 + u32::from(depth > 0));
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1 + u32::from(depth > 0),
+        );
         let enter_end = e.units.len();
         e.emit(Instruction::ReturnValue, 0);
         let handler = e.units.len();
         e.load_global_for_call(names.drop_tb);
         e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-        e.emit(Instruction::Call { argc: Arg::marker() }, 1);
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1,
+        );
         e.emit(Instruction::PopTop, 0);
-        e.emit(Instruction::Reraise { depth: Arg::marker() }, 0);
+        e.emit(
+            Instruction::Reraise {
+                depth: Arg::marker(),
+            },
+            0,
+        );
         if let Some(x) = original
             .iter()
             .find(|x| x.start <= insn.at && insn.at < x.end)
@@ -370,7 +410,11 @@ pub fn with_back_edge_hooks(
             u16::from(depth > 0),
             false,
         ));
-        let here = orig.locations.get(insn.at as usize).copied().unwrap_or_default();
+        let here = orig
+            .locations
+            .get(insn.at as usize)
+            .copied()
+            .unwrap_or_default();
         locations.resize(e.units.len(), here);
         max_stack = max_stack.max(depth + 5);
         sites.push(LoopSite {

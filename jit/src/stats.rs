@@ -117,7 +117,10 @@ impl Stats {
             s += &format!("    {f} [{detail}]\n");
         }
         s += &format!("  native calls: {}\n", self.native_calls());
-        s += &format!("  loop entries (on-stack replacement): {}\n", self.osr_entries());
+        s += &format!(
+            "  loop entries (on-stack replacement): {}\n",
+            self.osr_entries()
+        );
         s += &format!("  entry guard misses: {}\n", self.entry_misses());
         s += &format!(
             "  refused (stay in the interpreter): {}\n",

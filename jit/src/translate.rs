@@ -27,8 +27,8 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, Function, InstBuilder, MemFlagsData, SigRef, Signature,
-    StackSlotData, StackSlotKind, UserFuncName, Value,
+    types, AbiParam, Block, Function, InstBuilder, MemFlagsData, SigRef, Signature, StackSlotData,
+    StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -107,7 +107,11 @@ pub struct ExitSite {
 impl ExitSite {
     /// Number of buffer slots this site fills.
     pub fn slots(&self) -> usize {
-        self.locals.iter().flatten().map(|k| k.slots()).sum::<usize>()
+        self.locals
+            .iter()
+            .flatten()
+            .map(|k| k.slots())
+            .sum::<usize>()
             + self.locals.iter().filter(|k| k.is_none()).count()
             + self.stack.iter().map(|k| k.slots()).sum::<usize>()
     }
@@ -305,7 +309,9 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
             .get(k + 1)
             .is_some_and(|i| matches!(i.op, Instruction::GetIter))
         && st.stack.len() >= n + 2
-        && st.stack[st.stack.len() - n..].iter().all(|k| *k == Kind::Int)
+        && st.stack[st.stack.len() - n..]
+            .iter()
+            .all(|k| *k == Kind::Int)
 }
 
 /// The typing rule of one instruction: updates `st` from before to after `insn`.
@@ -342,7 +348,10 @@ fn step(
             }
         }
         I::LoadFastLoadFast { .. } | I::LoadFastBorrowLoadFastBorrow { .. } => {
-            match (st.locals[(arg >> 4) as usize], st.locals[(arg & 15) as usize]) {
+            match (
+                st.locals[(arg >> 4) as usize],
+                st.locals[(arg & 15) as usize],
+            ) {
                 (Some(x), Some(y)) => {
                     st.stack.push(x);
                     st.stack.push(y);
@@ -406,10 +415,14 @@ fn step(
         I::LoadSmallInt { .. } => st.stack.push(Int),
         I::LoadConst { .. } => st.stack.push(const_kind(code, arg)?.0),
         I::LoadGlobal { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_GLOBALS) => {
-            return Ok(Flow::SideExit("frame introspection runs in the interpreter"));
+            return Ok(Flow::SideExit(
+                "frame introspection runs in the interpreter",
+            ));
         }
         I::LoadAttr { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_ATTRS) => {
-            return Ok(Flow::SideExit("frame introspection runs in the interpreter"));
+            return Ok(Flow::SideExit(
+                "frame introspection runs in the interpreter",
+            ));
         }
         I::LoadGlobal { .. } => {
             st.stack.push(Obj);
@@ -456,7 +469,8 @@ fn step(
                 return refuse("BINARY_OP on a range iterator");
             }
             let spec = speculated_binary(quick.get(k).copied(), x, b);
-            st.stack.push(inline_binary(arg, x, b).or(spec).unwrap_or(Obj));
+            st.stack
+                .push(inline_binary(arg, x, b).or(spec).unwrap_or(Obj));
         }
         I::BinarySlice => {
             popn(st, 3)?;
@@ -534,7 +548,11 @@ fn step(
         | I::SetUpdate { .. }
         | I::DictUpdate { .. }
         | I::MapAdd { .. } => {
-            let n = if matches!(insn.op, I::MapAdd { .. }) { 2 } else { 1 };
+            let n = if matches!(insn.op, I::MapAdd { .. }) {
+                2
+            } else {
+                1
+            };
             for _ in 0..n {
                 if pop(st)? == Range {
                     return refuse("a range iterator in a container");
@@ -550,8 +568,13 @@ fn step(
             st.stack.push(if x == Range { Range } else { Obj });
         }
         I::ForIter { .. } => {
-            let it = *st.stack.last().ok_or_else(|| Refusal("stack underflow".into()))?;
-            let target = insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?;
+            let it = *st
+                .stack
+                .last()
+                .ok_or_else(|| Refusal("stack underflow".into()))?;
+            let target = insn
+                .jump_target()
+                .ok_or_else(|| Refusal("jump out of the code".into()))?;
             // Exhausted: the VM skips the END_FOR at the target.
             let t = a
                 .index_of(target)
@@ -889,7 +912,11 @@ fn var_index(k: Kind, part: usize) -> usize {
 
 impl Emitter<'_, '_> {
     fn var(&mut self, local: bool, i: usize, k: Kind, part: usize) -> Variable {
-        let table = if local { &mut self.locals } else { &mut self.stack };
+        let table = if local {
+            &mut self.locals
+        } else {
+            &mut self.stack
+        };
         if table.len() <= i {
             table.resize(i + 1, [None; 7]);
         }
@@ -937,7 +964,10 @@ impl Emitter<'_, '_> {
         self.b.ins().brif(x, nonnull, &[], done, &[]);
         self.b.switch_to_block(nonnull);
         let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
-        let imm = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+        let imm = self
+            .b
+            .ins()
+            .band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], live, &[]);
         self.b.switch_to_block(live);
         let one = self.b.ins().iconst(types::I64, 1);
@@ -968,18 +998,24 @@ impl Emitter<'_, '_> {
         self.b.ins().brif(x, nonnull, &[], done, &[]);
         self.b.switch_to_block(nonnull);
         let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
-        let imm = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+        let imm = self
+            .b
+            .ins()
+            .band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], mortal, &[]);
         self.b.switch_to_block(mortal);
-        let count = self.b.ins().band_imm_u(w, crate::helpers::REFCOUNT_STRONG as i64);
-        let last = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, count, 1);
+        let count = self
+            .b
+            .ins()
+            .band_imm_u(w, crate::helpers::REFCOUNT_STRONG as i64);
+        let last = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, count, 1);
         self.b.ins().brif(last, slow, &[], many, &[]);
         self.b.switch_to_block(many);
         let w1 = self.b.ins().iadd_imm_s(w, -1);
-        let old = self
-            .b
-            .ins()
-            .atomic_cas(MemFlagsData::trusted(), x, w, w1);
+        let old = self.b.ins().atomic_cas(MemFlagsData::trusted(), x, w, w1);
         let raced = self.b.ins().icmp(IntCC::NotEqual, old, w);
         self.b.ins().brif(raced, slow, &[], done, &[]);
         self.b.switch_to_block(slow);
@@ -1001,10 +1037,14 @@ impl Emitter<'_, '_> {
         }
     }
     fn store_op(&mut self, i: usize, v: Value) {
-        self.b.ins().stack_store(self.ptr, v, self.ops, (i * 8) as i32);
+        self.b
+            .ins()
+            .stack_store(self.ptr, v, self.ops, (i * 8) as i32);
     }
     fn load_op(&mut self, i: usize) -> Value {
-        self.b.ins().stack_load(self.ptr, types::I64, self.ops, (i * 8) as i32)
+        self.b
+            .ins()
+            .stack_load(self.ptr, types::I64, self.ops, (i * 8) as i32)
     }
     /// Calls an operation helper on the ops array; returns its status.
     fn call_op(&mut self, op: Op, arg: u64) -> Value {
@@ -1029,7 +1069,14 @@ impl Emitter<'_, '_> {
 
     /// Saves the frame state `st` into the exit buffer and returns `site`. `temps` are
     /// references created for this instruction only (boxed operands) that the exit drops.
-    fn emit_exit(&mut self, st: &TypeState, at: &Insn, reason: &'static str, kind: ExitKind, temps: &[Value]) {
+    fn emit_exit(
+        &mut self,
+        st: &TypeState,
+        at: &Insn,
+        reason: &'static str,
+        kind: ExitKind,
+        temps: &[Value],
+    ) {
         for t in temps {
             self.decref(*t);
         }
@@ -1071,7 +1118,15 @@ impl Emitter<'_, '_> {
     }
 
     /// Exits when `cond` holds (non-zero); continues in a new block otherwise.
-    fn exit_if(&mut self, cond: Value, st: &TypeState, at: &Insn, reason: &'static str, kind: ExitKind, temps: &[Value]) {
+    fn exit_if(
+        &mut self,
+        cond: Value,
+        st: &TypeState,
+        at: &Insn,
+        reason: &'static str,
+        kind: ExitKind,
+        temps: &[Value],
+    ) {
         let exit = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(exit);
@@ -1082,10 +1137,24 @@ impl Emitter<'_, '_> {
     }
 
     /// Calls helper `op` and exits with its exception when it fails; returns the status.
-    fn call_op_checked(&mut self, op: Op, arg: u64, st: &TypeState, at: &Insn, temps: &[Value]) -> Value {
+    fn call_op_checked(
+        &mut self,
+        op: Op,
+        arg: u64,
+        st: &TypeState,
+        at: &Insn,
+        temps: &[Value],
+    ) -> Value {
         let status = self.call_op(op, arg);
         let failed = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, status, 0);
-        self.exit_if(failed, st, at, "an exception was raised", ExitKind::Raise, temps);
+        self.exit_if(
+            failed,
+            st,
+            at,
+            "an exception was raised",
+            ExitKind::Raise,
+            temps,
+        );
         status
     }
 
@@ -1163,7 +1232,8 @@ impl Emitter<'_, '_> {
             return target;
         }
         let blk = self.b.create_block();
-        self.pending_edges.push((blk, from.clone(), to.clone(), target));
+        self.pending_edges
+            .push((blk, from.clone(), to.clone(), target));
         blk
     }
 
@@ -1201,7 +1271,14 @@ pub fn translate(
             for (i, k) in args.iter().enumerate() {
                 locals[i] = Some(*k);
             }
-            (0, TypeState { locals, stack: vec![] }, args.clone())
+            (
+                0,
+                TypeState {
+                    locals,
+                    stack: vec![],
+                },
+                args.clone(),
+            )
         }
         Entry::Loop { at, locals, stack } => {
             let k = analysis
@@ -1225,7 +1302,13 @@ pub fn translate(
     let states = infer(code, analysis, quick, start, entry_state.clone())?;
     if std::env::var_os("RPYJIT_DUMP_TYPES").is_some() {
         for (k, insn) in analysis.insns.iter().enumerate() {
-            eprintln!("{:4} {:?} q={:?} {:?}", insn.at, insn.op, quick.get(k), states[k]);
+            eprintln!(
+                "{:4} {:?} q={:?} {:?}",
+                insn.at,
+                insn.op,
+                quick.get(k),
+                states[k]
+            );
         }
     }
     let leaders = leaders(analysis);
@@ -1278,7 +1361,9 @@ pub fn translate(
     let mut slot = 0usize;
     let load = |e: &mut Emitter, slot: &mut usize, local: bool, i: usize, k: Kind| {
         for part in 0..k.slots() {
-            let raw = e.b.ins().load(types::I64, flags, args_ptr, (*slot * 8) as i32);
+            let raw =
+                e.b.ins()
+                    .load(types::I64, flags, args_ptr, (*slot * 8) as i32);
             *slot += 1;
             let v = match k {
                 Kind::Float => e.b.ins().bitcast(types::F64, MemFlagsData::new(), raw),
@@ -1547,8 +1632,13 @@ fn emit_insn(
                 Float => e.b.ins().f64const(f64::from_bits(bits)),
                 Obj => {
                     // The code object keeps its constants alive as long as native code.
-                    let c: rustpython_vm::PyObjectRef =
-                        code.code.constants.get(arg as usize).unwrap().clone().into();
+                    let c: rustpython_vm::PyObjectRef = code
+                        .code
+                        .constants
+                        .get(arg as usize)
+                        .unwrap()
+                        .clone()
+                        .into();
                     let p = e.b.ins().iconst(types::I64, address_of(&c) as i64);
                     e.incref(p);
                     p
@@ -1707,7 +1797,11 @@ fn emit_insn(
                 e.decref(y);
                 c
             };
-            let v = if arg != 0 { e.b.ins().bxor_imm_s(v, 1) } else { v };
+            let v = if arg != 0 {
+                e.b.ins().bxor_imm_s(v, 1)
+            } else {
+                v
+            };
             push!(d - 2, Bool, v);
         }
         I::ToBool => {
@@ -1757,7 +1851,11 @@ fn emit_insn(
                 }
                 _ => {
                     let temps = e.operands(st, 1);
-                    let op = if neg { Op::UnaryNegative } else { Op::UnaryInvert };
+                    let op = if neg {
+                        Op::UnaryNegative
+                    } else {
+                        Op::UnaryInvert
+                    };
                     e.call_op_checked(op, 0, st, insn, &temps);
                     push!(d - 1, Obj, e.load_op(0));
                 }
@@ -1787,7 +1885,10 @@ fn emit_insn(
                 }
             };
             let jump_if = matches!(insn.op, I::PopJumpIfTrue { .. } | I::PopJumpIfNone { .. });
-            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
+            let (t, tst) = block_of(
+                insn.jump_target()
+                    .ok_or_else(|| Refusal("jump out of the code".into()))?,
+            )?;
             let (f, fst) = match (blocks.get(k + 1).copied().flatten(), &states[k + 1]) {
                 (Some(b), Some(s)) => (b, s.clone()),
                 _ => return refuse("branch fall-through is not a block"),
@@ -1953,7 +2054,10 @@ fn emit_insn(
             return Ok(true);
         }
         I::JumpForward { .. } | I::JumpBackwardNoInterrupt { .. } => {
-            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
+            let (t, tst) = block_of(
+                insn.jump_target()
+                    .ok_or_else(|| Refusal("jump out of the code".into()))?,
+            )?;
             let t = e.edge(after, &tst, t);
             e.b.ins().jump(t, &[]);
             return Ok(true);
@@ -1965,7 +2069,10 @@ fn emit_insn(
             let call = e.b.ins().call_indirect(e.sig_backedge, f, &[]);
             let pending = e.b.inst_results(call)[0];
             e.exit_if(pending, st, insn, "signal pending", ExitKind::Signal, &[]);
-            let (t, tst) = block_of(insn.jump_target().ok_or_else(|| Refusal("jump out of the code".into()))?)?;
+            let (t, tst) = block_of(
+                insn.jump_target()
+                    .ok_or_else(|| Refusal("jump out of the code".into()))?,
+            )?;
             let t = e.edge(after, &tst, t);
             e.b.ins().jump(t, &[]);
             return Ok(true);
@@ -2033,7 +2140,13 @@ fn truth(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, kind: Kind) -> 
 /// The value of stack slot `i` as kind `want` (int or float): unboxed values as they are,
 /// objects through a guard on their exact type (the object stays owned by the slot).
 /// Returns the value and its kind.
-fn unboxed_operand(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, want: Kind) -> (Value, Kind) {
+fn unboxed_operand(
+    e: &mut Emitter,
+    st: &TypeState,
+    insn: &Insn,
+    i: usize,
+    want: Kind,
+) -> (Value, Kind) {
     let k = st.stack[i];
     let v = e.get(false, i, k);
     if k != Kind::Obj {
@@ -2041,10 +2154,20 @@ fn unboxed_operand(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, want:
     }
     e.store_op(0, v);
     let status = e.call_op(Op::Unbox, u64::from(want == Kind::Float));
-    e.exit_if(status, st, insn, "speculated int/float type changed", ExitKind::Guard, &[]);
+    e.exit_if(
+        status,
+        st,
+        insn,
+        "speculated int/float type changed",
+        ExitKind::Guard,
+        &[],
+    );
     let bits = e.load_op(1);
     if want == Kind::Float {
-        (e.b.ins().bitcast(types::F64, MemFlagsData::new(), bits), Kind::Float)
+        (
+            e.b.ins().bitcast(types::F64, MemFlagsData::new(), bits),
+            Kind::Float,
+        )
     } else {
         (bits, Kind::Int)
     }
@@ -2066,13 +2189,26 @@ fn emit_range(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize) {
     let d = st.stack.len();
     let callable = e.get(false, d - n - 2, Kind::Obj);
     let selfv = e.get(false, d - n - 1, Kind::Obj);
-    let not_range = e.b.ins().icmp_imm_s(IntCC::NotEqual, callable, e.h.range_type as i64);
+    let not_range =
+        e.b.ins()
+            .icmp_imm_s(IntCC::NotEqual, callable, e.h.range_type as i64);
     let has_self = e.b.ins().icmp_imm_s(IntCC::NotEqual, selfv, 0);
     let bad = e.b.ins().bor(not_range, has_self);
-    e.exit_if(bad, st, insn, "range is not the builtin range", ExitKind::Guard, &[]);
+    e.exit_if(
+        bad,
+        st,
+        insn,
+        "range is not the builtin range",
+        ExitKind::Guard,
+        &[],
+    );
     let ints: Vec<Value> = (0..n).map(|i| e.get(false, d - n + i, Kind::Int)).collect();
     let (start, stop, step) = match n {
-        1 => (e.b.ins().iconst(types::I64, 0), ints[0], e.b.ins().iconst(types::I64, 1)),
+        1 => (
+            e.b.ins().iconst(types::I64, 0),
+            ints[0],
+            e.b.ins().iconst(types::I64, 1),
+        ),
         2 => (ints[0], ints[1], e.b.ins().iconst(types::I64, 1)),
         _ => (ints[0], ints[1], ints[2]),
     };
@@ -2146,7 +2282,14 @@ fn emit_arith(
                 let zero = e.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
                 let m1 = e.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
                 let bad = e.b.ins().bor(zero, m1);
-                e.exit_if(bad, st, insn, "division by zero or by -1", ExitKind::Guard, &[]);
+                e.exit_if(
+                    bad,
+                    st,
+                    insn,
+                    "division by zero or by -1",
+                    ExitKind::Guard,
+                    &[],
+                );
                 let q = e.b.ins().sdiv(x, y);
                 let r = e.b.ins().srem(x, y);
                 // Python rounds toward negative infinity: fix up when the remainder is
@@ -2173,7 +2316,14 @@ fn emit_arith(
                 let zero = e.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
                 let big = e.b.ins().bor(bx, by);
                 let bad = e.b.ins().bor(big, zero);
-                e.exit_if(bad, st, insn, "inexact or zero int division", ExitKind::Guard, &[]);
+                e.exit_if(
+                    bad,
+                    st,
+                    insn,
+                    "inexact or zero int division",
+                    ExitKind::Guard,
+                    &[],
+                );
                 let fx = e.b.ins().fcvt_from_sint(types::F64, x);
                 let fy = e.b.ins().fcvt_from_sint(types::F64, y);
                 e.b.ins().fdiv(fx, fy)
@@ -2197,7 +2347,14 @@ fn emit_arith(
             Arith::TrueDiv => {
                 let zero = e.b.ins().f64const(0.0);
                 let isz = e.b.ins().fcmp(FloatCC::Equal, fy, zero);
-                e.exit_if(isz, st, insn, "float division by zero", ExitKind::Guard, &[]);
+                e.exit_if(
+                    isz,
+                    st,
+                    insn,
+                    "float division by zero",
+                    ExitKind::Guard,
+                    &[],
+                );
                 e.b.ins().fdiv(fx, fy)
             }
             _ => unreachable!("refused by typing"),

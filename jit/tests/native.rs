@@ -185,8 +185,15 @@ fn translations_compile_for_the_host_and_for_aarch64() {
                 .unwrap();
             let a = Analysis::new(&code.code).unwrap();
             for isa in rpyjit_jit::isa::all_supported().unwrap() {
-                let t = translate(&code, &a, &[], &Entry::Call(kinds.clone()), &*isa, &HelperTable::dummy())
-                    .unwrap_or_else(|r| panic!("{src}: {}", r.0));
+                let t = translate(
+                    &code,
+                    &a,
+                    &[],
+                    &Entry::Call(kinds.clone()),
+                    &*isa,
+                    &HelperTable::dummy(),
+                )
+                .unwrap_or_else(|r| panic!("{src}: {}", r.0));
                 let mut ctx = cranelift_codegen::Context::for_function(t.func);
                 let compiled = ctx
                     .compile(&*isa, &mut ControlPlane::default())

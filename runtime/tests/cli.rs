@@ -1,23 +1,11 @@
 //! `rpyjit` behaves like CPython's `python3` on the command line: run modes, argv, exit
 //! statuses and the messages for bad input.
 
+mod common;
+use common::{exited_like_sigint, rpyjit, run, send_sigint, stderr, stdout};
+
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn rpyjit() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rpyjit"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PYTHON") || k.starts_with("RPYJIT_") {
-            c.env_remove(k);
-        }
-    }
-    c.stdin(Stdio::null());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    rpyjit().args(args).output().expect("spawn rpyjit")
-}
+use std::process::{Output, Stdio};
 
 fn run_stdin(args: &[&str], input: &str) -> Output {
     let mut child = rpyjit()
@@ -34,14 +22,6 @@ fn run_stdin(args: &[&str], input: &str) -> Output {
         .write_all(input.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn temp_script(name: &str, body: &str) -> std::path::PathBuf {
@@ -65,14 +45,8 @@ fn interrupt_when_ready(args: &[&str]) -> Output {
     let mut buf = [0u8; 6];
     std::io::Read::read_exact(&mut out, &mut buf).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    // SAFETY: kill(2) on a pid we spawned and have not reaped.
-    unsafe { libc_kill(child.id() as i32, 2) };
+    send_sigint(child.id());
     child.wait_with_output().unwrap()
-}
-
-fn exited_like_sigint(o: &Output) -> bool {
-    use std::os::unix::process::ExitStatusExt;
-    o.status.signal() == Some(2) || o.status.code() == Some(130)
 }
 
 #[test]
@@ -339,11 +313,6 @@ fn ctrl_c_interrupts_a_running_loop() {
     ]);
     assert!(exited_like_sigint(&o), "{:?}", o.status);
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
-}
-
-extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, sig: i32) -> i32;
 }
 
 #[test]

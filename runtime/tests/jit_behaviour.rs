@@ -2,32 +2,12 @@
 //! like the interpreter (`-X jit=off`): same output, same tracebacks, same exceptions, no
 //! leaked references, and the statistics show that the code really ran natively.
 
+mod common;
+use common::{exited_like_sigint, rpyjit, run, send_sigint, stderr, stdout};
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn rpyjit() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rpyjit"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PYTHON") || k.starts_with("RPYJIT_") {
-            c.env_remove(k);
-        }
-    }
-    c.stdin(Stdio::null());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    rpyjit().args(args).output().expect("spawn rpyjit")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::{Output, Stdio};
 
 /// Writes `body` to `<tmp>/rpyjit-jit-<pid>/<name>.py` and returns its path.
 fn script(name: &str, body: &str) -> PathBuf {
@@ -96,16 +76,6 @@ fn field<'a>(out: &'a str, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `{name}:` line in output:\n{out}"))
 }
 
-fn exited_like_sigint(o: &Output) -> bool {
-    use std::os::unix::process::ExitStatusExt;
-    o.status.signal() == Some(2) || o.status.code() == Some(130)
-}
-
-extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, sig: i32) -> i32;
-}
-
 /// Starts rpyjit with `args`, reads stdout until a line `ready`, sends SIGINT (Ctrl-C) and
 /// returns what it did, with the lines printed before `ready`.
 fn interrupt_when_ready(args: &[&str]) -> (Output, Vec<String>) {
@@ -128,8 +98,7 @@ fn interrupt_when_ready(args: &[&str]) -> (Output, Vec<String>) {
         before.push(line.trim_end().to_owned());
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
-    // SAFETY: kill(2) on a pid we spawned and have not reaped.
-    unsafe { libc_kill(child.id() as i32, 2) };
+    send_sigint(child.id());
     let mut rest = Vec::new();
     out.read_to_end(&mut rest).unwrap();
     let mut o = child.wait_with_output().unwrap();
