@@ -495,21 +495,7 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
         protected.1 = e.units.len() as u32;
         e.emit(Instruction::ReturnValue, 0);
         handler = e.units.len() as u32;
-        e.load_global_for_call(DROP_TB_BUILTIN);
-        e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-        e.emit(
-            Instruction::Call {
-                argc: Arg::marker(),
-            },
-            1,
-        );
-        e.emit(Instruction::PopTop, 0);
-        e.emit(
-            Instruction::Reraise {
-                depth: Arg::marker(),
-            },
-            0,
-        );
+        e.drop_tb_and_reraise(DROP_TB_BUILTIN);
     })
     .code
     .clone();

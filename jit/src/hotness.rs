@@ -242,21 +242,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             let call_end = e.units.len() as u32;
             e.emit(Instruction::ReturnValue, 0);
             let handler = e.units.len() as u32;
-            e.load_global_for_call(entry::DROP_TB_BUILTIN);
-            e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-            e.emit(
-                Instruction::Call {
-                    argc: Arg::marker(),
-                },
-                1,
-            );
-            e.emit(Instruction::PopTop, 0);
-            e.emit(
-                Instruction::Reraise {
-                    depth: Arg::marker(),
-                },
-                0,
-            );
+            e.drop_tb_and_reraise(entry::DROP_TB_BUILTIN);
             if !dry {
                 e.handlers_push(start, call_end, handler);
             }

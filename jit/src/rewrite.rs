@@ -75,6 +75,34 @@ impl Emitter<'_> {
         self.covered.push((start, self.units.len() as u32, at));
     }
 
+    /// The handler every rpyjit trampoline (stub, counting prologue, back-edge hook) uses
+    /// for an exception coming back from native code or a continuation: that exception
+    /// already went through the function's own handlers and has the function's frame in
+    /// its traceback, so this frame's duplicate entry is dropped (by the builtin `drop_tb`)
+    /// and the exception re-raised with `RERAISE`, which adds none.
+    ///
+    /// ```text
+    /// LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+    /// ```
+    pub fn drop_tb_and_reraise(&mut self, drop_tb: &str) {
+        use rustpython_vm::bytecode::Arg;
+        self.load_global_for_call(drop_tb);
+        self.emit(Instruction::Copy { i: Arg::marker() }, 3);
+        self.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1,
+        );
+        self.emit(Instruction::PopTop, 0);
+        self.emit(
+            Instruction::Reraise {
+                depth: Arg::marker(),
+            },
+            0,
+        );
+    }
+
     /// `name()` with its result left on the stack.
     pub fn call_builtin(&mut self, name: &str) {
         self.load_global_for_call(name);
@@ -376,21 +404,7 @@ pub fn with_back_edge_hooks(
         let enter_end = e.units.len();
         e.emit(Instruction::ReturnValue, 0);
         let handler = e.units.len();
-        e.load_global_for_call(names.drop_tb);
-        e.emit(Instruction::Copy { i: Arg::marker() }, 3);
-        e.emit(
-            Instruction::Call {
-                argc: Arg::marker(),
-            },
-            1,
-        );
-        e.emit(Instruction::PopTop, 0);
-        e.emit(
-            Instruction::Reraise {
-                depth: Arg::marker(),
-            },
-            0,
-        );
+        e.drop_tb_and_reraise(names.drop_tb);
         if let Some(x) = original
             .iter()
             .find(|x| x.start <= insn.at && insn.at < x.end)
