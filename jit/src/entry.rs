@@ -219,17 +219,7 @@ pub fn disable(vm: &VirtualMachine) {
     if DISABLED.swap(true, Ordering::Relaxed) {
         return;
     }
-    let all: Vec<Arc<Compiled>> = REGISTRY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .map(|r| r.values().cloned().collect())
-        .unwrap_or_default();
-    for c in all {
-        if is_compiled(vm, &c.target.func) {
-            let _ = set_code(vm, &c.target.func, c.target.original.clone());
-        }
-    }
+    send_all_back(vm);
 }
 
 /// Switches the JIT back on (`rpyjit.enable()`) for code that gets hot from now on.
@@ -288,6 +278,11 @@ pub fn step_aside(vm: &VirtualMachine) {
         return;
     }
     STATS.fallback("a tracer, profiler or monitoring tool was installed");
+    send_all_back(vm);
+}
+
+/// Gives every function that still runs through its stub its own code back.
+fn send_all_back(vm: &VirtualMachine) {
     let all: Vec<Arc<Compiled>> = REGISTRY
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -295,7 +290,9 @@ pub fn step_aside(vm: &VirtualMachine) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for c in all {
-        let _ = set_code(vm, &c.target.func, c.target.original.clone());
+        if is_compiled(vm, &c.target.func) {
+            let _ = set_code(vm, &c.target.func, c.target.original.clone());
+        }
     }
 }
 
@@ -807,18 +804,9 @@ pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjec
     r
 }
 
-/// Runs compiled function `c` for a call that started in the interpreter (its counting
-/// prologue just compiled it).
-pub fn call_compiled_from_prologue(
-    vm: &VirtualMachine,
-    c: &Compiled,
-    args: Vec<PyObjectRef>,
-) -> PyResult {
-    call_compiled(vm, c, args)
-}
-
-/// Runs compiled function `c` with its argument slots bound to `args`.
-fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+/// Runs compiled function `c` with its argument slots bound to `args` (from its stub,
+/// or from the counting prologue of the call that made it hot).
+pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {

@@ -303,16 +303,15 @@ fn calling_function() -> Option<PyRef<PyFunction>> {
 /// function to the JIT when it is hot. True when it was compiled now: the prologue then
 /// runs this call natively ([`enter_now`]).
 fn count(vm: &VirtualMachine) -> PyResult<bool> {
-    let Some(code) = rustpython_vm::frame::current_code() else {
+    let Some((hot, n)) =
+        with_calling_hot(|hot| (hot.clone(), hot.calls.fetch_add(1, Ordering::Relaxed) + 1))
+    else {
         return Ok(false);
     };
-    let Some(hot) = lookup(&code) else {
-        return Ok(false);
-    };
-    let n = hot.calls.fetch_add(1, Ordering::Relaxed) + 1;
     if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
         return Ok(false);
     }
+    let code = &hot.instrumented;
     let Some(func) = calling_function() else {
         return Ok(false);
     };
@@ -349,21 +348,35 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
     for name in code.code.varnames.iter().take(nargs) {
         args.push(snapshot.get_item(*name, vm)?);
     }
-    entry::call_compiled_from_prologue(vm, &compiled, args)
+    entry::call_compiled(vm, &compiled, args)
 }
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
 /// once the loop is hot and may continue natively.
 fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
-    // This runs on every back-edge of code that is not compiled yet: no reference
-    // counting and no lock on the way (the last code object looked up on this thread is
-    // remembered).
-    let f = rustpython_vm::frame::current_thread_iframe();
-    if f.is_null() {
-        return false;
+    with_calling_hot(|hot| {
+        let Some(l) = hot.loops.get(k as usize) else {
+            return false;
+        };
+        if l.disabled.load(Ordering::Relaxed) || entry::stepped_aside() || vm.use_tracing.get() {
+            return false;
+        }
+        let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
+        n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+    })
+    .unwrap_or(false)
+}
+
+/// Runs `f` on the registry entry of the code the calling frame runs, if it is counted.
+/// This is on every counted call and back-edge: no lock and no reference counting on the
+/// way (the last code object looked up on this thread is remembered).
+fn with_calling_hot<R>(f: impl FnOnce(&Arc<Hot>) -> R) -> Option<R> {
+    let frame = rustpython_vm::frame::current_thread_iframe();
+    if frame.is_null() {
+        return None;
     }
     // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
-    let id = unsafe { (*f).code().as_object().get_id() };
+    let id = unsafe { (*frame).code().as_object().get_id() };
     LAST_HOT.with(|last| {
         let mut last = last.borrow_mut();
         if last.as_ref().is_none_or(|(key, _)| *key != id) {
@@ -374,22 +387,12 @@ fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
                 .and_then(|m| m.get(&id).cloned());
             *last = hot.map(|h| (id, h));
         }
-        let Some((_, hot)) = last.as_ref() else {
-            return false;
-        };
-        let Some(l) = hot.loops.get(k as usize) else {
-            return false;
-        };
-        if l.disabled.load(Ordering::Relaxed) || entry::stepped_aside() || vm.use_tracing.get() {
-            return false;
-        }
-        let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
-        n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+        last.as_ref().map(|(_, hot)| f(hot))
     })
 }
 
 thread_local! {
-    /// The code object the last back-edge hook on this thread belonged to. Registry
+    /// The code object the last counting builtin on this thread ran for. Registry
     /// entries are never removed, so a remembered id stays valid.
     static LAST_HOT: std::cell::RefCell<Option<(usize, Arc<Hot>)>> =
         const { std::cell::RefCell::new(None) };

@@ -34,7 +34,7 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, Constant, Instruction};
-use rustpython_vm::{AsObject, Py};
+use rustpython_vm::Py;
 
 use crate::bytecode::{Analysis, Insn};
 use crate::helpers::{address_of, HelperTable, Op};
@@ -102,19 +102,6 @@ pub struct ExitSite {
     /// What failed, for the statistics.
     pub reason: &'static str,
     pub kind: ExitKind,
-}
-
-impl ExitSite {
-    /// Number of buffer slots this site fills.
-    pub fn slots(&self) -> usize {
-        self.locals
-            .iter()
-            .flatten()
-            .map(|k| k.slots())
-            .sum::<usize>()
-            + self.locals.iter().filter(|k| k.is_none()).count()
-            + self.stack.iter().map(|k| k.slots()).sum::<usize>()
-    }
 }
 
 /// A translated function: CLIF plus the data needed to enter and leave it.
@@ -2360,14 +2347,4 @@ fn emit_arith(
             _ => unreachable!("refused by typing"),
         }
     }
-}
-
-/// The object a constant of `code` is, for tests and dumps.
-pub fn constant_object(code: &Py<PyCode>, i: usize) -> Option<rustpython_vm::PyObjectRef> {
-    code.code.constants.get(i).map(|c| c.clone().into())
-}
-
-#[allow(dead_code)]
-fn _assert_obj(code: &Py<PyCode>) -> &rustpython_vm::PyObject {
-    code.as_object()
 }
