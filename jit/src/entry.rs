@@ -37,8 +37,13 @@ pub const ENTER_BUILTIN: &str = "__rpyjit_enter__";
 /// The builtin a stub's exception handler calls.
 pub const DROP_TB_BUILTIN: &str = "__rpyjit_drop_tb__";
 
-/// Deopts of one site after which the function goes back to the interpreter.
+/// Deopts of one site after which its assumption is dropped (the code is recompiled
+/// with the instruction generic) or, if it is not an assumption, the function goes back
+/// to the interpreter.
 const MAX_SITE_DEOPTS: u64 = 100;
+/// Recompilations of one specialization, after which a failing site sends the function
+/// back to the interpreter.
+const MAX_RECOMPILES: usize = 8;
 
 type NativeFn =
     unsafe extern "C" fn(*const u64, *mut u64, *const crate::helpers::NativeCtx<'static>) -> i64;
@@ -53,6 +58,95 @@ struct Native {
     /// built on first use.
     continuations: Mutex<HashMap<(usize, Vec<bool>), PyRef<PyCode>>>,
     site_deopts: Vec<AtomicU64>,
+    /// How this version is entered (what it was specialized on), and its instructions
+    /// compiled without assumptions: what a recompilation starts from.
+    entered: translate::Entry,
+    generic: Vec<usize>,
+    /// The version compiled without the assumption that kept failing here (`None`: it
+    /// could not be built). Callers holding this version follow the chain.
+    replaced: OnceLock<Option<Box<Native>>>,
+    name: String,
+}
+
+impl Native {
+    /// Translates and compiles `target` entered as `entered`, with instructions `generic`
+    /// compiled without assumptions. The profitability estimate applies unless `forced`.
+    fn build(
+        vm: &VirtualMachine,
+        target: &Target,
+        entered: translate::Entry,
+        generic: Vec<usize>,
+        forced: bool,
+        name: String,
+    ) -> Result<Native, Refusal> {
+        let label = match generic.len() {
+            0 => name.clone(),
+            n => format!("{name} (recompiled, {n} instruction(s) generic)"),
+        };
+        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+        let started = std::time::Instant::now();
+        let h = crate::helpers::HelperTable::host(vm);
+        let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
+        if !forced && !worth_compiling(&t) {
+            return Err(Refusal(UNPROFITABLE.into()));
+        }
+        let entry = finalize(&t)?;
+        STATS.compiled(&label, work_estimate(&t), started.elapsed());
+        let sites = t.exits.len();
+        Ok(Native {
+            entry,
+            t,
+            continuations: Mutex::new(HashMap::new()),
+            site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
+            entered,
+            generic,
+            replaced: OnceLock::new(),
+            name,
+        })
+    }
+
+    /// The newest version along the recompilation chain.
+    fn latest(&self) -> &Native {
+        let mut n = self;
+        while let Some(Some(next)) = n.replaced.get() {
+            n = next;
+        }
+        n
+    }
+
+    /// Called when exit `site` keeps being taken: the version that compiles the site's
+    /// instruction without its assumption, if the exit is such an assumption (and the
+    /// recompilation budget is not spent). CinderX and YJIT do the same: a guard that
+    /// keeps failing is not worth its deopts.
+    fn generalized(&self, vm: &VirtualMachine, target: &Target, site: usize) -> Option<&Native> {
+        let exit = &self.t.exits[site];
+        if exit.kind != translate::ExitKind::Guard || self.generic.len() >= MAX_RECOMPILES {
+            return None;
+        }
+        let k = target.analysis.index_of(exit.resume_at)?;
+        if !translate::can_generalize(target.analysis.insns[k].op) || self.generic.contains(&k) {
+            return None;
+        }
+        self.replaced
+            .get_or_init(|| {
+                let mut generic = self.generic.clone();
+                generic.push(k);
+                generic.sort_unstable();
+                STATS.recompiled(&self.name, exit.resume_at, exit.reason);
+                Native::build(
+                    vm,
+                    target,
+                    self.entered.clone(),
+                    generic,
+                    false,
+                    self.name.clone(),
+                )
+                .inspect_err(|r| STATS.refused(&r.0))
+                .ok()
+                .map(Box::new)
+            })
+            .as_deref()
+    }
 }
 
 /// What native code of one function runs against: the function, its own code and what
@@ -134,6 +228,18 @@ pub struct Compiled {
     from_start: OnceLock<PyRef<PyCode>>,
 }
 
+impl Compiled {
+    /// Whether this is `func`'s native code (and not a function that shares its code).
+    pub fn is_for(&self, func: &Py<PyFunction>) -> bool {
+        self.target.func.is(func)
+    }
+
+    /// The function's own code (what was translated).
+    pub fn original_code(&self) -> PyRef<PyCode> {
+        self.target.original.clone()
+    }
+}
+
 // SAFETY: with RustPython's `threading` feature objects are reference counted atomically
 // and the VM's objects may be shared between threads; `Native` holds plain code pointers
 // to immutable machine code and data guarded by mutexes/atomics.
@@ -152,8 +258,6 @@ static MEMORY: Mutex<Option<CodeMemory>> = Mutex::new(None);
 static REGISTRY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
 
 thread_local! {
-    /// The VM running native code on this thread, for helpers called from native code.
-    static CURRENT_VM: Cell<*const VirtualMachine> = const { Cell::new(std::ptr::null()) };
     static PENDING_SIGNAL: std::cell::RefCell<Option<PyBaseExceptionRef>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -162,11 +266,11 @@ thread_local! {
 /// exception is kept for `enter`, which raises it at the loop's line in the interpreter.
 ///
 /// Invariant: only called from native code running under `enter` on this thread, which
-/// set `CURRENT_VM` to a VM that outlives the call. Never unwinds: a panic counts as "no
+/// made its VM the thread's (`helpers::with_vm`) for the call. Never unwinds: a panic counts as "no
 /// signal" rather than crossing the native frames.
 pub extern "C" fn backedge_check() -> i64 {
     let r = std::panic::catch_unwind(|| {
-        let vm = CURRENT_VM.with(|c| c.get());
+        let vm = crate::helpers::running_vm();
         if vm.is_null() {
             return 0;
         }
@@ -238,10 +342,6 @@ pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Ref
     use cranelift_codegen::control::ControlPlane;
     let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
     let original = crate::hotness::uninstrumented(&code);
-    let original = match compiled_for_code(&code) {
-        Some(c) => c.target.original.clone(),
-        None => original,
-    };
     if let Some(reason) = unsupported(&original) {
         return Err(Refusal(reason.into()));
     }
@@ -251,7 +351,7 @@ pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Ref
     let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
     let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
     let h = crate::helpers::HelperTable::host(vm);
-    let t = translate_guarded(&target, &translate::Entry::Call(kinds), &*isa, &h)?;
+    let t = translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h)?;
     let mut out = format!(
         "; {} (arguments as objects; {})\n{}",
         original.code.qualname,
@@ -393,7 +493,7 @@ pub fn compile_function_profiled(
         let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
-        match translate_guarded(&target, &translate::Entry::Call(kinds), &*isa, &h) {
+        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
             Ok(t) if !t.profitable() => return refused(UNPROFITABLE),
             Err(r) => return refused(r.0),
             Ok(_) => {}
@@ -434,10 +534,11 @@ fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
 
 /// Whether `func` currently runs through the JIT.
 pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
-    let Ok(code) = code_of(func, vm) else {
-        return false;
-    };
-    code.code.names.iter().any(|n| n.as_str() == ENTER_BUILTIN)
+    // A function made from another's stub code is not: it runs in the interpreter.
+    code_of(func, vm)
+        .ok()
+        .and_then(|code| compiled_for_code(&code))
+        .is_some_and(|c| c.is_for(func))
 }
 
 /// The stub: binds arguments like the original (same signature) and calls `enter`.
@@ -529,7 +630,7 @@ fn drop_stub_tb(exc: PyBaseExceptionRef) {
 }
 
 /// The unboxed kind of `obj` and its bits, or `None` for anything that stays an object.
-fn kind_of(vm: &VirtualMachine, obj: &PyObjectRef) -> Option<(Kind, u64)> {
+fn kind_of(vm: &VirtualMachine, obj: &rustpython_vm::PyObject) -> Option<(Kind, u64)> {
     if let Some(i) = obj.downcast_ref_if_exact::<PyInt>(vm) {
         return i64::try_from(i.as_bigint())
             .ok()
@@ -602,32 +703,20 @@ fn native_for(
     kinds: &[Kind],
     generic: bool,
 ) -> Result<Native, Refusal> {
-    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-    let started = std::time::Instant::now();
-    let t = translate_guarded(
-        &c.target,
-        &translate::Entry::Call(kinds.to_vec()),
-        &*isa,
-        &crate::helpers::HelperTable::host(vm),
-    )?;
-    if !c.forced && !worth_compiling(&t) {
-        return Err(Refusal(UNPROFITABLE.into()));
-    }
-    let entry = finalize(&t)?;
     let name = c.target.original.code.qualname.to_string();
     let name = if generic {
         format!("{name} (generic)")
     } else {
         name
     };
-    STATS.compiled(&name, work_estimate(&t), started.elapsed());
-    let sites = t.exits.len();
-    Ok(Native {
-        entry,
-        t,
-        continuations: Mutex::new(HashMap::new()),
-        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
-    })
+    Native::build(
+        vm,
+        &c.target,
+        translate::Entry::Call(kinds.to_vec()),
+        Vec::new(),
+        c.forced,
+        name,
+    )
 }
 
 /// Translates with a safety net: a bug in the translator (a panic) refuses the function,
@@ -635,16 +724,18 @@ fn native_for(
 fn translate_guarded(
     target: &Target,
     entry: &translate::Entry,
+    generic: &[usize],
     isa: &dyn cranelift_codegen::isa::TargetIsa,
     h: &crate::helpers::HelperTable,
 ) -> Result<Translation, Refusal> {
-    let quick = target.quickened();
+    let mut profile = translate::Profile::new(target.quickened());
+    profile.generic = generic.to_vec();
     let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        translate::translate(&target.original, &target.analysis, &quick, entry, isa, h)
+        translate::translate(&target.original, &target.analysis, &profile, entry, isa, h)
     }))
     .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())))?;
     if cross_isa_check_enabled() {
-        cross_isa_check(target, entry, &quick, h);
+        cross_isa_check(target, entry, &profile, h);
     }
     if std::env::var_os("RPYJIT_DUMP_CLIF").is_some() {
         eprintln!(
@@ -667,7 +758,7 @@ fn cross_isa_check_enabled() -> bool {
 fn cross_isa_check(
     target: &Target,
     entry: &translate::Entry,
-    quick: &[Instruction],
+    profile: &translate::Profile,
     h: &crate::helpers::HelperTable,
 ) {
     use cranelift_codegen::control::ControlPlane;
@@ -676,7 +767,7 @@ fn cross_isa_check(
         .and_then(|isas| {
             let other = isas.get(1).ok_or("no second architecture")?.clone();
             let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                translate::translate(&target.original, &target.analysis, quick, entry, &*other, h)
+                translate::translate(&target.original, &target.analysis, profile, entry, &*other, h)
             }))
             .map_err(|_| "translator panicked".to_string())?
             .map_err(|r| r.0)?;
@@ -739,6 +830,19 @@ fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
 fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+    interpret_as(vm, c, &c.target.func, args)
+}
+
+/// [`interpret`] for `func`, a function running `c`'s stub that is not `c`'s own
+/// function: one made from the stub code with other globals or closure (as
+/// `types.FunctionType(f.__code__, globals)` does, e.g. `annotationlib`). Native code is
+/// bound to its function's globals, so such a function always runs in the interpreter.
+fn interpret_as(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    func: &Py<PyFunction>,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
     let nslots = c.target.original.code.localspluskinds.len();
     let mut locals: Vec<Option<PyObjectRef>> = args.into_iter().map(Some).collect();
     locals.resize(nslots, None);
@@ -757,7 +861,7 @@ fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyRes
             c.from_start.get_or_init(|| code).clone()
         }
     };
-    deopt::resume(vm, &c.target.func, cont, state)
+    deopt::resume(vm, func, cont, state)
 }
 
 /// `__rpyjit_enter__(*args)`: the stub's call into native code.
@@ -771,6 +875,11 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         .as_ref()
         .and_then(|r| r.get(&stub.as_object().get_id()).cloned())
         .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
+    if let Some(func) = crate::hotness::calling_function() {
+        if !c.is_for(&func) {
+            return interpret_as(vm, &c, &func, args.args);
+        }
+    }
     call_compiled(vm, &c, args.args)
 }
 
@@ -793,15 +902,72 @@ thread_local! {
 /// positional arguments bound exactly. Deep recursion raises RecursionError as the
 /// interpreter would, and never exhausts the machine stack.
 pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+    nested_native_call(vm, || call_compiled(vm, c, args))
+}
+
+/// Runs `call`, a native-to-native call, one level deeper against the recursion limit.
+fn nested_native_call(vm: &VirtualMachine, call: impl FnOnce() -> PyResult) -> PyResult {
     let depth = NATIVE_DEPTH.with(|d| d.get());
     if vm.current_recursion_depth() + depth >= vm.recursion_limit.get() {
         // The interpreter's own wording (`check_recursive_call` with an empty `where`).
         return Err(vm.new_recursion_error(format!("maximum recursion depth exceeded {}", "")));
     }
     NATIVE_DEPTH.with(|d| d.set(depth + 1));
-    let r = vm.with_recursion("", || call_compiled(vm, c, args));
+    let r = vm.with_recursion("", call);
     NATIVE_DEPTH.with(|d| d.set(depth));
     r
+}
+
+/// Arguments a borrowed call passes on the machine stack; more take the general path.
+const MAX_BORROWED_ARGS: usize = 16;
+
+/// [`call_compiled_direct`] with the arguments borrowed from the calling native code's
+/// operand slots, the common case of a call between compiled functions: no argument
+/// vectors are built. `None` when this path does not apply (the callee's specialized
+/// code is not built yet, an argument misses its entry guard, a tracer is active): the
+/// caller then takes the general path, which handles all of those.
+///
+/// # Safety
+/// Every word of `argv` is a live object pointer the caller keeps alive for the call.
+pub unsafe fn call_compiled_borrowed(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    argv: &[u64],
+) -> Option<PyResult> {
+    if vm.use_tracing.get() || stepped_aside() {
+        return None;
+    }
+    let Some(Ok(native)) = c.native.get() else {
+        return None;
+    };
+    let kinds = &native.t.args;
+    if kinds.len() != argv.len() || argv.len() > MAX_BORROWED_ARGS {
+        return None;
+    }
+    let mut words = [0u64; MAX_BORROWED_ARGS];
+    for (i, (k, &p)) in kinds.iter().zip(argv).enumerate() {
+        if *k != Kind::Obj {
+            // SAFETY: the caller guarantees `p` is a live object.
+            let o = unsafe { &*(p as *const rustpython_vm::PyObject) };
+            match kind_of(vm, o) {
+                Some((ak, bits)) if ak == *k => words[i] = bits,
+                _ => return None,
+            }
+        }
+    }
+    // The guard passed: object arguments get a reference of their own, which the
+    // native code owns (as `marshal` hands over).
+    for (i, k) in kinds.iter().enumerate() {
+        if *k == Kind::Obj {
+            // SAFETY: as above; the new reference is released by the native code.
+            words[i] = unsafe { crate::helpers::incref(argv[i]) };
+        }
+    }
+    Some(nested_native_call(vm, || {
+        run_native(vm, &c.target, native.latest(), &words[..argv.len()], &|why| {
+            fall_back(vm, c, why)
+        })
+    }))
 }
 
 /// Runs compiled function `c` with its argument slots bound to `args` (from its stub,
@@ -850,7 +1016,7 @@ pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) 
         }
     };
     drop(args);
-    run_native(vm, &c.target, native, &words, &|why| fall_back(vm, &c, why))
+    run_native(vm, &c.target, native.latest(), &words, &|why| fall_back(vm, &c, why))
 }
 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:
@@ -881,7 +1047,6 @@ fn run_native(
         builtins: &c.builtins,
         exc: std::cell::RefCell::new(None),
     };
-    let prev = CURRENT_VM.with(|cv| cv.replace(vm as *const _));
     // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
     // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return
     // writes; `ctx` outlives the call. The lifetime is erased only for the call's duration.
@@ -893,7 +1058,6 @@ fn run_native(
                 as *const crate::helpers::NativeCtx<'static>,
         )
     });
-    CURRENT_VM.with(|cv| cv.set(prev));
     if status < 0 {
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].
@@ -972,6 +1136,7 @@ fn run_native(
     };
     if exit.kind != translate::ExitKind::Signal
         && native.site_deopts[site].fetch_add(1, Ordering::Relaxed) + 1 >= MAX_SITE_DEOPTS
+        && native.generalized(vm, c, site).is_none()
     {
         too_many_exits(&format!(
             "exits keep happening at one site: {}",
@@ -1089,43 +1254,19 @@ pub fn enter_at_loop(
                 .unwrap_or_else(|p| p.into_inner())
                 .is_empty();
             let (lk, sk) = kinds_of(generic);
-            let started = std::time::Instant::now();
-            let compiled = crate::isa::host()
-                .map_err(|e| Refusal(e.0))
-                .and_then(|isa| {
-                    translate_guarded(
-                        target,
-                        &translate::Entry::Loop {
-                            at: site.header,
-                            locals: lk.clone(),
-                            stack: sk.clone(),
-                        },
-                        &*isa,
-                        &crate::helpers::HelperTable::host(vm),
-                    )
-                })
-                .and_then(|t| {
-                    if !worth_compiling(&t) {
-                        return Err(Refusal(UNPROFITABLE.into()));
-                    }
-                    let entry = finalize(&t)?;
-                    let sites = t.exits.len();
-                    Ok(Native {
-                        entry,
-                        t,
-                        continuations: Mutex::new(HashMap::new()),
-                        site_deopts: (0..sites).map(|_| AtomicU64::new(0)).collect(),
-                    })
-                });
-            match compiled {
+            let name = format!(
+                "{} (loop at unit {}{})",
+                target.original.code.qualname,
+                site.header,
+                if generic { ", generic" } else { "" },
+            );
+            let entered = translate::Entry::Loop {
+                at: site.header,
+                locals: lk.clone(),
+                stack: sk.clone(),
+            };
+            match Native::build(vm, target, entered, Vec::new(), false, name) {
                 Ok(n) => {
-                    let name = format!(
-                        "{} (loop at unit {}{})",
-                        target.original.code.qualname,
-                        site.header,
-                        if generic { ", generic" } else { "" },
-                    );
-                    STATS.compiled(&name, work_estimate(&n.t), started.elapsed());
                     let n = Arc::new(n);
                     cache
                         .versions
@@ -1157,7 +1298,7 @@ pub fn enter_at_loop(
     drop(locals);
     drop(stack);
     STATS.osr_entry();
-    run_native(vm, target, &native, &words, &|why| {
+    run_native(vm, target, native.latest(), &words, &|why| {
         STATS.fallback(why);
         disable();
     })

@@ -325,6 +325,11 @@ pub fn with_vm<R>(vm: &VirtualMachine, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// The VM native code on this thread runs under (see [`with_vm`]), or null outside.
+pub fn running_vm() -> *const VirtualMachine {
+    VM.with(|c| c.get())
+}
+
 fn current_vm<'a>() -> &'a VirtualMachine {
     // SAFETY: boxing helpers run only inside native code entered under `with_vm`, which
     // keeps the VM alive and set for the whole call.
@@ -599,6 +604,26 @@ unsafe extern "C" fn h_unary_invert(ctx: *const NativeCtx<'static>, ops: *mut u6
     })
 }
 
+/// A call of a compiled function with the arguments where they are: the operand slots
+/// `[callable, self_or_null, args...]` hold `self` (if set) and the arguments
+/// contiguously. `None` when the callee is not a compiled function called with its exact
+/// arity, or its native code cannot take these arguments as they are.
+///
+/// # Safety
+/// `ops` holds a call's `2 + n` operand slots (live objects; the self slot may be NULL).
+unsafe fn call_compiled_in_place(vm: &VirtualMachine, ops: *mut u64, n: usize) -> Option<PyResult> {
+    let f = arg!(ops, 0).downcast_ref_if_exact::<PyFunction>(vm)?;
+    let c = callee_info(f, vm)?;
+    let compiled = c.compiled.as_ref()?;
+    let has_self = *ops.add(1) != 0;
+    let first = if has_self { 1 } else { 2 };
+    let argv = std::slice::from_raw_parts(ops.add(first), n + usize::from(has_self));
+    if c.exact_argc != Some(argv.len() as u32) {
+        return None;
+    }
+    crate::entry::call_compiled_borrowed(vm, compiled, argv)
+}
+
 /// Positional arguments of a call: `self` (if the self-or-null slot is set) then the
 /// `n` values after it.
 unsafe fn call_args(ops: *mut u64, n: usize) -> Vec<PyObjectRef> {
@@ -630,8 +655,8 @@ struct Callee {
 }
 
 thread_local! {
-    static CALLEES: RefCell<std::collections::HashMap<usize, Callee>> =
-        RefCell::new(std::collections::HashMap::new());
+    static CALLEES: RefCell<rustc_hash::FxHashMap<usize, Callee>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
@@ -662,7 +687,9 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
     let c = Callee {
         version,
         exact_argc: plain.then_some(code.code.arg_count),
-        compiled: crate::entry::compiled_for_code(code),
+        // Only `f`'s own native code: a function made from another's stub code (other
+        // globals or closure) runs in the interpreter through the stub.
+        compiled: crate::entry::compiled_for_code(code).filter(|c| c.is_for(f)),
         native_calls: 0,
         refused: false,
     };
@@ -744,6 +771,12 @@ fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectR
 unsafe extern "C" fn h_call(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |_, vm| {
         let n = arg as usize;
+        if let Some(r) = call_compiled_in_place(vm, ops, n) {
+            let r = r?;
+            release(ops, 2 + n);
+            *ops = give(r);
+            return Ok(0);
+        }
         let args = call_args(ops, n);
         let r = call_positional(vm, arg!(ops, 0), args)?;
         release(ops, 2 + n);

@@ -75,8 +75,13 @@ fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
         .cloned()
 }
 
-/// `code` without its counting prologue, if it has one.
+/// The function code `code` stands for: without its counting prologue, if it has one,
+/// and the compiled function's own code if `code` is an rpyjit stub (a function can be
+/// made from another's `__code__`, e.g. `types.FunctionType(f.__code__, globals)`).
 pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
+    if let Some(c) = entry::compiled_for_code(code) {
+        return c.original_code();
+    }
     lookup(code).map_or_else(|| code.to_owned(), |h| h.plain.clone())
 }
 
@@ -287,7 +292,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
 }
 
 /// The function object whose frame called the running builtin.
-fn calling_function() -> Option<PyRef<PyFunction>> {
+pub(crate) fn calling_function() -> Option<PyRef<PyFunction>> {
     // SAFETY: a builtin runs on the calling frame's thread while that frame is live; the
     // pointer from `current_thread_iframe` is that frame (or null).
     let func: Option<PyObjectRef> = unsafe {

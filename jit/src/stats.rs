@@ -29,6 +29,8 @@ pub struct Detail {
     pub cross_isa_failures: Vec<String>,
     /// (function, unit, reason) → count.
     pub deopts: BTreeMap<(String, u32, &'static str), u64>,
+    /// Assumptions dropped by recompiling: (function, unit, what kept failing).
+    pub recompiles: Vec<(String, u32, &'static str)>,
 }
 
 pub static STATS: Stats = Stats {
@@ -45,6 +47,7 @@ pub static STATS: Stats = Stats {
         cross_isa: BTreeMap::new(),
         cross_isa_failures: Vec::new(),
         deopts: BTreeMap::new(),
+        recompiles: Vec::new(),
     }),
 };
 
@@ -81,6 +84,9 @@ impl Stats {
     }
     pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
         self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
+    }
+    pub fn recompiled(&self, func: &str, unit: u32, reason: &'static str) {
+        self.with(|d| d.recompiles.push((func.to_owned(), unit, reason)));
     }
     pub fn osr_entry(&self) {
         self.osr_entries.fetch_add(1, Ordering::Relaxed);
@@ -154,6 +160,13 @@ impl Stats {
             for e in &d.cross_isa_failures {
                 s += &format!("    {e}\n");
             }
+        }
+        s += &format!(
+            "  recompiled without a failing assumption: {}\n",
+            d.recompiles.len()
+        );
+        for (f, u, r) in &d.recompiles {
+            s += &format!("            {f} @ unit {u}: {r}\n");
         }
         s += &format!("  deopts: {}\n", d.deopts.values().sum::<u64>());
         for ((f, u, r), n) in &d.deopts {

@@ -227,6 +227,61 @@ fn inline_binary(oparg: u32, a: Kind, b: Kind) -> Option<Kind> {
     }
 }
 
+/// What the interpreter observed of a function, and which of its observations native
+/// code may no longer bet on.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// Per instruction (by index), the specialized form the interpreter's quickening
+    /// chose, or the instruction itself if it never ran.
+    pub quick: Vec<Instruction>,
+    /// Instructions whose guards kept failing (sorted indices): compiled without any
+    /// assumption, their operands boxed and handed to the VM's generic operation. This
+    /// is how a recompilation drops a failing assumption (see `entry::run_native`).
+    pub generic: Vec<usize>,
+}
+
+impl Profile {
+    pub fn new(quick: Vec<Instruction>) -> Self {
+        Profile {
+            quick,
+            generic: Vec::new(),
+        }
+    }
+
+    /// Whether instruction `k` is compiled without assumptions.
+    pub fn is_generic(&self, k: usize) -> bool {
+        self.generic.binary_search(&k).is_ok()
+    }
+
+    /// The interpreter's specialized form of instruction `k`, unless `k` is generic.
+    fn spec(&self, k: usize) -> Option<Instruction> {
+        if self.is_generic(k) {
+            None
+        } else {
+            self.quick.get(k).copied()
+        }
+    }
+}
+
+/// Whether an exit of kind [`ExitKind::Guard`] at instruction `op` is an assumption that
+/// compiling the instruction generically removes (its guards: int overflow, division
+/// by zero, speculated operand types, `range` being the builtin).
+pub fn can_generalize(op: Instruction) -> bool {
+    matches!(
+        op,
+        Instruction::BinaryOp { .. } | Instruction::CompareOp { .. } | Instruction::Call { .. }
+    )
+}
+
+/// The unboxed kind `BINARY_OP` (arg `oparg`) at instruction `k` produces inline, from
+/// its operand kinds or the profile's speculation; `None`: through the VM, as an object.
+fn binary_kind(p: &Profile, k: usize, oparg: u32, a: Kind, b: Kind) -> Option<Kind> {
+    if p.is_generic(k) {
+        return None;
+    }
+    inline_binary(oparg, a, b).or(speculated_binary(p.spec(k), a, b))
+}
+
 /// The kind a `BINARY_OP` on object operands is speculated to produce from the
 /// interpreter's profile (its specialized form), or `None`.
 fn speculated_binary(quick: Option<Instruction>, a: Kind, b: Kind) -> Option<Kind> {
@@ -305,7 +360,7 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
 fn step(
     code: &Py<PyCode>,
     a: &Analysis,
-    quick: &[Instruction],
+    p: &Profile,
     k: usize,
     st: &mut TypeState,
 ) -> Result<Flow, Refusal> {
@@ -455,9 +510,7 @@ fn step(
             if x == Range || b == Range {
                 return refuse("BINARY_OP on a range iterator");
             }
-            let spec = speculated_binary(quick.get(k).copied(), x, b);
-            st.stack
-                .push(inline_binary(arg, x, b).or(spec).unwrap_or(Obj));
+            st.stack.push(binary_kind(p, k, arg, x, b).unwrap_or(Obj));
         }
         I::BinarySlice => {
             popn(st, 3)?;
@@ -470,7 +523,7 @@ fn step(
             let y = pop(st)?;
             let x = pop(st)?;
             let inline = matches!((x, y), (Int, Int) | (Float, Float) | (Bool, Bool))
-                || speculated_compare(quick.get(k).copied(), x, y).is_some();
+                || speculated_compare(p.spec(k), x, y).is_some();
             st.stack
                 .push(if inline || arg & 16 != 0 { Bool } else { Obj });
         }
@@ -497,7 +550,7 @@ fn step(
             pop(st)?;
         }
         I::Call { .. } => {
-            if is_range_loop(a, k, st) {
+            if is_range_loop(a, k, st) && !p.is_generic(k) {
                 popn(st, arg as usize + 2)?;
                 st.stack.push(Range);
             } else {
@@ -745,7 +798,7 @@ fn successors(
 fn infer(
     code: &Py<PyCode>,
     a: &Analysis,
-    quick: &[Instruction],
+    p: &Profile,
     start: usize,
     entry: TypeState,
 ) -> Result<Vec<Option<TypeState>>, Refusal> {
@@ -767,7 +820,7 @@ fn infer(
             ));
         }
         let mut after = before.clone();
-        let flow = step(code, a, quick, k, &mut after)?;
+        let flow = step(code, a, p, k, &mut after)?;
         for (t, st) in successors(a, k, &flow, &before, &after)? {
             let merged = match &states[t] {
                 None => st,
@@ -1240,7 +1293,7 @@ impl Emitter<'_, '_> {
 pub fn translate(
     code: &Py<PyCode>,
     analysis: &Analysis,
-    quick: &[Instruction],
+    p: &Profile,
     entry: &Entry,
     isa: &dyn TargetIsa,
     h: &HelperTable,
@@ -1286,14 +1339,14 @@ pub fn translate(
     if analysis.insns.is_empty() {
         return refuse("empty code");
     }
-    let states = infer(code, analysis, quick, start, entry_state.clone())?;
+    let states = infer(code, analysis, p, start, entry_state.clone())?;
     if std::env::var_os("RPYJIT_DUMP_TYPES").is_some() {
         for (k, insn) in analysis.insns.iter().enumerate() {
             eprintln!(
                 "{:4} {:?} q={:?} {:?}",
                 insn.at,
                 insn.op,
-                quick.get(k),
+                p.quick.get(k),
                 states[k]
             );
         }
@@ -1401,7 +1454,7 @@ pub fn translate(
             continue;
         }
         let mut after = st.clone();
-        let flow = step(code, analysis, quick, k, &mut after)?;
+        let flow = step(code, analysis, p, k, &mut after)?;
         if let Flow::SideExit(reason) = flow {
             e.emit_exit(&st, insn, reason, ExitKind::Unsupported, &[]);
             terminated = true;
@@ -1410,17 +1463,17 @@ pub fn translate(
         let helpers_before = e.helper_calls;
         let attrs_before = e.attr_calls;
         terminated = emit_insn(
-            &mut e, code, analysis, quick, &states, &blocks, k, &st, &after, &flow,
+            &mut e, code, analysis, p, &states, &blocks, k, &st, &after, &flow,
         )?;
         let w = loop_weight[k];
         // Resuming a generator is cheaper inline in the interpreter (its frame is pushed
         // without a call) than through our iteration helper: weigh it like attributes.
         let generator_step = matches!(insn.op, Instruction::ForIter { .. })
-            && matches!(quick.get(k), Some(Instruction::ForIterGen));
+            && matches!(p.quick.get(k), Some(Instruction::ForIterGen));
         // So is `s += t` on strings: the interpreter appends in place to a string only its
         // local refers to; the helper must copy.
         let string_append = matches!(
-            quick.get(k),
+            p.quick.get(k),
             Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
         ) && e.helper_calls > helpers_before;
         if e.attr_calls > attrs_before || generator_step || string_append {
@@ -1475,7 +1528,7 @@ fn emit_insn(
     e: &mut Emitter,
     code: &Py<PyCode>,
     a: &Analysis,
-    quick: &[Instruction],
+    p: &Profile,
     states: &[Option<TypeState>],
     blocks: &[Option<Block>],
     k: usize,
@@ -1677,8 +1730,7 @@ fn emit_insn(
         }
         I::BinaryOp { .. } => {
             let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
-            let spec = speculated_binary(quick.get(k).copied(), ka, kb);
-            match inline_binary(arg, ka, kb).or(spec) {
+            match binary_kind(p, k, arg, ka, kb) {
                 Some(kind) => {
                     // Object operands the profile says are ints/floats: unboxed behind
                     // a type guard, released once every guard has passed.
@@ -1712,7 +1764,7 @@ fn emit_insn(
         I::CompareOp { .. } => {
             let (ka, kb) = (st.stack[d - 2], st.stack[d - 1]);
             let cmp = (arg >> 5) as usize;
-            let spec = speculated_compare(quick.get(k).copied(), ka, kb);
+            let spec = speculated_compare(p.spec(k), ka, kb);
             if (matches!((ka, kb), (Int, Int) | (Float, Float) | (Bool, Bool)) || spec.is_some())
                 && cmp <= 5
             {

@@ -167,7 +167,7 @@ fn translations_compile_for_the_host_and_for_aarch64() {
     use cranelift_codegen::control::ControlPlane;
     use rpyjit_jit::bytecode::Analysis;
     use rpyjit_jit::helpers::HelperTable;
-    use rpyjit_jit::translate::{translate, Entry, Kind};
+    use rpyjit_jit::translate::{translate, Entry, Kind, Profile};
     let srcs = [
         ("def f(n):\n    s = 0\n    i = 0\n    while i < n:\n        s += i * i\n        i += 1\n    return s\n", vec![Kind::Int]),
         ("def f(a, b):\n    return a // b * 1000 + a % b\n", vec![Kind::Int, Kind::Int]),
@@ -188,7 +188,7 @@ fn translations_compile_for_the_host_and_for_aarch64() {
                 let t = translate(
                     &code,
                     &a,
-                    &[],
+                    &Profile::default(),
                     &Entry::Call(kinds.clone()),
                     &*isa,
                     &HelperTable::dummy(),

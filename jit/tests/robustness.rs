@@ -8,7 +8,7 @@ use common::{define_fn, interpreter};
 
 use rpyjit_jit::bytecode::Analysis;
 use rpyjit_jit::helpers::HelperTable;
-use rpyjit_jit::translate::{translate, Entry, Kind};
+use rpyjit_jit::translate::{translate, Entry, Kind, Profile};
 use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::{CodeUnit, Instruction, OpArgByte};
 use rustpython_vm::AsObject;
@@ -72,7 +72,7 @@ fn random_bytecode_is_translated_or_refused_never_crashes() {
             let kinds = [Kind::Int, Kind::Obj];
             let entry = Entry::Call(kinds.to_vec());
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                translate(&candidate, &analysis, &[], &entry, &*isa, &h)
+                translate(&candidate, &analysis, &Profile::default(), &entry, &*isa, &h)
             }));
             match result {
                 Err(_) => panic!("seed {seed}: the translator panicked"),

@@ -318,6 +318,48 @@ fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
     assert!(stats.contains("type changed"), "{stats}");
 }
 
+/// Runs `body` with the JIT and returns its stdout and statistics, after checking its
+/// output against the interpreter's.
+fn recompiles_of(name: &str, body: &str) -> (String, String) {
+    let p = script(name, body);
+    let off = run_script(&["jit=off"], &p, &[]);
+    let on = run_script(&["jit=on", "jit-stats"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(on.status.success(), "{}", stderr(&on));
+    assert_eq!(stdout(&on), stdout(&off));
+    (stdout(&on), stats_of(&on))
+}
+
+#[test]
+fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever() {
+    // Every call overflows once: the multiplication's guard fails on every call.
+    let (_, stats) = recompiles_of(
+        "recompile_overflow",
+        "def grow(n):\n    x = 1\n    for i in range(n):\n        x = x * 7\n    return x % 1000\n\n\
+         print(sum(grow(50) for _ in range(1000)))\n",
+    );
+    assert_eq!(stat(&stats, "recompiled without a failing assumption"), 1, "{stats}");
+    assert!(stats.contains("int overflow"), "{stats}");
+    // The deopts stop near the limit (100 per site and version), far below one per
+    // call, and the function stays native.
+    assert!(stat(&stats, "deopts") < 200, "{stats}");
+    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+}
+
+#[test]
+fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {
+    // The interpreter's profile says ints (the first calls); then every call passes a
+    // float, which fails the type guard of the speculated additions.
+    let (_, stats) = recompiles_of(
+        "recompile_type",
+        "def add_all(a, b):\n    t = 0\n    for i in range(100):\n        t = t + a + b\n    return t\n\n\
+         s = 0\nfor j in range(3000):\n    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)\nprint(s)\n",
+    );
+    assert!(stat(&stats, "recompiled without a failing assumption") >= 1, "{stats}");
+    assert!(stats.contains("type changed"), "{stats}");
+    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. Tracebacks
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 //! import rpyjit
 //! rpyjit.compile(f)        # hand f to the JIT now (native from its next call); False if refused
 //! rpyjit.is_compiled(f)
-//! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, refused, fallbacks, deopts
+//! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, refused, fallbacks,
+//!                           #       deopts, recompiles
 //! rpyjit.summary()         # the text `-X jit-stats` prints at exit
 //! rpyjit.dump(f)           # f's CLIF and the machine code Cranelift makes of it
 //! rpyjit.enable(); rpyjit.disable(); rpyjit.is_enabled()
@@ -66,6 +67,16 @@ mod rpyjit {
             deopts.set_item(k.as_str(), vm.ctx.new_int(*n).into(), vm)?;
         }
         out.set_item("deopts", deopts.into(), vm)?;
+        let recompiles: Vec<PyObjectRef> = d
+            .recompiles
+            .iter()
+            .map(|(func, unit, reason)| {
+                vm.ctx
+                    .new_str(format!("{func} @ unit {unit}: {reason}"))
+                    .into()
+            })
+            .collect();
+        out.set_item("recompiles", vm.ctx.new_list(recompiles).into(), vm)?;
         Ok(out)
     }
 
