@@ -389,7 +389,7 @@ unsafe extern "C" fn h_load_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, 
 }
 
 /// LOAD_ATTR in its method form (arg = name index): ops[0] = owner → ops = [function,
-/// owner] when the attribute is a plain Python function found on the type (the call then
+/// owner] when the attribute is a function or method descriptor found on the type (the call then
 /// passes the owner as `self`, as the interpreter does), else [attribute, NULL].
 unsafe extern "C" fn h_load_method(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
@@ -410,8 +410,8 @@ unsafe extern "C" fn h_load_method(ctx: *const NativeCtx<'static>, ops: *mut u64
 }
 
 /// The function `owner.name` would bind, when that is how the VM resolves it: the type's
-/// attribute is an exact Python function, the type uses the default attribute lookup, and
-/// the instance dict does not shadow the name.
+/// attribute is an exact Python function or builtin method descriptor, the type uses the
+/// default attribute lookup, and the instance dict does not shadow the name.
 fn plain_method(
     vm: &VirtualMachine,
     owner: &PyObject,
@@ -426,7 +426,20 @@ fn plain_method(
     let Some(descr) = cls.get_attr(name) else {
         return Ok(None);
     };
-    if descr.downcast_ref_if_exact::<PyFunction>(vm).is_none() {
+    // What the interpreter's method form (`PyMethod::get`) leaves unbound: Python
+    // functions and builtin method descriptors (`list.append`, `set.add`, ...), never
+    // class or static methods, which bind differently. Calling the descriptor with the
+    // owner first is the call of the bound method, without allocating one.
+    let unbound = descr.downcast_ref_if_exact::<PyFunction>(vm).is_some()
+        || descr
+            .downcast_ref_if_exact::<rustpython_vm::builtins::descriptor::PyMethodDescriptor>(vm)
+            .is_some_and(|m| {
+                !m.method.flags.intersects(
+                    rustpython_vm::function::PyMethodFlags::CLASS
+                        | rustpython_vm::function::PyMethodFlags::STATIC,
+                )
+            });
+    if !unbound {
         return Ok(None);
     }
     if let Some(dict) = owner.dict() {
