@@ -477,6 +477,9 @@ pub fn compile_function_profiled(
     if let Some(reason) = unsupported(&original) {
         return refused(reason);
     }
+    if profile.is_some() && gave_up(&original) {
+        return refused("fell back to the interpreter before (exits kept happening)");
+    }
     let c = &original.code;
     let analysis = Analysis::new(c)
         .map_err(|e| Refusal(e.0))
@@ -825,7 +828,26 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
 /// Puts a function back in the interpreter for good.
 fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     STATS.fallback(why);
-    let _ = set_code(vm, &c.target.func, c.target.original.clone());
+    let original = &c.target.original;
+    GAVE_UP
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(original.as_object().get_id(), original.clone());
+    let _ = set_code(vm, &c.target.func, original.clone());
+}
+
+/// Code whose native version was sent back to the interpreter for good (by the id of the
+/// code object, kept alive here): it is not compiled again automatically, so a function
+/// that falls back does not cycle through compiling, exiting and falling back.
+static GAVE_UP: Mutex<Option<HashMap<usize, PyRef<PyCode>>>> = Mutex::new(None);
+
+fn gave_up(code: &Py<PyCode>) -> bool {
+    GAVE_UP
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .is_some_and(|m| m.contains_key(&code.as_object().get_id()))
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.

@@ -13,13 +13,10 @@ class Shadow(list):
     pass
 
 
-def work(n):
-    out = []
+def work(n, out, sh):
     seen = set()
     d = {}
     t = Tally()
-    sh = Shadow()
-    sh.append = lambda x: out.append(("shadowed", x))
     for i in range(n):
         out.append(i)
         seen.add(i % 7)
@@ -40,7 +37,10 @@ def work(n):
 
 
 for _ in range(3):
-    r = work(300)
+    out = []
+    sh = Shadow()
+    sh.append = lambda x, out=out: out.append(("shadowed", x))
+    r = work(300, out, sh)
 print(r)
 try:
     list.append(set(), 1)
