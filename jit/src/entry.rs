@@ -886,19 +886,27 @@ fn interpret_as(
     deopt::resume(vm, func, cont, state)
 }
 
-/// `__rpyjit_enter__(*args)`: the stub's call into native code.
+/// `__rpyjit_enter__(*args)`: the stub's call into native code. On every interpreted call
+/// of a compiled function: one look at the calling frame, no lock.
 fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-    // A builtin runs in its caller's frame: the stub's code object names the function.
-    let stub = rustpython_vm::frame::current_code()
-        .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
-    let c = REGISTRY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .and_then(|r| r.get(&stub.as_object().get_id()).cloned())
-        .ok_or_else(|| vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub"))?;
-    if let Some(func) = crate::hotness::calling_function() {
-        if !c.is_for(&func) {
+    let outside = || vm.new_system_error("rpyjit: __rpyjit_enter__ called outside a stub");
+    // A builtin runs in its caller's frame: the stub's frame, whose code names the
+    // compiled function and whose function object is the one called.
+    let frame = rustpython_vm::frame::current_thread_iframe();
+    if frame.is_null() {
+        return Err(outside());
+    }
+    // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
+    let (code_id, func) = unsafe {
+        let f = &*frame;
+        (
+            f.code().as_object().get_id(),
+            f.func_obj().map(|o| o as *const rustpython_vm::PyObject),
+        )
+    };
+    let c = compiled_for_id(code_id).ok_or_else(outside)?;
+    if func.is_some_and(|f| !std::ptr::eq(f, c.target.func.as_object())) {
+        if let Some(func) = crate::hotness::calling_function() {
             return interpret_as(vm, &c, &func, args.args);
         }
     }
@@ -907,11 +915,26 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
 
 /// The compiled function whose `__code__` is `code` (a stub), if any.
 pub fn compiled_for_code(code: &Py<PyCode>) -> Option<Arc<Compiled>> {
-    REGISTRY
+    compiled_for_id(code.as_object().get_id())
+}
+
+/// [`compiled_for_code`] by the code object's id. Registry entries are never removed (a
+/// stub stays alive with its entry), so hits are remembered per thread, without a lock.
+fn compiled_for_id(id: usize) -> Option<Arc<Compiled>> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<usize, Arc<Compiled>>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    if let Some(c) = SEEN.with(|s| s.borrow().get(&id).cloned()) {
+        return Some(c);
+    }
+    let c = REGISTRY
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .as_ref()
-        .and_then(|r| r.get(&code.as_object().get_id()).cloned())
+        .and_then(|r| r.get(&id).cloned())?;
+    SEEN.with(|s| s.borrow_mut().insert(id, c.clone()));
+    Some(c)
 }
 
 thread_local! {
