@@ -6,10 +6,22 @@
 //! code that never gets hot pays one builtin call per call until then, and nothing after.
 //! Code that cannot be compiled, or would not gain (no loop), is not instrumented at all.
 //!
-//! Code is born (and instrumented) in: the main script, `-c`, stdin (the runtime's `exec`),
-//! and modules imported from source or `.pyc` (importlib's `source_to_code` and
-//! `_compile_bytecode`). Generators, coroutines, class bodies and module code are left alone:
-//! the JIT does not compile them.
+//! Code is born (and instrumented) in (hooks in [`sources`]):
+//! - the main script, `-c` and stdin (the runtime's `exec`);
+//! - `compile()`, and `exec`/`eval` of a string; importlib compiles modules imported from
+//!   source with `compile()`, and so does `zipimport`;
+//! - `.pyc` files (importlib's `_compile_bytecode`);
+//! - the frozen stdlib (`_imp.get_frozen_object`, where `FrozenImporter` and `runpy` get a
+//!   frozen module's code). RustPython freezes the whole pure-Python stdlib.
+//!
+//! Not counted: modules imported before the hooks are installed (importlib itself,
+//! `codecs`, `encodings`, `zipimport`, ...: what the VM imports while it starts), code run
+//! with builtins of its own (`exec`/`eval` whose globals' `__builtins__` lacks the counting
+//! builtins, as `namedtuple`'s; a code object from `compile()` runs uninstrumented there),
+//! and `__annotate__` and evaluate functions, which `annotationlib` runs with fake
+//! globals. `marshal` writes code without the counting, so a `.pyc` written with the JIT
+//! on loads without it. Generators, coroutines, class bodies and module code are left
+//! alone: the JIT does not compile them.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -20,6 +32,8 @@ use rustpython_vm::bytecode::{CodeFlags, Instruction};
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 use crate::entry;
+
+mod sources;
 
 pub const COUNT_BUILTIN: &str = "__rpyjit_count__";
 /// Called on every back-edge of a hooked loop (see [`crate::rewrite::with_back_edge_hooks`]).
@@ -85,7 +99,38 @@ pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
     lookup(code).map_or_else(|| code.to_owned(), |h| h.plain.clone())
 }
 
-/// Installs the counting builtins and the importlib hooks; `threshold` as `-X jit-threshold`.
+/// `code` without a counting prologue or loop hook anywhere in it (nested code
+/// included): for where counting cannot work, such as code run with builtins of its own
+/// or written out by `marshal`.
+pub fn deeply_uninstrumented(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
+    let base = uninstrumented(code);
+    let mut changed = false;
+    let mut c = base.code.clone();
+    c.constants = base
+        .code
+        .constants
+        .iter()
+        .map(|lit| {
+            let o: PyObjectRef = lit.clone().into();
+            match o.downcast::<PyCode>() {
+                Ok(inner) => {
+                    let plain = deeply_uninstrumented(vm, &inner);
+                    changed |= !plain.is(&inner);
+                    PyObjectRef::from(plain).into()
+                }
+                Err(o) => o.into(),
+            }
+        })
+        .collect();
+    if changed {
+        vm.ctx.new_code(c)
+    } else {
+        base
+    }
+}
+
+/// Installs the counting builtins and the hooks where code is born ([`sources`]);
+/// `threshold` as `-X jit-threshold`.
 pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     THRESHOLD.store(threshold, Ordering::Relaxed);
     vm.builtins
@@ -113,30 +158,7 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
         vm.new_function(ENTER_NOW_BUILTIN, enter_now),
         vm,
     )?;
-    // The hooks take importlib's own file name so import tracebacks prune them like the
-    // rest of importlib.
-    let hook = r#"
-import importlib._bootstrap_external as _be
-def _rpyjit_hooks(_be, instrument):
-    source_to_code = _be.SourceLoader.source_to_code
-    def _source_to_code(self, data, path, *, _optimize=-1):
-        return instrument(source_to_code(self, data, path, _optimize=_optimize))
-    _be.SourceLoader.source_to_code = _source_to_code
-    compile_bytecode = _be._compile_bytecode
-    def _compile_bytecode(data, name=None, bytecode_path=None, source_path=None):
-        return instrument(compile_bytecode(data, name, bytecode_path, source_path))
-    _be._compile_bytecode = _compile_bytecode
-_rpyjit_hooks(_be, __rpyjit_instrument__)
-"#;
-    let code = vm
-        .compile(
-            hook,
-            rustpython_vm::compiler::Mode::Exec,
-            "<frozen importlib._bootstrap_external>",
-        )
-        .map_err(|e| e.into_pyexception(vm, Some(hook)))?;
-    vm.run_code_obj(code, vm.new_scope_with_builtins())?;
-    Ok(())
+    sources::install(vm)
 }
 
 fn is_function_code(code: &Py<PyCode>) -> bool {
@@ -162,20 +184,32 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         o.downcast_ref::<PyCode>().is_some()
     });
     let plain = if has_nested {
-        let mut c = code.code.clone();
-        c.constants = code
+        // A copy only when a nested code object changed: code that went through here
+        // already comes back as it is.
+        let mut changed = false;
+        let constants = code
             .code
             .constants
             .iter()
             .map(|lit| {
                 let o: PyObjectRef = lit.clone().into();
                 match o.downcast::<PyCode>() {
-                    Ok(inner) => PyObjectRef::from(instrument(vm, &inner)).into(),
+                    Ok(inner) => {
+                        let done = instrument(vm, &inner);
+                        changed |= !done.is(&inner);
+                        PyObjectRef::from(done).into()
+                    }
                     Err(o) => o.into(),
                 }
             })
             .collect();
-        vm.ctx.new_code(c)
+        if changed {
+            let mut c = code.code.clone();
+            c.constants = constants;
+            vm.ctx.new_code(c)
+        } else {
+            code.to_owned()
+        }
     } else {
         code.to_owned()
     };

@@ -857,6 +857,17 @@ pub fn unsupported_shape(code: &Py<PyCode>) -> Option<&'static str> {
     {
         return Some("generators and coroutines are not compiled yet");
     }
+    // An `__annotate__` function, or the evaluate function of a type parameter or alias
+    // (one positional-only parameter, `format`): `annotationlib` runs its code with fake
+    // globals that answer every name, the JIT's builtins in a prologue or stub too.
+    if c.arg_count == 1
+        && c.posonlyarg_count == 1
+        && c.varnames
+            .first()
+            .is_some_and(|n| matches!(n.as_str(), "format" | ".format"))
+    {
+        return Some("annotation functions run with globals of annotationlib's");
+    }
     None
 }
 

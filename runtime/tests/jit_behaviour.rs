@@ -204,7 +204,9 @@ print("tracked objects growth:", after[2] - before[2])
 print("live boxes:", len(live_boxes))
 s = rpyjit.stats()
 print("compiled:", " ".join(f.__name__ for f in funcs if rpyjit.is_compiled(f)))
-print("deopt sites:", " ".join(sorted({site.split(" @")[0] for site in s["deopts"]})))
+# The stdlib's functions are compiled too (at threshold 0): only this script's count here.
+mine = {f.__name__ for f in funcs}
+print("deopt sites:", " ".join(sorted({site.split(" @")[0] for site in s["deopts"]} & mine)))
 print("fallbacks:", s["fallbacks"])
 print("native calls:", s["native_calls"])
 "#;
@@ -750,5 +752,216 @@ spin({}, "key")
         // Same frames; the caret line may differ, since the interpreter notices the signal
         // at whichever instruction it is running.
         assert_eq!(frames(&on), off_frames, "-X {mode}: {}", stderr(&on));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Where code is counted: exec, eval, compile and the frozen stdlib
+// ---------------------------------------------------------------------------------------
+
+const RUN_TIME_CODE: &str = r#"import rpyjit
+
+SRC = "def total(n):\n    t = 0\n    for i in range(n):\n        t += i * scale\n    return t\n"
+
+# exec of a string: into the caller's globals, and into dicts of its own.
+scale = 1
+exec(SRC)
+g = {"scale": 2}
+loc = {}
+exec(SRC, g, loc)
+from_dicts = loc["total"]
+
+# compile, then exec of the code object (twice: the same code serves both).
+code = compile(SRC, "generated.py", "exec")
+ns1 = {"scale": 3}
+ns2 = {"scale": 4}
+exec(code, ns1)
+exec(code, ns2)
+
+# eval of a string that makes a function, and eval reading the caller's locals.
+square_sum = eval("lambda n: sum([i * i for i in range(n)])")
+def local_eval(k):
+    base = 10
+    return eval("base + k"), eval("[base * j for j in range(k)]")
+
+# Builtins of the exec'd code's own: namedtuple evaluates with {'__builtins__': {}}.
+import collections
+Point = collections.namedtuple("Point", "x y")
+restricted = {"__builtins__": {"len": len}}
+exec("def size(s):\n    n = 0\n    for c in s:\n        n += 1\n    return n, len(s)\n", restricted)
+exec(compile("def first(s):\n    for c in s:\n        return c\n", "<c>", "exec"), {"__builtins__": {}})
+
+for f in [total, from_dicts, ns1["total"], ns2["total"], square_sum]:
+    print(f(10), f(10))
+print(restricted["size"]("abc"), restricted["size"]("abcd"))
+print(local_eval(3), Point(1, 2), ns1["__builtins__"] is __builtins__.__dict__)
+print("compiled:", [rpyjit.is_compiled(f) for f in [total, from_dicts, ns1["total"], ns2["total"], square_sum]])
+"#;
+
+#[test]
+fn functions_from_exec_eval_and_compile_are_counted_and_compiled() {
+    let p = script("run_time_code", RUN_TIME_CODE);
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert_eq!(
+        field(&stdout(&off), "compiled"),
+        "[False, False, False, False, False]"
+    );
+    let expected = stdout(&off).replace(
+        "[False, False, False, False, False]",
+        "[True, True, True, True, True]",
+    );
+    // Counted like code from a file: hot after one call, and native from the next one.
+    for mode in ["jit-threshold=1", "jit-threshold=0"] {
+        let on = run_script(&[mode], &p, &[]);
+        assert!(on.status.success(), "-X {mode}: {}", stderr(&on));
+        assert_eq!(stdout(&on), expected, "-X {mode}");
+    }
+    // Same answers at the default threshold, where one call is not hot yet.
+    let on = run_script(&["jit=on"], &p, &[]);
+    assert_eq!(stdout(&on), stdout(&off));
+}
+
+#[test]
+fn a_function_of_a_frozen_stdlib_module_is_counted() {
+    // textwrap is not imported at start-up: it comes from the frozen stdlib on import.
+    let prog = "import textwrap, rpyjit\nprint(textwrap.__spec__.origin, rpyjit.is_compiled(textwrap.dedent))\nprint(repr(textwrap.dedent('  a\\n    b\\n')))\nprint('compiled:', rpyjit.is_compiled(textwrap.dedent))\n";
+    let off = run(&["-X", "jit=off", "-c", prog]);
+    assert_eq!(
+        stdout(&off),
+        "frozen False\n'a\\n  b\\n'\ncompiled: False\n",
+        "{}",
+        stderr(&off)
+    );
+    let on = run(&["-X", "jit-threshold=0", "-c", prog]);
+    assert_eq!(
+        stdout(&on),
+        "frozen False\n'a\\n  b\\n'\ncompiled: True\n",
+        "{}",
+        stderr(&on)
+    );
+}
+
+const BAD_EXEC_EVAL_COMPILE: &str = r#"def show(call):
+    try:
+        call()
+    except Exception as e:
+        print(type(e).__name__ + ":", e)
+
+show(lambda: exec("x = (1,\n  2 +"))
+show(lambda: eval("1 +* 2", {}))
+show(lambda: compile("x = (", "prog.py", "exec"))
+show(lambda: compile("1", "prog.py", "nope"))
+show(lambda: exec("x = 1", 5))
+show(lambda: exec("x = 1", {}, closure=()))
+show(lambda: eval("1\0"))
+show(lambda: exec("x = 1", {}, {}, junk=1))
+show(lambda: eval(compile("lambda: y", "<s>", "eval"))())
+
+def run(n):
+    exec("def g(items, n):\n    t = 0\n    for i in range(n):\n        t += items[i]\n    return t\nprint(g([1, 2], 2))\ng([1, 2], n)")
+
+run(3)
+"#;
+
+/// What CPython 3.13 prints for [`BAD_EXEC_EVAL_COMPILE`] (the script's path aside).
+const BAD_EXEC_EVAL_COMPILE_STDOUT: &str = "SyntaxError: '(' was never closed (<string>, line 1)
+SyntaxError: invalid syntax (<string>, line 1)
+SyntaxError: '(' was never closed (prog.py, line 1)
+ValueError: compile() mode must be 'exec', 'eval' or 'single'
+TypeError: exec() globals must be a dict, not int
+TypeError: closure can only be used when source is a code object
+SyntaxError: source code string cannot contain null bytes
+TypeError: exec() got an unexpected keyword argument 'junk'
+NameError: name 'y' is not defined
+3
+";
+
+const BAD_EXEC_EVAL_COMPILE_STDERR: &str = r#"Traceback (most recent call last):
+  File "PATH", line 20, in <module>
+    run(3)
+    ~~~^^^
+  File "PATH", line 18, in run
+    exec("def g(items, n):\n    t = 0\n    for i in range(n):\n        t += items[i]\n    return t\nprint(g([1, 2], 2))\ng([1, 2], n)")
+    ~~~~^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "<string>", line 7, in <module>
+  File "<string>", line 4, in g
+IndexError: list index out of range
+"#;
+
+#[test]
+fn exec_eval_and_compile_errors_are_cpythons() {
+    let p = script("bad_exec_eval_compile", BAD_EXEC_EVAL_COMPILE);
+    let expected_stderr = BAD_EXEC_EVAL_COMPILE_STDERR.replace("PATH", p.to_str().unwrap());
+    for mode in ["jit=off", "jit=on", "jit-threshold=0"] {
+        let o = run_script(&[mode], &p, &[]);
+        assert_eq!(o.status.code(), Some(1), "-X {mode}: {}", stderr(&o));
+        assert_eq!(stdout(&o), BAD_EXEC_EVAL_COMPILE_STDOUT, "-X {mode}");
+        assert_eq!(stderr(&o), expected_stderr, "-X {mode}");
+    }
+}
+
+#[test]
+fn bad_arguments_to_exec_and_eval_fail_as_in_the_interpreter() {
+    // RustPython words these TypeErrors its own way (CPython 3.13: "eval() arg 1 must be a
+    // string, bytes or code object", "exec() takes at least 1 positional argument (0
+    // given)"); with the JIT they are the interpreter's, word for word.
+    for prog in [
+        "eval(5)",
+        "exec(None)",
+        "exec()",
+        "eval('1', {}, {}, {})",
+        "exec('x', {}, 5)",
+    ] {
+        let off = run(&["-X", "jit=off", "-c", prog]);
+        assert_eq!(off.status.code(), Some(1), "{prog}");
+        assert!(
+            stderr(&off).contains("TypeError"),
+            "{prog}: {}",
+            stderr(&off)
+        );
+        for mode in JIT_MODES {
+            let on = run(&["-X", mode, "-c", prog]);
+            assert_eq!(on.status.code(), Some(1), "{prog} -X {mode}");
+            assert_eq!(stderr(&on), stderr(&off), "{prog} -X {mode}");
+        }
+    }
+}
+
+#[test]
+fn a_pyc_written_with_the_jit_on_loads_without_it() {
+    // py_compile compiles with the JIT's counting prologues in place; marshal writes the
+    // plain code, so the .pyc runs anywhere.
+    let dir = std::env::temp_dir().join(format!("rpyjit-pyc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("summed.py");
+    std::fs::write(
+        &src,
+        "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",
+    )
+    .unwrap();
+    let pyc = dir.join("pyc_only").join("summed.pyc");
+    let write = format!(
+        "import py_compile; py_compile.compile({:?}, cfile={:?}, doraise=True)",
+        src.to_str().unwrap(),
+        pyc.to_str().unwrap()
+    );
+    let w = run(&["-X", "jit-threshold=0", "-c", &write]);
+    assert!(w.status.success(), "{}", stderr(&w));
+    let load =
+        "import sys, rpyjit; import summed; print(summed.f(10), rpyjit.is_compiled(summed.f))";
+    let pyc_dir = pyc.parent().unwrap().to_str().unwrap();
+    for (mode, compiled) in [("jit=off", "False"), ("jit-threshold=0", "True")] {
+        let o = rpyjit()
+            .current_dir(pyc_dir)
+            .args(["-X", mode, "-c", load])
+            .output()
+            .unwrap();
+        assert_eq!(
+            stdout(&o),
+            format!("45 {compiled}\n"),
+            "-X {mode}: {}",
+            stderr(&o)
+        );
     }
 }
