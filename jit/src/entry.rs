@@ -66,6 +66,8 @@ struct Native {
     /// could not be built). Callers holding this version follow the chain.
     replaced: OnceLock<Option<Box<Native>>>,
     name: String,
+    /// The attribute-load sites' inline caches (`NativeCtx::attr_caches`).
+    attr_caches: Box<[crate::helpers::AttrCache]>,
 }
 
 impl Native {
@@ -93,6 +95,7 @@ impl Native {
         let entry = finalize(&t)?;
         STATS.compiled(&label, work_estimate(&t), started.elapsed());
         let sites = t.exits.len();
+        let attr_caches = (0..t.attr_sites).map(|_| Default::default()).collect();
         Ok(Native {
             entry,
             t,
@@ -102,6 +105,7 @@ impl Native {
             generic,
             replaced: OnceLock::new(),
             name,
+            attr_caches,
         })
     }
 
@@ -1091,6 +1095,7 @@ fn run_native(
         globals: &c.globals,
         builtins: &c.builtins,
         exc: std::cell::RefCell::new(None),
+        attr_caches: native.attr_caches.as_ptr(),
     };
     // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
     // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return

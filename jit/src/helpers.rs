@@ -22,7 +22,7 @@ use std::ptr::NonNull;
 
 use rustpython_vm::builtins::{
     PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr,
-    PyTuple,
+    PyTuple, PyType,
 };
 use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
 use rustpython_vm::function::FuncArgs;
@@ -41,6 +41,74 @@ pub struct NativeCtx<'a> {
     pub builtins: &'a PyObjectRef,
     /// The exception a failed helper raised, taken by the exit that follows.
     pub exc: RefCell<Option<PyBaseExceptionRef>>,
+    /// The native code's attribute-load caches, one per site
+    /// ([`crate::translate::Translation::attr_sites`] of them), living as long as it.
+    pub attr_caches: *const AttrCache,
+}
+
+/// The inline cache of one attribute-load site: the type versions (`tp_version_tag`) for
+/// which the instance dict decides the attribute (a few, as a site in a base class's
+/// method sees the subclasses). Such a type uses the default
+/// `__getattribute__` and has no data descriptor of that name, so looking in the instance
+/// dict first is exactly the VM's generic lookup (`generic_getattr_opt`) minus the type
+/// lookup; a miss there takes the generic path. Version tags are unique over all types
+/// and change whenever a type or one of its bases is modified, so a match is proof. An
+/// atomic, as threads may share native code; 0 means empty.
+#[derive(Default)]
+pub struct AttrCache {
+    versions: [std::sync::atomic::AtomicU32; ATTR_CACHE_WAYS],
+    /// The entry the next fill replaces.
+    next: std::sync::atomic::AtomicU8,
+}
+
+const ATTR_CACHE_WAYS: usize = 4;
+const ATTR_CACHE_MAX_FILLS: u8 = 32;
+
+impl AttrCache {
+    fn hit(&self, version: u32) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        version != 0 && self.versions.iter().any(|v| v.load(Relaxed) == version)
+    }
+
+    /// Whether a miss should fill the cache: a site that already missed many times is
+    /// megamorphic (or its types keep changing) and keeps to the generic path.
+    fn filling(&self) -> bool {
+        self.next.load(std::sync::atomic::Ordering::Relaxed) < ATTR_CACHE_MAX_FILLS
+    }
+
+    /// Records `version` (from [`Self::instance_dict_decides`]; 0 is not recorded).
+    fn fill(&self, version: u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let i = self.next.fetch_add(1, Relaxed) as usize % ATTR_CACHE_WAYS;
+        if version != 0 {
+            self.versions[i].store(version, Relaxed);
+        }
+    }
+
+    /// The version of `cls` if, right now, the instance dict decides attribute `name`
+    /// of its instances (else 0).
+    fn instance_dict_decides(vm: &VirtualMachine, cls: &Py<PyType>, name: &Py<PyStr>) -> u32 {
+        use std::sync::atomic::Ordering::Acquire;
+        let version = cls.tp_version_tag().load(Acquire);
+        let default = vm.ctx.types.object_type.slots.getattro.load();
+        if version == 0 || cls.slots.getattro.load().map(|f| f as usize) != default.map(|f| f as usize) {
+            return 0;
+        }
+        let Some(name) = vm.ctx.interned_str(name) else {
+            return 0;
+        };
+        if let Some(descr) = cls.get_attr(name) {
+            let dc = descr.class();
+            if dc.slots.descr_get.load().is_some() && dc.slots.descr_set.load().is_some() {
+                return 0;
+            }
+        }
+        // Modified meanwhile: the answer may belong to the old version.
+        if cls.tp_version_tag().load(Acquire) != version {
+            return 0;
+        }
+        version
+    }
 }
 
 /// `extern "C" fn(ctx, ops, arg) -> status`: the shape of every operation helper.
@@ -353,8 +421,9 @@ pub unsafe extern "C" fn box_bool(v: u64) -> u64 {
 
 // ---- operations --------------------------------------------------------------------------
 
+/// Name `i` of the code (the low half of a helper argument).
 fn name<'a>(ctx: &'a NativeCtx<'static>, i: u64) -> &'a Py<PyStr> {
-    ctx.code.code.names[i as usize]
+    ctx.code.code.names[(i & 0xffff_ffff) as usize]
 }
 
 /// LOAD_GLOBAL (arg = name index): globals, then builtins. ops[0] = value.
@@ -378,10 +447,32 @@ unsafe extern "C" fn h_load_global(ctx: *const NativeCtx<'static>, ops: *mut u64
     })
 }
 
-/// LOAD_ATTR (arg = name index): ops[0] = owner → attribute.
+/// LOAD_ATTR (arg = name index | (cache site + 1) << 32): ops[0] = owner → attribute.
 unsafe extern "C" fn h_load_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
-        let v = arg!(ops, 0).get_attr(name(ctx, arg), vm)?;
+        use std::sync::atomic::Ordering::Acquire;
+        let owner = arg!(ops, 0);
+        let name = name(ctx, arg);
+        let site = (arg >> 32) as usize;
+        // SAFETY: native code passes site numbers below its `attr_sites`, the length of
+        // the cache array `ctx.attr_caches` points to.
+        let cache = (site > 0).then(|| &*ctx.attr_caches.add(site - 1));
+        let cls = owner.class();
+        let hit = cache.is_some_and(|c| c.hit(cls.tp_version_tag().load(Acquire)));
+        if hit {
+            if let Some(dict) = owner.dict() {
+                if let Some(v) = dict.get_item_opt(name, vm)? {
+                    release(ops, 1);
+                    *ops = give(v);
+                    return Ok(0);
+                }
+            }
+        }
+        let v = owner.get_attr(name, vm)?;
+        // A hit that missed the dict (a class attribute) keeps its entry.
+        if let Some(c) = cache.filter(|c| !hit && c.filling()) {
+            c.fill(AttrCache::instance_dict_decides(vm, cls, name));
+        }
         release(ops, 1);
         *ops = give(v);
         Ok(0)

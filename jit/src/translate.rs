@@ -120,12 +120,17 @@ pub struct Translation {
     /// The part of `helper_work` the interpreter does better: attribute access (loads,
     /// method loads, stores), cell contents, resuming generators and string appends.
     pub attr_work: u64,
+    /// Attribute loads with an inline cache: native code passes each its site number,
+    /// and the helper keeps the cache in `NativeCtx::attr_caches`.
+    pub attr_sites: usize,
 }
 
 impl Translation {
     /// Whether native code is expected to beat the interpreter. Measured on the
     /// benchmarks: attribute access through helpers is slower than RustPython's
-    /// specializing interpreter (its inline caches for slots and instance dicts), while
+    /// specializing interpreter (its inline caches for slots, properties and methods;
+    /// loads from the instance dict have an inline cache here too and are not counted),
+    /// while
     /// inline arithmetic, comparisons, branches and range loops are much faster and other
     /// helpers (subscripts, calls, containers) break even. So code is worth running
     /// natively unless attribute access outweighs the inline work.
@@ -949,6 +954,8 @@ struct Emitter<'a, 'b> {
     /// Operation helpers called so far (to classify each instruction's emission).
     helper_calls: u64,
     attr_calls: u64,
+    /// Attribute sites with an inline cache so far (see [`Translation::attr_sites`]).
+    attr_sites: u32,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -962,6 +969,13 @@ fn var_index(k: Kind, part: usize) -> usize {
 }
 
 impl Emitter<'_, '_> {
+    /// The helper argument of an attribute site with an inline cache: the name index in
+    /// the low half, the site number + 1 in the high half.
+    fn attr_site(&mut self, name: u32) -> u64 {
+        self.attr_sites += 1;
+        u64::from(name) | (u64::from(self.attr_sites) << 32)
+    }
+
     fn var(&mut self, local: bool, i: usize, k: Kind, part: usize) -> Variable {
         let table = if local {
             &mut self.locals
@@ -1405,6 +1419,7 @@ pub fn translate(
         pending_edges: Vec::new(),
         helper_calls: 0,
         attr_calls: 0,
+        attr_sites: 0,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -1487,7 +1502,15 @@ pub fn translate(
             p.quick.get(k),
             Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
         ) && e.helper_calls > helpers_before;
-        if e.attr_calls > attrs_before || generator_step || string_append {
+        // An attribute the interpreter found in the instance dict is as cheap in native
+        // code (the load's inline cache, `helpers::AttrCache`); slots, properties, class
+        // attributes, method loads and stores are not.
+        let instance_dict_load = matches!(
+            p.quick.get(k),
+            Some(Instruction::LoadAttrInstanceValue | Instruction::LoadAttrWithHint)
+        );
+        if (e.attr_calls > attrs_before && !instance_dict_load) || generator_step || string_append
+        {
             attr_work += w;
         }
         if e.helper_calls > helpers_before {
@@ -1518,6 +1541,7 @@ pub fn translate(
         mut b,
         exits,
         buf_slots,
+        attr_sites,
         ..
     } = e;
     b.seal_all_blocks();
@@ -1530,6 +1554,7 @@ pub fn translate(
         inline_work,
         helper_work,
         attr_work,
+        attr_sites: attr_sites as usize,
     })
 }
 
@@ -1712,7 +1737,8 @@ fn emit_insn(
                 push!(d - 1, Obj, e.load_op(0));
                 push!(d, Obj, e.load_op(1));
             } else {
-                e.call_op_checked(Op::LoadAttr, u64::from(arg >> 1), st, insn, &temps);
+                let site = e.attr_site(arg >> 1);
+                e.call_op_checked(Op::LoadAttr, site, st, insn, &temps);
                 push!(d - 1, Obj, e.load_op(0));
             }
         }
