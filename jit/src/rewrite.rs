@@ -8,13 +8,16 @@ use rustpython_vm::bytecode::{
     decode_exception_table, encode_exception_table, CodeUnit, ExceptionTableEntry, Instruction,
     OpArgByte,
 };
-use rustpython_vm::{Py, PyRef, VirtualMachine};
+use rustpython_vm::{AsObject, Py, PyRef, VirtualMachine};
 
 /// Builds prologue units.
 pub struct Emitter<'a> {
     vm: &'a VirtualMachine,
     pub units: Vec<CodeUnit>,
     names: Vec<&'static rustpython_vm::builtins::PyStrInterned>,
+    /// Constants added after the code's own `base_consts` (rpyjit's builtins).
+    consts: Vec<rustpython_vm::PyObjectRef>,
+    base_consts: usize,
     /// Prologue ranges `[start, end)` that raise as if at original unit `at`: covered by
     /// the handler that covers `at` in the original code.
     covered: Vec<(u32, u32, u32)>,
@@ -46,22 +49,46 @@ impl Emitter<'_> {
         self.emit_wide(op, arg, 0)
     }
 
-    /// `LOAD_GLOBAL name` with the NULL a following `CALL` expects (globals fall back to
-    /// builtins, where rpyjit's hooks live).
+    /// Pushes rpyjit's builtin `name` and the NULL a following `CALL` expects. The builtin
+    /// is a constant of the code, not a global: a function made from this code with other
+    /// globals (`types.FunctionType(code, {"__builtins__": {}})`, `namedtuple`'s restricted
+    /// `eval`, annotation functions run with fake globals) still finds it.
     pub fn load_global_for_call(&mut self, name: &str) {
-        let i = match self.names.iter().position(|n| n.as_str() == name) {
-            Some(i) => i,
+        let Ok(builtin) = self
+            .vm
+            .builtins
+            .get_attr(self.vm.ctx.intern_str(name), self.vm)
+        else {
+            // Not installed (cannot happen once the JIT is on): as a global.
+            let i = match self.names.iter().position(|n| n.as_str() == name) {
+                Some(i) => i,
+                None => {
+                    self.names.push(self.vm.ctx.intern_str(name));
+                    self.names.len() - 1
+                }
+            } as u32;
+            self.emit(
+                Instruction::LoadGlobal {
+                    namei: rustpython_vm::bytecode::Arg::marker(),
+                },
+                (i << 1) | 1,
+            );
+            return;
+        };
+        let j = match self.consts.iter().position(|c| c.is(&builtin)) {
+            Some(j) => j,
             None => {
-                self.names.push(self.vm.ctx.intern_str(name));
-                self.names.len() - 1
+                self.consts.push(builtin);
+                self.consts.len() - 1
             }
-        } as u32;
+        };
         self.emit(
-            Instruction::LoadGlobal {
-                namei: rustpython_vm::bytecode::Arg::marker(),
+            Instruction::LoadConst {
+                consti: rustpython_vm::bytecode::Arg::marker(),
             },
-            (i << 1) | 1,
+            (self.base_consts + j) as u32,
         );
+        self.emit(Instruction::PushNull, 0);
     }
 
     /// Makes prologue unit `handler` the exception handler of prologue units
@@ -202,6 +229,8 @@ pub fn with_prologue(
         vm,
         units: Vec::new(),
         names: orig.names.to_vec(),
+        consts: Vec::new(),
+        base_consts: orig.constants.len(),
         covered: Vec::new(),
         handlers: Vec::new(),
     };
@@ -212,6 +241,12 @@ pub fn with_prologue(
     units.extend(orig.instructions.iter().copied());
     c.instructions = units.into();
     c.names = e.names.into_boxed_slice();
+    c.constants = orig
+        .constants
+        .iter()
+        .cloned()
+        .chain(e.consts.into_iter().map(Into::into))
+        .collect();
     let here = orig
         .locations
         .get(location_of as usize)
@@ -310,6 +345,8 @@ pub fn with_back_edge_hooks(
         vm,
         units: Vec::new(),
         names: orig.names.to_vec(),
+        consts: Vec::new(),
+        base_consts: orig.constants.len(),
         covered: Vec::new(),
         handlers: Vec::new(),
     };
@@ -445,6 +482,12 @@ pub fn with_back_edge_hooks(
     let mut c = orig.clone();
     c.instructions = units.into();
     c.names = e.names.into_boxed_slice();
+    c.constants = orig
+        .constants
+        .iter()
+        .cloned()
+        .chain(e.consts.into_iter().map(Into::into))
+        .collect();
     let mut all_locations = orig.locations.to_vec();
     all_locations.extend(locations);
     c.locations = all_locations.into_boxed_slice();
