@@ -1320,11 +1320,19 @@ unsafe extern "C" fn h_free_var(ctx: *const NativeCtx<'static>, ops: *mut u64, a
     })
 }
 
+/// The interned name `cell_contents` (a cell's value is only reachable through it from
+/// outside the VM), looked up once rather than interned from a `&str` on every access.
+fn cell_contents(vm: &VirtualMachine) -> &'static rustpython_vm::builtins::PyStrInterned {
+    static NAME: std::sync::OnceLock<&'static rustpython_vm::builtins::PyStrInterned> =
+        std::sync::OnceLock::new();
+    NAME.get_or_init(|| vm.ctx.intern_str("cell_contents"))
+}
+
 /// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,
 /// or status 1 when it is empty (the interpreter then raises its own error).
 unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        match arg!(ops, 0).get_attr("cell_contents", vm) {
+        match arg!(ops, 0).get_attr(cell_contents(vm), vm) {
             Ok(v) => {
                 *ops.add(1) = give(v);
                 Ok(0)
@@ -1338,7 +1346,7 @@ unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64,
 /// STORE_DEREF: ops = [cell (borrowed, stays), value (consumed)].
 unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        arg!(ops, 0).set_attr("cell_contents", arg!(ops, 1).to_owned(), vm)?;
+        arg!(ops, 0).set_attr(cell_contents(vm), arg!(ops, 1).to_owned(), vm)?;
         drop(take(*ops.add(1)));
         Ok(0)
     })
