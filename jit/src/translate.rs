@@ -373,14 +373,38 @@ fn step(
     use Kind::*;
     let insn = a.insns[k];
     let arg = insn.arg;
-    let pop = |st: &mut TypeState| {
-        st.stack
-            .pop()
-            .ok_or_else(|| Refusal("stack underflow".into()))
+    // A range iterator lives unboxed in native code: only these instructions take one
+    // (or refuse it themselves). Anywhere else it would have to be boxed for a generic
+    // operation, which the emitter cannot do: refuse. Real bytecode never gets there, but an
+    // on-stack-replacement entry can put one anywhere on the stack (found by fuzzing).
+    let takes_range = matches!(
+        insn.op,
+        I::PopTop
+            | I::GetIter
+            | I::ForIter { .. }
+            | I::EndFor
+            | I::PopIter
+            | I::BinaryOp { .. }
+            | I::StoreFast { .. }
+            | I::StoreDeref { .. }
+            | I::ListAppend { .. }
+            | I::SetAdd { .. }
+            | I::ListExtend { .. }
+            | I::SetUpdate { .. }
+            | I::DictUpdate { .. }
+            | I::MapAdd { .. }
+    );
+    let pop = |st: &mut TypeState| match st.stack.pop() {
+        None => refuse("stack underflow"),
+        Some(Range) if !takes_range => refuse("a range iterator as an operand"),
+        Some(k) => Ok(k),
     };
     let popn = |st: &mut TypeState, n: usize| -> Result<(), Refusal> {
         if st.stack.len() < n {
             return refuse("stack underflow");
+        }
+        if st.stack[st.stack.len() - n..].contains(&Range) {
+            return refuse("a range iterator as an operand");
         }
         st.stack.truncate(st.stack.len() - n);
         Ok(())
