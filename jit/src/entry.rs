@@ -774,7 +774,14 @@ fn cross_isa_check(
         .and_then(|isas| {
             let other = isas.get(1).ok_or("no second architecture")?.clone();
             let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                translate::translate(&target.original, &target.analysis, profile, entry, &*other, h)
+                translate::translate(
+                    &target.original,
+                    &target.analysis,
+                    profile,
+                    entry,
+                    &*other,
+                    h,
+                )
             }))
             .map_err(|_| "translator panicked".to_string())?
             .map_err(|r| r.0)?;
@@ -1013,9 +1020,13 @@ pub unsafe fn call_compiled_borrowed(
         }
     }
     Some(nested_native_call(vm, || {
-        run_native(vm, &c.target, native.latest(), &words[..argv.len()], &|why| {
-            fall_back(vm, c, why)
-        })
+        run_native(
+            vm,
+            &c.target,
+            native.latest(),
+            &words[..argv.len()],
+            &|why| fall_back(vm, c, why),
+        )
     }))
 }
 
@@ -1065,7 +1076,9 @@ pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) 
         }
     };
     drop(args);
-    run_native(vm, &c.target, native.latest(), &words, &|why| fall_back(vm, &c, why))
+    run_native(vm, &c.target, native.latest(), &words, &|why| {
+        fall_back(vm, &c, why)
+    })
 }
 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:

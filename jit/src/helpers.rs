@@ -91,7 +91,9 @@ impl AttrCache {
         use std::sync::atomic::Ordering::Acquire;
         let version = cls.tp_version_tag().load(Acquire);
         let default = vm.ctx.types.object_type.slots.getattro.load();
-        if version == 0 || cls.slots.getattro.load().map(|f| f as usize) != default.map(|f| f as usize) {
+        if version == 0
+            || cls.slots.getattro.load().map(|f| f as usize) != default.map(|f| f as usize)
+        {
             return 0;
         }
         let Some(name) = vm.ctx.interned_str(name) else {

@@ -1533,8 +1533,7 @@ pub fn translate(
             p.quick.get(k),
             Some(Instruction::LoadAttrInstanceValue | Instruction::LoadAttrWithHint)
         );
-        if (e.attr_calls > attrs_before && !instance_dict_load) || generator_step || string_append
-        {
+        if (e.attr_calls > attrs_before && !instance_dict_load) || generator_step || string_append {
             attr_work += w;
         }
         if e.helper_calls > helpers_before {

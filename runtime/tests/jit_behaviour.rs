@@ -340,7 +340,11 @@ fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever()
         "def grow(n):\n    x = 1\n    for i in range(n):\n        x = x * 7\n    return x % 1000\n\n\
          print(sum(grow(50) for _ in range(1000)))\n",
     );
-    assert_eq!(stat(&stats, "recompiled without a failing assumption"), 1, "{stats}");
+    assert_eq!(
+        stat(&stats, "recompiled without a failing assumption"),
+        1,
+        "{stats}"
+    );
     assert!(stats.contains("int overflow"), "{stats}");
     // The deopts stop near the limit (100 per site and version), far below one per
     // call, and the function stays native.
@@ -357,7 +361,10 @@ fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() 
         "def add_all(a, b):\n    t = 0\n    for i in range(100):\n        t = t + a + b\n    return t\n\n\
          s = 0\nfor j in range(3000):\n    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)\nprint(s)\n",
     );
-    assert!(stat(&stats, "recompiled without a failing assumption") >= 1, "{stats}");
+    assert!(
+        stat(&stats, "recompiled without a failing assumption") >= 1,
+        "{stats}"
+    );
     assert!(stats.contains("type changed"), "{stats}");
     assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
 }
