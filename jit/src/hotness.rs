@@ -104,9 +104,18 @@ pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
 /// or written out by `marshal`.
 pub fn deeply_uninstrumented(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     let base = uninstrumented(code);
+    with_nested_code(vm, &base, &|inner| deeply_uninstrumented(vm, inner)).unwrap_or(base)
+}
+
+/// `code` with every code object among its constants replaced by `f` of it, or `None`
+/// when `f` returned each one unchanged (no copy is made then).
+fn with_nested_code(
+    vm: &VirtualMachine,
+    code: &Py<PyCode>,
+    f: &dyn Fn(&Py<PyCode>) -> PyRef<PyCode>,
+) -> Option<PyRef<PyCode>> {
     let mut changed = false;
-    let mut c = base.code.clone();
-    c.constants = base
+    let constants = code
         .code
         .constants
         .iter()
@@ -114,19 +123,19 @@ pub fn deeply_uninstrumented(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<Py
             let o: PyObjectRef = lit.clone().into();
             match o.downcast::<PyCode>() {
                 Ok(inner) => {
-                    let plain = deeply_uninstrumented(vm, &inner);
-                    changed |= !plain.is(&inner);
-                    PyObjectRef::from(plain).into()
+                    let done = f(&inner);
+                    changed |= !done.is(&inner);
+                    PyObjectRef::from(done).into()
                 }
                 Err(o) => o.into(),
             }
         })
         .collect();
-    if changed {
+    changed.then(|| {
+        let mut c = code.code.clone();
+        c.constants = constants;
         vm.ctx.new_code(c)
-    } else {
-        base
-    }
+    })
 }
 
 /// Installs the counting builtins and the hooks where code is born ([`sources`]);
@@ -179,40 +188,10 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         return code.to_owned();
     }
     // Nested code first: functions defined by this code are created from these constants.
-    let has_nested = code.code.constants.iter().any(|c| {
-        let o: PyObjectRef = c.clone().into();
-        o.downcast_ref::<PyCode>().is_some()
-    });
-    let plain = if has_nested {
-        // A copy only when a nested code object changed: code that went through here
-        // already comes back as it is.
-        let mut changed = false;
-        let constants = code
-            .code
-            .constants
-            .iter()
-            .map(|lit| {
-                let o: PyObjectRef = lit.clone().into();
-                match o.downcast::<PyCode>() {
-                    Ok(inner) => {
-                        let done = instrument(vm, &inner);
-                        changed |= !done.is(&inner);
-                        PyObjectRef::from(done).into()
-                    }
-                    Err(o) => o.into(),
-                }
-            })
-            .collect();
-        if changed {
-            let mut c = code.code.clone();
-            c.constants = constants;
-            vm.ctx.new_code(c)
-        } else {
-            code.to_owned()
-        }
-    } else {
-        code.to_owned()
-    };
+    // A copy only when a nested code object changed: code that went through here already
+    // comes back as it is.
+    let plain = with_nested_code(vm, code, &|inner| instrument(vm, inner))
+        .unwrap_or_else(|| code.to_owned());
     if !is_function_code(&plain) {
         return plain;
     }

@@ -91,6 +91,24 @@ impl Emitter<'_> {
         self.emit(Instruction::PushNull, 0);
     }
 
+    /// Puts the names and constants the emitted units refer to into `c` (a copy of the
+    /// original code, whose own names and constants come first).
+    fn add_names_and_constants<C>(&mut self, c: &mut rustpython_vm::bytecode::CodeObject<C>)
+    where
+        C: rustpython_vm::bytecode::Constant<
+                Name = &'static rustpython_vm::builtins::PyStrInterned,
+            > + Clone
+            + From<rustpython_vm::PyObjectRef>,
+    {
+        c.names = std::mem::take(&mut self.names).into_boxed_slice();
+        c.constants = c
+            .constants
+            .iter()
+            .cloned()
+            .chain(std::mem::take(&mut self.consts).into_iter().map(Into::into))
+            .collect();
+    }
+
     /// Makes prologue unit `handler` the exception handler of prologue units
     /// `[start, end)`, unwinding the value stack to empty.
     pub fn handlers_push(&mut self, start: u32, end: u32, handler: u32) {
@@ -237,16 +255,10 @@ pub fn with_prologue(
     build(&mut e);
     let p = e.units.len() as u32;
     let mut c = orig.clone();
-    let mut units = e.units;
+    let mut units = std::mem::take(&mut e.units);
     units.extend(orig.instructions.iter().copied());
     c.instructions = units.into();
-    c.names = e.names.into_boxed_slice();
-    c.constants = orig
-        .constants
-        .iter()
-        .cloned()
-        .chain(e.consts.into_iter().map(Into::into))
-        .collect();
+    e.add_names_and_constants(&mut c);
     let here = orig
         .locations
         .get(location_of as usize)
@@ -478,16 +490,10 @@ pub fn with_back_edge_hooks(
         return None;
     }
     let added = e.units.len();
-    units.extend(e.units);
+    units.extend(std::mem::take(&mut e.units));
     let mut c = orig.clone();
     c.instructions = units.into();
-    c.names = e.names.into_boxed_slice();
-    c.constants = orig
-        .constants
-        .iter()
-        .cloned()
-        .chain(e.consts.into_iter().map(Into::into))
-        .collect();
+    e.add_names_and_constants(&mut c);
     let mut all_locations = orig.locations.to_vec();
     all_locations.extend(locations);
     c.locations = all_locations.into_boxed_slice();

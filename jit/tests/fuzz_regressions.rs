@@ -3,14 +3,12 @@
 //! panic.
 
 mod common;
-use common::{define_fn, interpreter};
+use common::{define_code, interpreter};
 
 use rpyjit_jit::bytecode::Analysis;
 use rpyjit_jit::helpers::HelperTable;
 use rpyjit_jit::translate::{translate, Entry, Kind, Profile};
-use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::Instruction;
-use rustpython_vm::AsObject;
 
 /// An on-stack-replacement entry whose stack holds a range iterator (kept unboxed in
 /// native code) where a generic operation takes it as an operand: here the callable slot
@@ -19,13 +17,7 @@ use rustpython_vm::AsObject;
 #[test]
 fn range_iterator_as_call_operand_at_osr_entry_is_refused() {
     interpreter().enter(|vm| {
-        let f = define_fn(vm, "def f(a, b):\n    print(a, b, 1)\n    return b\n", "f");
-        let code: rustpython_vm::PyRef<PyCode> = f
-            .as_object()
-            .get_attr("__code__", vm)
-            .unwrap()
-            .downcast()
-            .unwrap();
+        let code = define_code(vm, "def f(a, b):\n    print(a, b, 1)\n    return b\n", "f");
         let analysis = Analysis::new(&code.code).unwrap();
         let k = analysis
             .insns

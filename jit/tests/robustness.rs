@@ -4,14 +4,12 @@
 //! so a failure names the seed that reproduces it.
 
 mod common;
-use common::{define_fn, interpreter};
+use common::{define_code, interpreter};
 
 use rpyjit_jit::bytecode::Analysis;
 use rpyjit_jit::helpers::HelperTable;
 use rpyjit_jit::translate::{translate, Entry, Kind, Profile};
-use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::{CodeUnit, Instruction, OpArgByte};
-use rustpython_vm::AsObject;
 
 /// xorshift64*: enough randomness for bytecode soup, reproducible from a seed.
 struct Rng(u64);
@@ -30,17 +28,7 @@ impl Rng {
 #[test]
 fn random_bytecode_is_translated_or_refused_never_crashes() {
     interpreter().enter(|vm| {
-        let f = define_fn(
-            vm,
-            "def f(a, b):\n    x = a + b\n    y = [x, a]\n    for i in range(b):\n        x += i\n    return x, y, len(y)\n",
-            "f",
-        );
-        let code: rustpython_vm::PyRef<PyCode> = f
-            .as_object()
-            .get_attr("__code__", vm)
-            .unwrap()
-            .downcast()
-            .unwrap();
+        let code = define_code(vm, "def f(a, b):\n    x = a + b\n    y = [x, a]\n    for i in range(b):\n        x += i\n    return x, y, len(y)\n", "f");
         let isa = rpyjit_jit::isa::host().unwrap();
         let h = HelperTable::dummy();
         let ops: Vec<Instruction> = (0u8..=255)

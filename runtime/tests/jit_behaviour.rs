@@ -259,16 +259,21 @@ fn compiled_object_code_leaves_reference_counts_balanced() {
 // 2. On-stack replacement
 // ---------------------------------------------------------------------------------------
 
-/// Runs `body` with `-X jit=off` and with the JIT (default threshold), asserts the same
-/// stdout and at least one loop entered mid-loop, and returns the JIT's statistics.
-fn osr_matches_the_interpreter(name: &str, body: &str) -> String {
+/// Runs `body` with `-X jit=off` and with the JIT (default threshold), asserts that both
+/// succeed with the same stdout, and returns the JIT's statistics.
+fn jit_matches_the_interpreter(name: &str, body: &str) -> String {
     let p = script(name, body);
     let off = run_script(&["jit=off"], &p, &[]);
     let on = run_script(&["jit=on", "jit-stats"], &p, &[]);
     assert!(off.status.success(), "{}", stderr(&off));
     assert!(on.status.success(), "{}", stderr(&on));
     assert_eq!(stdout(&on), stdout(&off));
-    let stats = stats_of(&on);
+    stats_of(&on)
+}
+
+/// [`jit_matches_the_interpreter`], and at least one loop was entered mid-loop.
+fn osr_matches_the_interpreter(name: &str, body: &str) -> String {
+    let stats = jit_matches_the_interpreter(name, body);
     assert!(
         stat(&stats, "loop entries (on-stack replacement)") >= 1,
         "{stats}"
@@ -320,22 +325,10 @@ fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
     assert!(stats.contains("type changed"), "{stats}");
 }
 
-/// Runs `body` with the JIT and returns its stdout and statistics, after checking its
-/// output against the interpreter's.
-fn recompiles_of(name: &str, body: &str) -> (String, String) {
-    let p = script(name, body);
-    let off = run_script(&["jit=off"], &p, &[]);
-    let on = run_script(&["jit=on", "jit-stats"], &p, &[]);
-    assert!(off.status.success(), "{}", stderr(&off));
-    assert!(on.status.success(), "{}", stderr(&on));
-    assert_eq!(stdout(&on), stdout(&off));
-    (stdout(&on), stats_of(&on))
-}
-
 #[test]
 fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever() {
     // Every call overflows once: the multiplication's guard fails on every call.
-    let (_, stats) = recompiles_of(
+    let stats = jit_matches_the_interpreter(
         "recompile_overflow",
         "def grow(n):\n    x = 1\n    for i in range(n):\n        x = x * 7\n    return x % 1000\n\n\
          print(sum(grow(50) for _ in range(1000)))\n",
@@ -356,7 +349,7 @@ fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever()
 fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {
     // The interpreter's profile says ints (the first calls); then every call passes a
     // float, which fails the type guard of the speculated additions.
-    let (_, stats) = recompiles_of(
+    let stats = jit_matches_the_interpreter(
         "recompile_type",
         "def add_all(a, b):\n    t = 0\n    for i in range(100):\n        t = t + a + b\n    return t\n\n\
          s = 0\nfor j in range(3000):\n    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)\nprint(s)\n",
@@ -374,7 +367,7 @@ fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() 
     // `super()` is not compiled: every call of `Loud.append` (compiled on request) exits.
     // After the exit limit it goes back to the interpreter for good, and is not compiled
     // again by the native loop's many calls (no compile → exit → fall back cycle).
-    let (_, stats) = recompiles_of(
+    let stats = jit_matches_the_interpreter(
         "fall_back_once",
         "import rpyjit\n\
          class Loud(list):\n    def append(self, x):\n        super().append(x + 1)\n\n\

@@ -1,7 +1,7 @@
 //! Shared set-up of the JIT's integration tests: an interpreter with the stdlib.
 
-use rustpython_vm::builtins::PyFunction;
-use rustpython_vm::{Interpreter, PyRef, VirtualMachine};
+use rustpython_vm::builtins::{PyCode, PyFunction};
+use rustpython_vm::{AsObject, Interpreter, PyRef, VirtualMachine};
 
 pub fn interpreter() -> Interpreter {
     let b = Interpreter::builder(Default::default());
@@ -21,6 +21,17 @@ pub fn define_fn(vm: &VirtualMachine, src: &str, name: &str) -> PyRef<PyFunction
     scope
         .globals
         .get_item(name, vm)
+        .unwrap()
+        .downcast()
+        .unwrap()
+}
+
+/// Runs `src` as a fresh module and returns the code of its function `name`.
+#[allow(dead_code)] // not every test binary that shares this module uses it
+pub fn define_code(vm: &VirtualMachine, src: &str, name: &str) -> PyRef<PyCode> {
+    define_fn(vm, src, name)
+        .as_object()
+        .get_attr("__code__", vm)
         .unwrap()
         .downcast()
         .unwrap()
