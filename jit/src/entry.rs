@@ -66,7 +66,7 @@ struct Native {
     /// could not be built). Callers holding this version follow the chain.
     replaced: OnceLock<Option<Box<Native>>>,
     name: String,
-    /// The attribute-load sites' inline caches (`NativeCtx::attr_caches`).
+    /// The attribute sites' inline caches (`NativeCtx::attr_caches`).
     attr_caches: Box<[crate::helpers::AttrCache]>,
 }
 
@@ -90,6 +90,7 @@ impl Native {
         let h = crate::helpers::HelperTable::host(vm);
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
         if !forced && !worth_compiling(&t) {
+            STATS.unprofitable(&name, work_estimate(&t));
             return Err(Refusal(UNPROFITABLE.into()));
         }
         let entry = finalize(&t)?;
@@ -501,7 +502,10 @@ pub fn compile_function_profiled(
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-            Ok(t) if !t.profitable() => return refused(UNPROFITABLE),
+            Ok(t) if !t.profitable() => {
+                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                return refused(UNPROFITABLE);
+            }
             Err(r) => return refused(r.0),
             Ok(_) => {}
         }

@@ -41,33 +41,69 @@ pub struct NativeCtx<'a> {
     pub builtins: &'a PyObjectRef,
     /// The exception a failed helper raised, taken by the exit that follows.
     pub exc: RefCell<Option<PyBaseExceptionRef>>,
-    /// The native code's attribute-load caches, one per site
+    /// The native code's attribute caches, one per load or store site
     /// ([`crate::translate::Translation::attr_sites`] of them), living as long as it.
     pub attr_caches: *const AttrCache,
 }
 
-/// The inline cache of one attribute-load site: the type versions (`tp_version_tag`) for
-/// which the instance dict decides the attribute (a few, as a site in a base class's
-/// method sees the subclasses). Such a type uses the default
-/// `__getattribute__` and has no data descriptor of that name, so looking in the instance
-/// dict first is exactly the VM's generic lookup (`generic_getattr_opt`) minus the type
-/// lookup; a miss there takes the generic path. Version tags are unique over all types
-/// and change whenever a type or one of its bases is modified, so a match is proof. An
-/// atomic, as threads may share native code; 0 means empty.
+/// The inline cache of one attribute site (a load or a store): a few type versions
+/// (`tp_version_tag`; a site in a base class's method sees the subclasses), each with
+/// what decides the attribute for instances of that type ([`Found`]). Version tags are
+/// unique over all types and change whenever a type or one of its bases is modified, so
+/// a match is proof that the type lookup would find the same thing. Each way is one
+/// atomic word, `version << 32 | found`, as threads may share native code; 0 is empty.
 #[derive(Default)]
 pub struct AttrCache {
-    versions: [std::sync::atomic::AtomicU32; ATTR_CACHE_WAYS],
-    /// The entry the next fill replaces.
+    ways: [std::sync::atomic::AtomicU64; ATTR_CACHE_WAYS],
+    /// The way the next fill replaces.
     next: std::sync::atomic::AtomicU8,
 }
 
 const ATTR_CACHE_WAYS: usize = 4;
 const ATTR_CACHE_MAX_FILLS: u8 = 32;
 
+/// What decides an attribute of a type's instances, as cached per site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    /// Loads: the instance dict (the type uses the default `__getattribute__` and has no
+    /// data descriptor of that name), so looking there first is the VM's generic lookup
+    /// (`generic_getattr_opt`) minus the type lookup; a miss takes the generic path.
+    InstanceDict,
+    /// Loads and stores: a `__slots__` member at this byte offset in the object (the
+    /// type uses the default `__getattribute__`/`__setattr__`; the member descriptor
+    /// applies to the type). What the interpreter's LoadAttrSlot/StoreAttrSlot do.
+    Slot(u32),
+}
+
+impl Found {
+    const SLOT: u32 = 1 << 31;
+
+    fn encode(self) -> u32 {
+        match self {
+            Found::InstanceDict => 0,
+            Found::Slot(offset) => Self::SLOT | offset,
+        }
+    }
+
+    fn decode(bits: u32) -> Self {
+        if bits & Self::SLOT != 0 {
+            Found::Slot(bits & !Self::SLOT)
+        } else {
+            Found::InstanceDict
+        }
+    }
+}
+
 impl AttrCache {
-    fn hit(&self, version: u32) -> bool {
+    fn lookup(&self, version: u32) -> Option<Found> {
         use std::sync::atomic::Ordering::Relaxed;
-        version != 0 && self.versions.iter().any(|v| v.load(Relaxed) == version)
+        if version == 0 {
+            return None;
+        }
+        self.ways.iter().find_map(|w| {
+            let way = w.load(Relaxed);
+            ((way >> 32) as u32 == version).then(|| Found::decode(way as u32))
+        })
     }
 
     /// Whether a miss should fill the cache: a site that already missed many times is
@@ -76,41 +112,131 @@ impl AttrCache {
         self.next.load(std::sync::atomic::Ordering::Relaxed) < ATTR_CACHE_MAX_FILLS
     }
 
-    /// Records `version` (from [`Self::instance_dict_decides`]; 0 is not recorded).
-    fn fill(&self, version: u32) {
+    /// Records a decision (from [`Self::decide_load`] or [`Self::decide_store`]); a miss
+    /// without one still counts as a fill.
+    fn fill(&self, decided: Option<(u32, Found)>) {
         use std::sync::atomic::Ordering::Relaxed;
         let i = self.next.fetch_add(1, Relaxed) as usize % ATTR_CACHE_WAYS;
-        if version != 0 {
-            self.versions[i].store(version, Relaxed);
+        if let Some((version, found)) = decided {
+            self.ways[i].store(
+                u64::from(version) << 32 | u64::from(found.encode()),
+                Relaxed,
+            );
         }
     }
 
-    /// The version of `cls` if, right now, the instance dict decides attribute `name`
-    /// of its instances (else 0).
-    fn instance_dict_decides(vm: &VirtualMachine, cls: &Py<PyType>, name: &Py<PyStr>) -> u32 {
+    /// What decides attribute `name` of instances of `cls` for a load, right now.
+    fn decide_load(
+        vm: &VirtualMachine,
+        cls: &Py<PyType>,
+        name: &Py<PyStr>,
+    ) -> Option<(u32, Found)> {
+        let default = vm.ctx.types.object_type.slots.getattro.load();
+        let own = cls.slots.getattro.load();
+        if own.map(|f| f as usize) != default.map(|f| f as usize) {
+            return None;
+        }
+        Self::decide(
+            vm,
+            cls,
+            name,
+            |descr| {
+                Some(Found::Slot(slot_offset(cls, descr, |m| {
+                    !m.member.flags.contains(MemberFlags::AUDIT_READ)
+                })?))
+            },
+            Some(Found::InstanceDict),
+        )
+    }
+
+    /// What decides attribute `name` of instances of `cls` for a store, right now: only
+    /// slots are cached (an instance dict store has the VM's inline-values bookkeeping).
+    fn decide_store(
+        vm: &VirtualMachine,
+        cls: &Py<PyType>,
+        name: &Py<PyStr>,
+    ) -> Option<(u32, Found)> {
+        let default = vm.ctx.types.object_type.slots.setattro.load();
+        let own = cls.slots.setattro.load();
+        if own.map(|f| f as usize) != default.map(|f| f as usize) {
+            return None;
+        }
+        Self::decide(
+            vm,
+            cls,
+            name,
+            |descr| {
+                Some(Found::Slot(slot_offset(cls, descr, |m| {
+                    !m.member.flags.contains(MemberFlags::READONLY)
+                })?))
+            },
+            None,
+        )
+    }
+
+    /// The type lookup of `name` on `cls` at its current version: a data descriptor goes
+    /// to `data`, anything else (or nothing) decides `otherwise`.
+    fn decide(
+        vm: &VirtualMachine,
+        cls: &Py<PyType>,
+        name: &Py<PyStr>,
+        data: impl FnOnce(&PyObject) -> Option<Found>,
+        otherwise: Option<Found>,
+    ) -> Option<(u32, Found)> {
         use std::sync::atomic::Ordering::Acquire;
         let version = cls.tp_version_tag().load(Acquire);
-        let default = vm.ctx.types.object_type.slots.getattro.load();
-        if version == 0
-            || cls.slots.getattro.load().map(|f| f as usize) != default.map(|f| f as usize)
-        {
-            return 0;
+        if version == 0 {
+            return None;
         }
-        let Some(name) = vm.ctx.interned_str(name) else {
-            return 0;
-        };
-        if let Some(descr) = cls.get_attr(name) {
-            let dc = descr.class();
-            if dc.slots.descr_get.load().is_some() && dc.slots.descr_set.load().is_some() {
-                return 0;
+        let name = vm.ctx.interned_str(name)?;
+        let found = match cls.get_attr(name) {
+            Some(descr) => {
+                let dc = descr.class();
+                if dc.slots.descr_get.load().is_some() && dc.slots.descr_set.load().is_some() {
+                    data(&descr)?
+                } else {
+                    otherwise?
+                }
             }
-        }
+            None => otherwise?,
+        };
         // Modified meanwhile: the answer may belong to the old version.
-        if cls.tp_version_tag().load(Acquire) != version {
-            return 0;
-        }
-        version
+        (cls.tp_version_tag().load(Acquire) == version).then_some((version, found))
     }
+}
+
+use rustpython_vm::builtins::descriptor::{
+    MemberAccess, MemberKind, PyMemberDescriptor, PyMemberFlags as MemberFlags,
+};
+
+/// The byte offset of `descr` when it is a `__slots__`-style member (an object pointer at
+/// a fixed offset) that applies to instances of `cls` and passes `usable`; the checks
+/// the interpreter makes before specializing to LoadAttrSlot/StoreAttrSlot.
+fn slot_offset(
+    cls: &Py<PyType>,
+    descr: &PyObject,
+    usable: impl FnOnce(&PyMemberDescriptor) -> bool,
+) -> Option<u32> {
+    let m = descr.downcast_ref::<PyMemberDescriptor>()?;
+    let object_pointer = matches!(m.access, MemberAccess::Offset)
+        && matches!(m.member.kind, MemberKind::Object | MemberKind::ObjectEx);
+    (object_pointer && usable(m) && cls.fast_issubclass(&m.common.typ))
+        .then(|| u32::try_from(m.member.offset).ok())
+        .flatten()
+        .filter(|o| *o < Found::SLOT)
+}
+
+/// The `__slots__` cell of `owner` at byte `offset`.
+///
+/// # Safety
+/// `offset` must come from [`slot_offset`] for a type `owner` is an instance of, checked
+/// through the cache against the owner's type version. Such an offset addresses an
+/// object-pointer cell inside `owner` (the layout the member descriptor was made for),
+/// which is what the VM's own `get_slot`/`set_slot` assume; `PyObjectCell` is its
+/// transparent wrapper.
+unsafe fn slot_cell(owner: &PyObject, offset: u32) -> &rustpython_vm::object::PyObjectCell {
+    let addr = (owner as *const PyObject as *const u8).wrapping_add(offset as usize);
+    &*addr.cast::<rustpython_vm::object::PyObjectCell>()
 }
 
 /// `extern "C" fn(ctx, ops, arg) -> status`: the shape of every operation helper.
@@ -455,30 +581,43 @@ unsafe extern "C" fn h_load_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, 
         use std::sync::atomic::Ordering::Acquire;
         let owner = arg!(ops, 0);
         let name = name(ctx, arg);
-        let site = (arg >> 32) as usize;
-        // SAFETY: native code passes site numbers below its `attr_sites`, the length of
-        // the cache array `ctx.attr_caches` points to.
-        let cache = (site > 0).then(|| &*ctx.attr_caches.add(site - 1));
+        let cache = attr_cache(ctx, arg);
         let cls = owner.class();
-        let hit = cache.is_some_and(|c| c.hit(cls.tp_version_tag().load(Acquire)));
-        if hit {
-            if let Some(dict) = owner.dict() {
-                if let Some(v) = dict.get_item_opt(name, vm)? {
-                    release(ops, 1);
-                    *ops = give(v);
-                    return Ok(0);
+        let found = cache.and_then(|c| c.lookup(cls.tp_version_tag().load(Acquire)));
+        let fast = match found {
+            Some(Found::InstanceDict) => match owner.dict() {
+                Some(dict) => dict.get_item_opt(name, vm)?,
+                None => None,
+            },
+            // SAFETY: a cached offset for the owner's type version (see `slot_cell`).
+            Some(Found::Slot(offset)) => slot_cell(owner, offset).load_owned(),
+            None => None,
+        };
+        let v = match fast {
+            Some(v) => v,
+            None => {
+                let v = owner.get_attr(name, vm)?;
+                // A hit that missed (a class attribute, an empty slot) keeps its entry.
+                if let Some(c) = cache.filter(|c| found.is_none() && c.filling()) {
+                    c.fill(AttrCache::decide_load(vm, cls, name));
                 }
+                v
             }
-        }
-        let v = owner.get_attr(name, vm)?;
-        // A hit that missed the dict (a class attribute) keeps its entry.
-        if let Some(c) = cache.filter(|c| !hit && c.filling()) {
-            c.fill(AttrCache::instance_dict_decides(vm, cls, name));
-        }
+        };
         release(ops, 1);
         *ops = give(v);
         Ok(0)
     })
+}
+
+/// The cache of an attribute site, when native code passed one (`arg >> 32` = site + 1).
+///
+/// # Safety
+/// Native code passes site numbers up to its `attr_sites`, the length of the cache array
+/// `ctx.attr_caches` points to.
+unsafe fn attr_cache<'a>(ctx: &'a NativeCtx<'static>, arg: u64) -> Option<&'a AttrCache> {
+    let site = (arg >> 32) as usize;
+    (site > 0).then(|| &*ctx.attr_caches.add(site - 1))
 }
 
 /// LOAD_ATTR in its method form (arg = name index): ops[0] = owner → ops = [function,
@@ -543,11 +682,25 @@ fn plain_method(
     Ok(Some(descr))
 }
 
-/// STORE_ATTR (arg = name index): ops = [value, owner].
+/// STORE_ATTR (arg = name index | (cache site + 1) << 32): ops = [value, owner].
 unsafe extern "C" fn h_store_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
+        use std::sync::atomic::Ordering::Acquire;
         let value = arg!(ops, 0).to_owned();
-        arg!(ops, 1).set_attr(name(ctx, arg), value, vm)?;
+        let owner = arg!(ops, 1);
+        let cache = attr_cache(ctx, arg);
+        let cls = owner.class();
+        match cache.and_then(|c| c.lookup(cls.tp_version_tag().load(Acquire))) {
+            // SAFETY: a cached offset for the owner's type version (see `slot_cell`).
+            Some(Found::Slot(offset)) => drop(slot_cell(owner, offset).store(Some(value))),
+            _ => {
+                let name = name(ctx, arg);
+                owner.set_attr(name, value, vm)?;
+                if let Some(c) = cache.filter(|c| c.filling()) {
+                    c.fill(AttrCache::decide_store(vm, cls, name));
+                }
+            }
+        }
         release(ops, 2);
         Ok(0)
     })
@@ -861,16 +1014,90 @@ fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectR
     if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
         if let Some(c) = callee_info(f, vm) {
             if c.exact_argc == Some(args.len() as u32) {
-                let compiled = c.compiled.or_else(|| hot_from_native(f, vm));
-                return match compiled {
-                    Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, args),
-                    None => f.invoke_exact_args(args, vm),
-                };
+                return call_exact(vm, f, c, args);
             }
         }
     }
+    let args = match callable.downcast_ref::<PyType>() {
+        Some(cls) => match instantiate(vm, callable, cls, args) {
+            Ok(made) => return made,
+            Err(args) => args,
+        },
+        None => args,
+    };
     let nargs = args.len();
     callable.vectorcall(args, nargs, None, vm)
+}
+
+/// Calls `f` with exactly its positional arguments: natively when it is compiled (or
+/// becomes hot now), else through the VM's exact-arguments path.
+fn call_exact(
+    vm: &VirtualMachine,
+    f: &Py<PyFunction>,
+    c: Callee,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
+    match c.compiled.or_else(|| hot_from_native(f, vm)) {
+        Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, args),
+        None => f.invoke_exact_args(args, vm),
+    }
+}
+
+/// `cls(*args)` when it is plain allocation plus a Python `__init__`: a heap type whose
+/// metaclass is exactly `type`, with `object`'s `__new__` and allocator and an
+/// `__init__` that is a plain function taking exactly the arguments. Allocates and calls
+/// `__init__` as a call from native code (natively once it is compiled), which is what
+/// the interpreter's CallAllocAndEnterInit does; `type.__call__` would look up and
+/// call `__new__` and `__init__` generically. Anything else hands `args` back.
+fn instantiate(
+    vm: &VirtualMachine,
+    callable: &PyObject,
+    cls: &Py<PyType>,
+    args: Vec<PyObjectRef>,
+) -> Result<PyResult, Vec<PyObjectRef>> {
+    use rustpython_vm::types::PyTypeFlags;
+    let object = &vm.ctx.types.object_type.slots;
+    let same = |a: Option<usize>, b: Option<usize>| a.is_some() && a == b;
+    let plain = callable.class().is(vm.ctx.types.type_type)
+        && cls.slots.flags.has_feature(PyTypeFlags::HEAPTYPE)
+        && same(
+            cls.slots.new.load().map(|f| f as usize),
+            object.new.load().map(|f| f as usize),
+        )
+        && same(
+            cls.slots.alloc.load().map(|f| f as usize),
+            object.alloc.load().map(|f| f as usize),
+        );
+    let init = plain
+        .then(|| cls.get_attr(rustpython_vm::identifier!(vm, __init__)))
+        .flatten();
+    let Some(init) = init
+        .as_ref()
+        .and_then(|i| i.downcast_ref_if_exact::<PyFunction>(vm))
+    else {
+        return Err(args);
+    };
+    let Some(c) = callee_info(init, vm).filter(|c| c.exact_argc == Some(args.len() as u32 + 1))
+    else {
+        return Err(args);
+    };
+    let Some(alloc) = cls.slots.alloc.load() else {
+        return Err(args);
+    };
+    Ok((|| {
+        let obj = alloc(cls.to_owned(), 0, vm)?;
+        let mut with_self = Vec::with_capacity(args.len() + 1);
+        with_self.push(obj.clone());
+        with_self.extend(args);
+        let r = call_exact(vm, init, c, with_self)?;
+        if !vm.is_none(&r) {
+            return Err(vm.new_type_error(format!(
+                "__init__() should return None, not '{:.200}'",
+                r.class().name()
+            )));
+        }
+        Ok(obj)
+    })())
 }
 
 /// CALL (arg = argc): ops = [callable, self_or_null, args...] → result.

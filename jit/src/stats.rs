@@ -20,6 +20,8 @@ pub struct Detail {
     /// Per compiled function (parallel to `compiled`): its work estimate.
     pub compiled_detail: Vec<String>,
     pub refused: BTreeMap<String, u64>,
+    /// Functions refused as not profitable, each with its work estimate.
+    pub unprofitable: Vec<String>,
     /// Code objects never counted because they cannot be compiled at all, by reason.
     pub skipped: BTreeMap<String, u64>,
     pub fallbacks: BTreeMap<String, u64>,
@@ -42,6 +44,7 @@ pub static STATS: Stats = Stats {
         compiled: Vec::new(),
         compiled_detail: Vec::new(),
         refused: BTreeMap::new(),
+        unprofitable: Vec::new(),
         skipped: BTreeMap::new(),
         fallbacks: BTreeMap::new(),
         cross_isa: BTreeMap::new(),
@@ -69,6 +72,10 @@ impl Stats {
     }
     pub fn refused(&self, reason: &str) {
         self.with(|d| *d.refused.entry(reason.to_owned()).or_default() += 1);
+    }
+    /// A function left to the interpreter by the profitability estimate (`detail`).
+    pub fn unprofitable(&self, name: &str, detail: String) {
+        self.with(|d| d.unprofitable.push(format!("{name} [{detail}]")));
     }
     pub fn skipped(&self, reason: &str) {
         self.with(|d| *d.skipped.entry(reason.to_owned()).or_default() += 1);
@@ -134,6 +141,9 @@ impl Stats {
         );
         for (r, n) in &d.refused {
             s += &format!("    {n:6}  {r}\n");
+        }
+        for f in &d.unprofitable {
+            s += &format!("            not profitable: {f}\n");
         }
         s += &format!(
             "  functions never counted (cannot be compiled): {}\n",

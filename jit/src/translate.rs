@@ -120,7 +120,7 @@ pub struct Translation {
     /// The part of `helper_work` the interpreter does better: attribute access (loads,
     /// method loads, stores), cell contents, resuming generators and string appends.
     pub attr_work: u64,
-    /// Attribute loads with an inline cache: native code passes each its site number,
+    /// Attribute loads and stores with an inline cache: native code passes each its site number,
     /// and the helper keeps the cache in `NativeCtx::attr_caches`.
     pub attr_sites: usize,
 }
@@ -135,6 +135,9 @@ impl Translation {
     /// helpers (subscripts, calls, containers) break even. So code is worth running
     /// natively unless attribute access outweighs the inline work.
     pub fn profitable(&self) -> bool {
+        if std::env::var_os("RPYJIT_XP_ALWAYS").is_some() {
+            return true;
+        }
         self.attr_work <= self.inline_work
     }
 }
@@ -1526,14 +1529,19 @@ pub fn translate(
             p.quick.get(k),
             Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
         ) && e.helper_calls > helpers_before;
-        // An attribute the interpreter found in the instance dict is as cheap in native
-        // code (the load's inline cache, `helpers::AttrCache`); slots, properties, class
-        // attributes, method loads and stores are not.
-        let instance_dict_load = matches!(
+        // An attribute the interpreter found in the instance dict or a slot is as cheap in
+        // native code (the site's inline cache, `helpers::AttrCache`); properties, class
+        // attributes, method loads and instance dict stores are not.
+        let cached_attr = matches!(
             p.quick.get(k),
-            Some(Instruction::LoadAttrInstanceValue | Instruction::LoadAttrWithHint)
+            Some(
+                Instruction::LoadAttrInstanceValue
+                    | Instruction::LoadAttrWithHint
+                    | Instruction::LoadAttrSlot
+                    | Instruction::StoreAttrSlot
+            )
         );
-        if (e.attr_calls > attrs_before && !instance_dict_load) || generator_step || string_append {
+        if (e.attr_calls > attrs_before && !cached_attr) || generator_step || string_append {
             attr_work += w;
         }
         if e.helper_calls > helpers_before {
@@ -1767,7 +1775,8 @@ fn emit_insn(
         }
         I::StoreAttr { .. } => {
             let temps = e.operands(st, 2);
-            e.call_op_checked(Op::StoreAttr, u64::from(arg), st, insn, &temps);
+            let site = e.attr_site(arg);
+            e.call_op_checked(Op::StoreAttr, site, st, insn, &temps);
         }
         I::PushNull => push!(d, Obj, e.b.ins().iconst(types::I64, 0)),
         I::PopTop => e.drop_stack(st, d - 1..d),
