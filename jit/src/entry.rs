@@ -295,6 +295,7 @@ pub extern "C" fn backedge_check() -> i64 {
 /// Installs the builtins stubs and continuations call. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     deopt::install(vm)?;
+    crate::helpers::install(vm)?;
     INSTALLED.store(true, Ordering::Relaxed);
     let enter = vm.new_function(ENTER_BUILTIN, enter);
     vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;

@@ -369,6 +369,7 @@ pub enum Op {
     SetUpdate,
     MapAdd,
     DictUpdate,
+    DictMerge,
     GetIter,
     ForIter,
     UnpackSequence,
@@ -381,6 +382,23 @@ pub enum Op {
     FreeVar,
     LoadDeref,
     StoreDeref,
+    StoreGlobal,
+    DeleteGlobal,
+    DeleteAttr,
+    MakeFunction,
+    SetFunctionAttribute,
+    LoadSpecial,
+    LoadSuperAttr,
+    ImportName,
+    ImportFrom,
+    Raise,
+    UnpackEx,
+    UnaryPositive,
+    CommonConstant,
+    MatchKind,
+    GetLen,
+    MatchKeys,
+    MatchClass,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -413,6 +431,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::SetUpdate, h_set_update),
     (Op::MapAdd, h_map_add),
     (Op::DictUpdate, h_dict_update),
+    (Op::DictMerge, h_dict_merge),
     (Op::GetIter, h_get_iter),
     (Op::ForIter, h_for_iter),
     (Op::UnpackSequence, h_unpack_sequence),
@@ -425,6 +444,23 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::FreeVar, h_free_var),
     (Op::LoadDeref, h_load_deref),
     (Op::StoreDeref, h_store_deref),
+    (Op::StoreGlobal, h_store_global),
+    (Op::DeleteGlobal, h_delete_global),
+    (Op::DeleteAttr, h_delete_attr),
+    (Op::MakeFunction, h_make_function),
+    (Op::SetFunctionAttribute, h_set_function_attribute),
+    (Op::LoadSpecial, h_load_special),
+    (Op::LoadSuperAttr, h_load_super_attr),
+    (Op::ImportName, h_import_name),
+    (Op::ImportFrom, h_import_from),
+    (Op::Raise, h_raise),
+    (Op::UnpackEx, h_unpack_ex),
+    (Op::UnaryPositive, h_unary_positive),
+    (Op::CommonConstant, h_common_constant),
+    (Op::MatchKind, h_match_kind),
+    (Op::GetLen, h_get_len),
+    (Op::MatchKeys, h_match_keys),
+    (Op::MatchClass, h_match_class),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -1346,6 +1382,32 @@ unsafe extern "C" fn h_dict_update(ctx: *const NativeCtx<'static>, ops: *mut u64
     })
 }
 
+/// DICT_MERGE (the `**mapping` of a call): ops = [dict (borrowed, stays), mapping]. An
+/// exact dict with string keys none of which is already there is merged; anything else
+/// (a duplicate keyword, another mapping) is status 1, with nothing changed, and the
+/// interpreter merges or raises with the callee's name in its message.
+unsafe extern "C" fn h_dict_merge(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let (Some(dict), Some(src)) = (
+            arg!(ops, 0).downcast_ref::<PyDict>(),
+            arg!(ops, 1).downcast_ref_if_exact::<PyDict>(vm),
+        ) else {
+            return Ok(1);
+        };
+        let items = src.items_vec();
+        for (k, _) in &items {
+            if !k.class().is(vm.ctx.types.str_type) || dict.contains_key(&**k, vm) {
+                return Ok(1);
+            }
+        }
+        for (k, v) in items {
+            dict.set_item(&*k, v, vm)?;
+        }
+        drop(take(*ops.add(1)));
+        Ok(0)
+    })
+}
+
 /// GET_ITER: ops = [iterable] → iterator.
 unsafe extern "C" fn h_get_iter(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
@@ -1584,4 +1646,555 @@ unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64
 /// Raw pointer of a constant or any object native code embeds (kept alive by its owner).
 pub fn address_of(o: &PyObject) -> u64 {
     o as *const PyObject as u64
+}
+
+// ---- globals, functions, imports, `with`, `super()`, raise --------------------------------
+//
+// Where the interpreter's own error for a failing case needs state native code does not
+// have (a message built from private VM functions), the helper returns status 1 without
+// side effects and native code exits *before* the instruction (a guard), so the
+// interpreter runs it and raises exactly as it would have.
+
+/// STORE_GLOBAL (arg = name index): ops = [value].
+unsafe extern "C" fn h_store_global(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |ctx, vm| {
+        ctx.globals
+            .set_item(name(ctx, arg), arg!(ops, 0).to_owned(), vm)?;
+        release(ops, 1);
+        Ok(0)
+    })
+}
+
+/// DELETE_GLOBAL (arg = name index): no operands; status 1 if the name is not bound
+/// (the interpreter raises its NameError).
+unsafe extern "C" fn h_delete_global(ctx: *const NativeCtx<'static>, _: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        match ctx.globals.del_item(name(ctx, arg), vm) {
+            Ok(()) => Ok(0),
+            Err(e) if e.fast_isinstance(vm.ctx.exceptions.key_error) => Ok(1),
+            Err(e) => Err(e),
+        }
+    })
+}
+
+/// DELETE_ATTR (arg = name index): ops = [owner].
+unsafe extern "C" fn h_delete_attr(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        arg!(ops, 0).del_attr(name(ctx, arg), vm)?;
+        release(ops, 1);
+        Ok(0)
+    })
+}
+
+/// MAKE_FUNCTION: ops = [code] → the function, with the running function's globals (and
+/// so its builtins), as `types.FunctionType(code, globals)` builds it. A code with free
+/// variables needs its closure at construction: `arg` = 1 says the closure tuple is the
+/// stack value below the code (ops[1], borrowed; the SET_FUNCTION_ATTRIBUTE that follows
+/// finds it already set).
+unsafe extern "C" fn h_make_function(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |ctx, vm| {
+        let code = arg!(ops, 0).to_owned();
+        let free = code
+            .downcast_ref::<PyCode>()
+            .is_some_and(|c| !c.code.freevars.is_empty());
+        if free && arg == 0 {
+            return Ok(1);
+        }
+        let mut args = FuncArgs::from(vec![code, ctx.globals.clone().into()]);
+        if arg == 1 {
+            args.kwargs
+                .insert("closure".into(), arg!(ops, 1).to_owned());
+        }
+        let f = vm.ctx.types.function_type.as_object().call(args, vm)?;
+        release(ops, 1);
+        *ops = give(f);
+        Ok(0)
+    })
+}
+
+/// SET_FUNCTION_ATTRIBUTE (arg = flag): ops = [value, function] → the function. The
+/// closure (flag 8) was given at construction: status 1 (the interpreter sets it) unless
+/// the function holds exactly this tuple.
+unsafe extern "C" fn h_set_function_attribute(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let (value, func) = (arg!(ops, 0), arg!(ops, 1));
+        let attr = match arg {
+            1 => "__defaults__",
+            2 => "__kwdefaults__",
+            4 => "__annotations__",
+            8 => {
+                let closure = func.get_attr("__closure__", vm)?;
+                if !closure.is(value) {
+                    return Ok(1);
+                }
+                drop(take(*ops));
+                *ops = *ops.add(1);
+                return Ok(0);
+            }
+            16 => "__annotate__",
+            32 => "__type_params__",
+            _ => return Ok(1),
+        };
+        func.set_attr(attr, value.to_owned(), vm)?;
+        drop(take(*ops));
+        *ops = *ops.add(1);
+        Ok(0)
+    })
+}
+
+/// LOAD_SPECIAL (arg = which method): ops = [owner] → [callable, self or NULL], as the
+/// VM's special-method lookup (on the type only). Status 1 when the type has no such
+/// method or it is not a plain method (the interpreter raises or binds it itself).
+unsafe extern "C" fn h_load_special(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        use rustpython_vm::types::PyTypeFlags;
+        let name = match arg {
+            0 => "__enter__",
+            1 => "__exit__",
+            2 => "__aenter__",
+            3 => "__aexit__",
+            _ => return Ok(1),
+        };
+        let owner = arg!(ops, 0);
+        let Some(func) = owner.class().get_attr(vm.ctx.intern_str(name)) else {
+            return Ok(1);
+        };
+        if !func
+            .class()
+            .slots
+            .flags
+            .has_feature(PyTypeFlags::METHOD_DESCRIPTOR)
+        {
+            return Ok(1);
+        }
+        // The owner's reference moves to the self slot.
+        *ops.add(1) = *ops;
+        *ops = give(func);
+        Ok(0)
+    })
+}
+
+/// LOAD_SUPER_ATTR (arg = oparg): ops = [super, class, self] →
+/// [attribute] or, with the method bit, [callable, self or NULL]. With the builtin `super`,
+/// methods are found on the MRO after `class` without a super object, as the interpreter's
+/// specialized forms do; anything else calls `super(class, self)`.
+unsafe extern "C" fn h_load_super_attr(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |ctx, vm| {
+        use rustpython_vm::bytecode::LoadSuperAttr;
+        use rustpython_vm::types::PyTypeFlags;
+        let oparg = LoadSuperAttr::from_u32(arg as u32);
+        let name = ctx.code.code.names[oparg.name_idx() as usize];
+        let (sup, class, this) = (arg!(ops, 0), arg!(ops, 1), arg!(ops, 2));
+        if oparg.is_load_method() && sup.is(vm.ctx.types.super_type.as_object()) {
+            if let Some(class) = class.downcast_ref::<PyType>() {
+                let start = this.class();
+                let mro: Vec<rustpython_vm::PyRef<PyType>> =
+                    start.mro_map_collect(|x| x.to_owned());
+                let found = mro
+                    .iter()
+                    .skip_while(|c| !c.is(class))
+                    .skip(1)
+                    .find_map(|c| c.get_direct_attr(name));
+                if let Some(descr) = found {
+                    // What binds to the instance like a plain method: not class or static
+                    // builtin methods, and not when `self` is the class itself.
+                    let binds_class = descr
+                        .downcast_ref::<rustpython_vm::builtins::descriptor::PyMethodDescriptor>()
+                        .is_some_and(|m| {
+                            m.method.flags.intersects(
+                                rustpython_vm::function::PyMethodFlags::CLASS
+                                    | rustpython_vm::function::PyMethodFlags::STATIC,
+                            )
+                        });
+                    if descr
+                        .class()
+                        .slots
+                        .flags
+                        .has_feature(PyTypeFlags::METHOD_DESCRIPTOR)
+                        && !binds_class
+                        && !start.is(this)
+                    {
+                        drop(take(*ops));
+                        drop(take(*ops.add(1)));
+                        *ops = give(descr);
+                        *ops.add(1) = *ops.add(2);
+                        return Ok(0);
+                    }
+                }
+            }
+        }
+        // Zero-argument `super()` would read the running frame: it gets the class and
+        // first argument the compiler loaded for it. A `super` that is not the builtin is
+        // called the way the bytecode says.
+        let s = if oparg.has_class() || sup.is(vm.ctx.types.super_type.as_object()) {
+            sup.call((class.to_owned(), this.to_owned()), vm)?
+        } else {
+            sup.call((), vm)?
+        };
+        let v = s.get_attr(name, vm)?;
+        release(ops, 3);
+        *ops = give(v);
+        if oparg.is_load_method() {
+            *ops.add(1) = 0;
+        }
+        Ok(0)
+    })
+}
+
+/// IMPORT_NAME (arg = name index): ops = [level, fromlist] → the module, through the
+/// function's `__import__` with its globals (as CPython, no locals for a function).
+unsafe extern "C" fn h_import_name(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        use rustpython_vm::TryFromObject;
+        let name = name(ctx, arg);
+        let level = usize::try_from_object(vm, arg!(ops, 0).to_owned())?;
+        let import = match ctx.builtins.downcast_ref::<PyDict>() {
+            Some(d) => d.get_item_opt("__import__", vm)?,
+            None => ctx.builtins.get_item("__import__", vm).ok(),
+        }
+        .ok_or_else(|| vm.new_import_error("__import__ not found", name.to_owned()))?;
+        let m = import
+            .call(
+                (
+                    name.to_owned(),
+                    ctx.globals.clone(),
+                    vm.ctx.none(),
+                    arg!(ops, 1).to_owned(),
+                    level,
+                ),
+                vm,
+            )
+            .inspect_err(|e| rustpython_vm::import::remove_importlib_frames(vm, e))?;
+        release(ops, 2);
+        *ops = give(m);
+        Ok(0)
+    })
+}
+
+/// IMPORT_FROM (arg = name index): ops = [module (borrowed, stays)] → ops[1] = the name,
+/// from the module or else `sys.modules['module.name']`; status 1 if neither has it (the
+/// interpreter raises its ImportError with the right hints).
+unsafe extern "C" fn h_import_from(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let module = arg!(ops, 0);
+        let name = name(ctx, arg);
+        if let Some(v) = vm.get_attribute_opt(module, name)? {
+            *ops.add(1) = give(v);
+            return Ok(0);
+        }
+        let sub = (|| {
+            let m = module.get_attr("__name__", vm).ok()?;
+            let m = m.downcast_ref::<rustpython_vm::builtins::PyUtf8Str>()?;
+            let full = vm.ctx.new_str(format!("{}.{name}", m.as_str()));
+            vm.sys_module
+                .get_attr("modules", vm)
+                .ok()?
+                .get_item(&*full, vm)
+                .ok()
+        })();
+        match sub {
+            Some(v) => {
+                *ops.add(1) = give(v);
+                Ok(0)
+            }
+            None => Ok(1),
+        }
+    })
+}
+
+/// RAISE_VARARGS 1 or 2 (arg = argc): ops = [exc] or [exc, cause]. Always fails: the
+/// exception (instantiated, with its cause) is raised at the instruction.
+unsafe extern "C" fn h_raise(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        use rustpython_vm::exceptions::ExceptionCtor;
+        use rustpython_vm::TryFromObject;
+        let cause = if arg == 2 {
+            let c = arg!(ops, 1);
+            Some(if vm.is_none(c) {
+                None
+            } else {
+                let ctor = ExceptionCtor::try_from_object(vm, c.to_owned()).map_err(|_| {
+                    vm.new_type_error("exception causes must derive from BaseException")
+                })?;
+                Some(ctor.instantiate(vm)?)
+            })
+        } else {
+            None
+        };
+        let exc = ExceptionCtor::try_from_object(vm, arg!(ops, 0).to_owned())?.instantiate(vm)?;
+        if let Some(cause) = cause {
+            exc.set_cause(cause);
+        }
+        Err(exc)
+    })
+}
+
+/// UNPACK_EX (arg = before | after << 8): ops = [sequence] → `before` values, the list of
+/// the rest, `after` values, in stack order (bottom first), as the interpreter unpacks.
+unsafe extern "C" fn h_unpack_ex(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let (before, after) = ((arg & 0xff) as usize, (arg >> 8) as usize);
+        let value = arg!(ops, 0);
+        let not_iterable = value.class().slots.iter.load().is_none()
+            && value
+                .class()
+                .get_attr(vm.ctx.intern_str("__getitem__"))
+                .is_none();
+        let mut elements: Vec<PyObjectRef> = value.try_to_value(vm).map_err(|e| {
+            if not_iterable && e.class().is(vm.ctx.exceptions.type_error) {
+                vm.new_type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    value.class().name()
+                ))
+            } else {
+                e
+            }
+        })?;
+        let middle = elements.len().checked_sub(before + after).ok_or_else(|| {
+            vm.new_value_error(format!(
+                "not enough values to unpack (expected at least {}, got {})",
+                before + after,
+                elements.len()
+            ))
+        })?;
+        release(ops, 1);
+        // The stack gets the last value deepest and the first on top.
+        let tail: Vec<PyObjectRef> = elements.drain(before + middle..).collect();
+        let rest = vm.ctx.new_list(elements.drain(before..).collect());
+        let mut slot = 0;
+        for v in tail.into_iter().rev() {
+            *ops.add(slot) = give(v);
+            slot += 1;
+        }
+        *ops.add(slot) = give(rest.into());
+        slot += 1;
+        for v in elements.into_iter().rev() {
+            *ops.add(slot) = give(v);
+            slot += 1;
+        }
+        Ok(0)
+    })
+}
+
+/// CALL_INTRINSIC_1 UNARY_POSITIVE: ops = [x] → `+x`.
+unsafe extern "C" fn h_unary_positive(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let r = vm._pos(arg!(ops, 0))?;
+        release(ops, 1);
+        *ops = give(r);
+        Ok(0)
+    })
+}
+
+/// LOAD_COMMON_CONSTANT (arg = which): → ops[0], the object the interpreter would push
+/// (for `all` and `any`, the builtins as the interpreter started, kept by [`install`]:
+/// the compiler's inlined `all(genexpr)` checks the global against them).
+unsafe extern "C" fn h_common_constant(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let v: PyObjectRef = match arg {
+            0 => vm.ctx.exceptions.assertion_error.to_owned().into(),
+            1 => vm.ctx.exceptions.not_implemented_error.to_owned().into(),
+            2 => vm.ctx.types.tuple_type.to_owned().into(),
+            3 => vm.builtins.get_attr(ORIGINAL_ALL, vm)?,
+            4 => vm.builtins.get_attr(ORIGINAL_ANY, vm)?,
+            5 => vm.ctx.types.list_type.to_owned().into(),
+            6 => vm.ctx.types.set_type.to_owned().into(),
+            _ => return Err(vm.new_system_error("rpyjit: bad LOAD_COMMON_CONSTANT")),
+        };
+        *ops = give(v);
+        Ok(0)
+    })
+}
+
+/// Where [`install`] keeps the builtins `all` and `any` the interpreter started with.
+const ORIGINAL_ALL: &str = "__rpyjit_all__";
+const ORIGINAL_ANY: &str = "__rpyjit_any__";
+
+/// Keeps what helpers need from a fresh interpreter. Call once per interpreter, before
+/// user code runs.
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    vm.builtins
+        .set_attr(ORIGINAL_ALL, vm.builtins.get_attr("all", vm)?, vm)?;
+    vm.builtins
+        .set_attr(ORIGINAL_ANY, vm.builtins.get_attr("any", vm)?, vm)
+}
+
+// ---- match statements -----------------------------------------------------------------
+
+/// MATCH_SEQUENCE (arg 0) / MATCH_MAPPING (arg 1): ops[0] = subject (borrowed, stays) →
+/// status 1 if its type is a sequence / mapping for pattern matching.
+unsafe extern "C" fn h_match_kind(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, _| {
+        use rustpython_vm::types::PyTypeFlags;
+        let flag = if arg == 0 {
+            PyTypeFlags::SEQUENCE
+        } else {
+            PyTypeFlags::MAPPING
+        };
+        Ok(i64::from(
+            arg!(ops, 0).class().has_patma_collection_flag(flag),
+        ))
+    })
+}
+
+/// GET_LEN: ops[0] = object (borrowed, stays) → status = `len(object)`.
+unsafe extern "C" fn h_get_len(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let n = arg!(ops, 0).length(vm)?;
+        i64::try_from(n).map_err(|_| vm.new_overflow_error("length too large"))
+    })
+}
+
+/// MATCH_KEYS: ops = [subject, keys] (borrowed, stay) → ops[2] = the values of the keys
+/// as a tuple, or None if one is missing or the subject is not a mapping. Exact dicts
+/// are matched here; status 1 leaves any other mapping to the interpreter (which calls
+/// its `get`).
+unsafe extern "C" fn h_match_keys(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        use rustpython_vm::types::PyTypeFlags;
+        let (subject, keys) = (arg!(ops, 0), arg!(ops, 1));
+        let Some(keys) = keys.downcast_ref::<PyTuple>() else {
+            return Ok(1);
+        };
+        if !subject
+            .class()
+            .has_patma_collection_flag(PyTypeFlags::MAPPING)
+        {
+            *ops.add(2) = give(vm.ctx.none());
+            return Ok(0);
+        }
+        let Some(dict) = subject.downcast_ref_if_exact::<PyDict>(vm) else {
+            return Ok(1);
+        };
+        let mut seen: Vec<PyObjectRef> = Vec::with_capacity(keys.len());
+        let mut values = Vec::with_capacity(keys.len());
+        for key in keys.iter() {
+            // Duplicate keys (value patterns can repeat at run time) raise in the
+            // interpreter, with its message.
+            for k in &seen {
+                if k.rich_compare_bool(key, PyComparisonOp::Eq, vm)? {
+                    return Ok(1);
+                }
+            }
+            seen.push(key.clone());
+            match dict.get_item_opt(&**key, vm)? {
+                Some(v) => values.push(v),
+                None => {
+                    *ops.add(2) = give(vm.ctx.none());
+                    return Ok(0);
+                }
+            }
+        }
+        *ops.add(2) = give(vm.ctx.new_tuple(values).into());
+        Ok(0)
+    })
+}
+
+/// MATCH_CLASS (arg = positional sub-patterns): ops = [subject, class, keyword names] →
+/// ops[0] = the tuple of extracted attributes, or None. Everything that could make the
+/// interpreter raise (`class` not a class, a bad or short `__match_args__`, a repeated
+/// attribute) is checked first, without side effects: status 1, and the interpreter runs
+/// the instruction with its messages.
+unsafe extern "C" fn h_match_class(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |_, vm| {
+        use rustpython_vm::types::PyTypeFlags;
+        let (subject, cls, kw) = (arg!(ops, 0), arg!(ops, 1), arg!(ops, 2));
+        let nargs = arg as usize;
+        let (Some(cls_type), Some(kw)) =
+            (cls.downcast_ref::<PyType>(), kw.downcast_ref::<PyTuple>())
+        else {
+            return Ok(1);
+        };
+        // The attribute names to extract, positional ones first; None = the subject.
+        let mut names: Vec<Option<PyObjectRef>> = Vec::with_capacity(nargs + kw.len());
+        if nargs > 0 {
+            match cls_type.get_attr(vm.ctx.intern_str("__match_args__")) {
+                Some(m) => {
+                    let Ok(m) = m.downcast_exact::<PyTuple>(vm) else {
+                        return Ok(1);
+                    };
+                    if m.len() < nargs {
+                        return Ok(1);
+                    }
+                    names.extend(m.as_slice()[..nargs].iter().cloned().map(Some));
+                }
+                None if cls_type.slots.flags.has_feature(PyTypeFlags::_MATCH_SELF)
+                    && nargs == 1 =>
+                {
+                    names.push(None)
+                }
+                None => return Ok(1),
+            }
+        }
+        names.extend(kw.iter().cloned().map(Some));
+        for (i, n) in names.iter().enumerate() {
+            let Some(n) = n else { continue };
+            if !n.class().is(vm.ctx.types.str_type)
+                || names[..i].iter().flatten().any(|m| {
+                    m.downcast_ref::<PyStr>().map(|m| m.as_wtf8())
+                        == n.downcast_ref::<PyStr>().map(|n| n.as_wtf8())
+                })
+            {
+                return Ok(1);
+            }
+        }
+        let result: PyObjectRef = if subject.is_instance(cls, vm)? {
+            let mut extracted = Vec::with_capacity(names.len());
+            let mut matched = true;
+            for n in &names {
+                match n {
+                    None => extracted.push(subject.to_owned()),
+                    Some(n) => {
+                        let n = n.downcast_ref::<PyStr>().expect("checked above");
+                        match subject.get_attr(n, vm) {
+                            Ok(v) => extracted.push(v),
+                            Err(e) if e.fast_isinstance(vm.ctx.exceptions.attribute_error) => {
+                                matched = false;
+                                break;
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+            if matched {
+                vm.ctx.new_tuple(extracted).into()
+            } else {
+                vm.ctx.none()
+            }
+        } else {
+            vm.ctx.none()
+        };
+        release(ops, 3);
+        *ops = give(result);
+        Ok(0)
+    })
 }

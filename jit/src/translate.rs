@@ -33,7 +33,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use rustpython_vm::builtins::PyCode;
-use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, Constant, Instruction};
+use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, Constant, Instruction, LoadSuperAttr};
 use rustpython_vm::Py;
 
 use crate::bytecode::{Analysis, Insn};
@@ -135,9 +135,6 @@ impl Translation {
     /// helpers (subscripts, calls, containers) break even. So code is worth running
     /// natively unless attribute access outweighs the inline work.
     pub fn profitable(&self) -> bool {
-        if std::env::var_os("RPYJIT_XP_ALWAYS").is_some() {
-            return true;
-        }
         self.attr_work <= self.inline_work
     }
 }
@@ -395,6 +392,7 @@ fn step(
             | I::ListExtend { .. }
             | I::SetUpdate { .. }
             | I::DictUpdate { .. }
+            | I::DictMerge { .. }
             | I::MapAdd { .. }
     );
     let pop = |st: &mut TypeState| match st.stack.pop() {
@@ -488,7 +486,10 @@ fn step(
         }
         I::LoadSmallInt { .. } => st.stack.push(Int),
         I::LoadConst { .. } => st.stack.push(const_kind(code, arg)?.0),
-        I::LoadGlobal { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_GLOBALS) => {
+        I::LoadGlobal { .. }
+            if inspects_frames(name_of(code, arg >> 1), FRAME_GLOBALS)
+                || zero_argument_super(code, a, k) =>
+        {
             return Ok(Flow::SideExit(
                 "frame introspection runs in the interpreter",
             ));
@@ -598,7 +599,7 @@ fn step(
             popn(st, 4)?;
             st.stack.push(Obj);
         }
-        I::CallIntrinsic1 { .. } if arg == 6 => {
+        I::CallIntrinsic1 { .. } if arg == INTRINSIC_LIST_TO_TUPLE => {
             pop(st)?;
             st.stack.push(Obj);
         }
@@ -619,6 +620,7 @@ fn step(
         | I::ListExtend { .. }
         | I::SetUpdate { .. }
         | I::DictUpdate { .. }
+        | I::DictMerge { .. }
         | I::MapAdd { .. } => {
             let n = if matches!(insn.op, I::MapAdd { .. }) {
                 2
@@ -683,6 +685,79 @@ fn step(
             pop(st)?;
             return Ok(Flow::End);
         }
+        I::StoreGlobal { .. } | I::DeleteAttr { .. } => {
+            pop(st)?;
+        }
+        I::DeleteGlobal { .. } => {}
+        I::MakeFunction => {
+            pop(st)?;
+            st.stack.push(Obj);
+        }
+        I::SetFunctionAttribute { .. } => {
+            popn(st, 2)?;
+            st.stack.push(Obj);
+        }
+        I::LoadSpecial { .. } => {
+            pop(st)?;
+            st.stack.push(Obj);
+            st.stack.push(Obj);
+        }
+        I::LoadSuperAttr { .. } => {
+            popn(st, 3)?;
+            st.stack.push(Obj);
+            if LoadSuperAttr::from_u32(arg).is_load_method() {
+                st.stack.push(Obj);
+            }
+        }
+        I::ImportName { .. } => {
+            popn(st, 2)?;
+            st.stack.push(Obj);
+        }
+        I::ImportFrom { .. } => {
+            if st.stack.last() != Some(&Obj) {
+                return refuse("IMPORT_FROM without a module");
+            }
+            st.stack.push(Obj);
+        }
+        // A bare `raise` reads the exception being handled: the interpreter's.
+        I::RaiseVarargs { .. } if arg == 1 || arg == 2 => {
+            popn(st, arg as usize)?;
+            return Ok(Flow::End);
+        }
+        I::UnpackEx { .. } => {
+            pop(st)?;
+            for _ in 0..(arg & 0xff) + 1 + (arg >> 8) {
+                st.stack.push(Obj);
+            }
+        }
+        I::CallIntrinsic1 { .. } if arg == INTRINSIC_UNARY_POSITIVE => {
+            pop(st)?;
+            st.stack.push(Obj);
+        }
+        I::LoadCommonConstant { .. } if arg <= 6 => st.stack.push(Obj),
+        I::MatchSequence | I::MatchMapping => {
+            if st.stack.is_empty() {
+                return refuse("stack underflow");
+            }
+            st.stack.push(Bool);
+        }
+        I::GetLen => {
+            if st.stack.last() != Some(&Obj) {
+                return Ok(Flow::SideExit("len() of a number"));
+            }
+            st.stack.push(Int);
+        }
+        I::MatchKeys => {
+            let n = st.stack.len();
+            if n < 2 || st.stack[n - 2..] != [Obj, Obj] {
+                return Ok(Flow::SideExit("MATCH_KEYS on a number"));
+            }
+            st.stack.push(Obj);
+        }
+        I::MatchClass { .. } => {
+            popn(st, 3)?;
+            st.stack.push(Obj);
+        }
         I::JumpForward { .. } | I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => {
             return Ok(Flow::End)
         }
@@ -690,6 +765,12 @@ fn step(
     }
     Ok(Flow::Next)
 }
+
+/// CALL_INTRINSIC_1 operands native code handles (`IntrinsicFunction1`).
+const INTRINSIC_UNARY_POSITIVE: u32 = 5;
+const INTRINSIC_LIST_TO_TUPLE: u32 = 6;
+/// SET_FUNCTION_ATTRIBUTE's flag for the closure (`MakeFunctionFlag::Closure`).
+const CLOSURE_FLAG: u32 = 8;
 
 /// Builtins that read or write the calling frame (its locals, its line).
 const FRAME_GLOBALS: &[&str] = &["locals", "vars", "eval", "exec", "dir", "breakpoint"];
@@ -720,6 +801,16 @@ fn name_of(code: &Py<PyCode>, i: u32) -> &str {
 /// inspects the running frame must run in the interpreter (a side exit before it).
 fn inspects_frames(name: &str, names: &[&str]) -> bool {
     names.contains(&name)
+}
+
+/// A `super()` call the compiler left to the builtin (where `super` is also a global it
+/// cannot rule out): `super` then reads the running frame's first argument and
+/// `__class__` cell. The usual form, `LOAD_SUPER_ATTR`, gets both from the stack.
+fn zero_argument_super(code: &Py<PyCode>, a: &Analysis, k: usize) -> bool {
+    name_of(code, a.insns[k].arg >> 1) == "super"
+        && a.insns
+            .get(k + 1)
+            .is_some_and(|i| matches!(i.op, Instruction::Call { .. }) && i.arg == 0)
 }
 
 /// Refuses an instruction whose operand indexes a local, name or constant that does not
@@ -757,24 +848,20 @@ fn check_operands(code: &Py<PyCode>, insn: &Insn, nslots: usize) -> Result<(), R
 
 /// Stable names of the instructions side exits name in the statistics.
 fn opname(op: Instruction) -> &'static str {
-    use Instruction as I;
-    match op {
-        I::RaiseVarargs { .. } => "not compiled: RAISE_VARARGS",
-        I::Reraise { .. } => "not compiled: RERAISE",
-        I::ImportName { .. } => "not compiled: IMPORT_NAME",
-        I::ImportFrom { .. } => "not compiled: IMPORT_FROM",
-        I::MakeFunction => "not compiled: MAKE_FUNCTION",
-        I::StoreGlobal { .. } => "not compiled: STORE_GLOBAL",
-        I::LoadSpecial { .. } => "not compiled: LOAD_SPECIAL (with)",
-        I::UnpackEx { .. } => "not compiled: UNPACK_EX",
-        I::LoadSuperAttr { .. } => "not compiled: LOAD_SUPER_ATTR",
-        I::LoadDeref { .. } | I::StoreDeref { .. } => "not compiled: cells",
-        I::MatchClass { .. } | I::MatchKeys | I::MatchMapping | I::MatchSequence | I::GetLen => {
-            "not compiled: match"
+    // "not compiled: " + the instruction's name, interned: at most one string per opcode
+    // for the life of the process.
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let debug = format!("{op:?}");
+    let name = debug.split([' ', '(']).next().unwrap_or("?");
+    let text = format!("not compiled: {name}");
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    match names.iter().find(|n| **n == text) {
+        Some(n) => n,
+        None => {
+            let n: &'static str = Box::leak(text.into_boxed_str());
+            names.push(n);
+            n
         }
-        I::DeleteAttr { .. } | I::DeleteGlobal { .. } => "not compiled: DELETE_ATTR/GLOBAL",
-        I::CallIntrinsic1 { .. } | I::CallIntrinsic2 { .. } => "not compiled: CALL_INTRINSIC",
-        _ => "not compiled: other instruction",
     }
 }
 
@@ -2030,7 +2117,167 @@ fn emit_insn(
             e.op_to_obj(st, insn, Op::CallEx, 0, 4);
         }
         I::CallIntrinsic1 { .. } => {
-            e.op_to_obj(st, insn, Op::ListToTuple, 0, 1);
+            let op = if arg == INTRINSIC_UNARY_POSITIVE {
+                Op::UnaryPositive
+            } else {
+                Op::ListToTuple
+            };
+            e.op_to_obj(st, insn, op, 0, 1);
+        }
+        I::LoadCommonConstant { .. } => {
+            e.call_op_checked(Op::CommonConstant, u64::from(arg), st, insn, &[]);
+            push!(d, Obj, e.load_op(0));
+        }
+        I::MatchSequence | I::MatchMapping => {
+            let v = if st.stack[d - 1] == Obj {
+                let subject = e.get(false, d - 1, Obj);
+                e.store_op(0, subject);
+                let mapping = u64::from(matches!(insn.op, I::MatchMapping));
+                e.call_op_checked(Op::MatchKind, mapping, st, insn, &[])
+            } else {
+                // An unboxed number is neither a sequence nor a mapping.
+                e.b.ins().iconst(types::I64, 0)
+            };
+            push!(d, Bool, v);
+        }
+        I::GetLen => {
+            let obj = e.get(false, d - 1, Obj);
+            e.store_op(0, obj);
+            let n = e.call_op_checked(Op::GetLen, 0, st, insn, &[]);
+            push!(d, Int, n);
+        }
+        I::MatchKeys => {
+            let subject = e.get(false, d - 2, Obj);
+            e.store_op(0, subject);
+            let keys = e.get(false, d - 1, Obj);
+            e.store_op(1, keys);
+            let other = e.call_op_checked(Op::MatchKeys, 0, st, insn, &[]);
+            e.exit_if(
+                other,
+                st,
+                insn,
+                "a mapping that is not a dict",
+                ExitKind::Guard,
+                &[],
+            );
+            push!(d, Obj, e.load_op(2));
+        }
+        I::MatchClass { .. } => {
+            let temps = e.operands(st, 3);
+            let odd = e.call_op_checked(Op::MatchClass, u64::from(arg), st, insn, &temps);
+            e.exit_if(
+                odd,
+                st,
+                insn,
+                "a class pattern the interpreter checks",
+                ExitKind::Guard,
+                &temps,
+            );
+            push!(d - 3, Obj, e.load_op(0));
+        }
+        I::StoreGlobal { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::StoreGlobal, u64::from(arg), st, insn, &temps);
+        }
+        I::DeleteGlobal { .. } => {
+            let unbound = e.call_op_checked(Op::DeleteGlobal, u64::from(arg), st, insn, &[]);
+            e.exit_if(unbound, st, insn, "an unbound global", ExitKind::Guard, &[]);
+        }
+        I::DeleteAttr { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::DeleteAttr, u64::from(arg), st, insn, &temps);
+        }
+        I::MakeFunction => {
+            // The closure comes with the function (see `h_make_function`).
+            let with_closure = matches!(
+                a.insns.get(k + 1).map(|i| (i.op, i.arg)),
+                Some((I::SetFunctionAttribute { .. }, CLOSURE_FLAG))
+            ) && d >= 2
+                && st.stack[d - 2] == Obj;
+            let code = e.get(false, d - 1, Obj);
+            e.store_op(0, code);
+            if with_closure {
+                let closure = e.get(false, d - 2, Obj);
+                e.store_op(1, closure);
+            }
+            let status =
+                e.call_op_checked(Op::MakeFunction, u64::from(with_closure), st, insn, &[]);
+            e.exit_if(
+                status,
+                st,
+                insn,
+                "a function needing its closure",
+                ExitKind::Guard,
+                &[],
+            );
+            push!(d - 1, Obj, e.load_op(0));
+        }
+        I::SetFunctionAttribute { .. } => {
+            let temps = e.operands(st, 2);
+            let status =
+                e.call_op_checked(Op::SetFunctionAttribute, u64::from(arg), st, insn, &temps);
+            e.exit_if(
+                status,
+                st,
+                insn,
+                "a closure set after creation",
+                ExitKind::Guard,
+                &temps,
+            );
+            push!(d - 2, Obj, e.load_op(0));
+        }
+        I::LoadSpecial { .. } => {
+            let temps = e.operands(st, 1);
+            let status = e.call_op_checked(Op::LoadSpecial, u64::from(arg), st, insn, &temps);
+            e.exit_if(
+                status,
+                st,
+                insn,
+                "a special method that is not plain",
+                ExitKind::Guard,
+                &temps,
+            );
+            push!(d - 1, Obj, e.load_op(0));
+            push!(d, Obj, e.load_op(1));
+        }
+        I::LoadSuperAttr { .. } => {
+            let temps = e.operands(st, 3);
+            e.call_op_checked(Op::LoadSuperAttr, u64::from(arg), st, insn, &temps);
+            push!(d - 3, Obj, e.load_op(0));
+            if LoadSuperAttr::from_u32(arg).is_load_method() {
+                push!(d - 2, Obj, e.load_op(1));
+            }
+        }
+        I::ImportName { .. } => {
+            e.op_to_obj(st, insn, Op::ImportName, u64::from(arg), 2);
+        }
+        I::ImportFrom { .. } => {
+            let module = e.get(false, d - 1, Obj);
+            e.store_op(0, module);
+            let missing = e.call_op_checked(Op::ImportFrom, u64::from(arg), st, insn, &[]);
+            e.exit_if(
+                missing,
+                st,
+                insn,
+                "a name the module lacks",
+                ExitKind::Guard,
+                &[],
+            );
+            push!(d, Obj, e.load_op(1));
+        }
+        I::RaiseVarargs { .. } => {
+            // The helper always raises; the exception exits at this instruction.
+            let temps = e.operands(st, arg as usize);
+            e.call_op_checked(Op::Raise, u64::from(arg), st, insn, &temps);
+            e.emit_exit(st, insn, "raise", ExitKind::Unsupported, &temps);
+            return Ok(true);
+        }
+        I::UnpackEx { .. } => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::UnpackEx, u64::from(arg), st, insn, &temps);
+            for i in 0..((arg & 0xff) + 1 + (arg >> 8)) as usize {
+                push!(d - 1 + i, Obj, e.load_op(i));
+            }
         }
         I::BuildTuple { .. }
         | I::BuildList { .. }
@@ -2053,6 +2300,7 @@ fn emit_insn(
         | I::ListExtend { .. }
         | I::SetUpdate { .. }
         | I::DictUpdate { .. }
+        | I::DictMerge { .. }
         | I::MapAdd { .. } => {
             let (op, n) = match insn.op {
                 I::ListAppend { .. } => (Op::ListAppend, 1),
@@ -2060,6 +2308,7 @@ fn emit_insn(
                 I::ListExtend { .. } => (Op::ListExtend, 1),
                 I::SetUpdate { .. } => (Op::SetUpdate, 1),
                 I::DictUpdate { .. } => (Op::DictUpdate, 1),
+                I::DictMerge { .. } => (Op::DictMerge, 1),
                 _ => (Op::MapAdd, 2),
             };
             // The container stays on the stack, `arg` below the popped values.
@@ -2075,7 +2324,17 @@ fn emit_insn(
                 }
                 e.store_op(1 + i, o);
             }
-            e.call_op_checked(op, 0, st, insn, &temps);
+            let status = e.call_op_checked(op, 0, st, insn, &temps);
+            if op == Op::DictMerge {
+                e.exit_if(
+                    status,
+                    st,
+                    insn,
+                    "a keyword mapping that is not a plain dict",
+                    ExitKind::Guard,
+                    &temps,
+                );
+            }
         }
         I::GetIter => {
             if st.stack[d - 1] != Range {

@@ -364,13 +364,14 @@ fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() 
 
 #[test]
 fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() {
-    // `super()` is not compiled: every call of `Loud.append` (compiled on request) exits.
-    // After the exit limit it goes back to the interpreter for good, and is not compiled
-    // again by the native loop's many calls (no compile → exit → fall back cycle).
+    // `locals()` reads the running frame, so it always runs in the interpreter: every
+    // call of `Loud.append` (compiled on request) exits. After the exit limit it goes
+    // back to the interpreter for good, and is not compiled again by the native loop's
+    // many calls (no compile → exit → fall back cycle).
     let stats = jit_matches_the_interpreter(
         "fall_back_once",
         "import rpyjit\n\
-         class Loud(list):\n    def append(self, x):\n        super().append(x + 1)\n\n\
+         class Loud(list):\n    def append(self, x):\n        list.append(self, x + len(locals()))\n\n\
          rpyjit.compile(Loud.append)\n\
          def fill(items, n):\n    for i in range(n):\n        items.append(i)\n        i = i * 2 + 1\n    return items\n\n\
          print(sum(fill(Loud(), 20000)))\n",
