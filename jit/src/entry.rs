@@ -220,8 +220,11 @@ impl Target {
 pub struct Compiled {
     target: Target,
     /// The stub installed as `__code__`: held so its address, the registry key, is never
-    /// reused while the entry exists.
-    _stub: PyRef<PyCode>,
+    /// reused while the entry exists. None for code compiled for native callers only
+    /// ([`compile_for_native_callers`]).
+    _stub: Option<PyRef<PyCode>>,
+    /// Native callers must no longer use this code (it fell back to the interpreter).
+    sent_back: std::sync::atomic::AtomicBool,
     /// Compiled on request (`rpyjit.compile`): no profitability estimate.
     forced: bool,
     /// Set at the first call, specialized on that call's argument kinds.
@@ -242,6 +245,11 @@ impl Compiled {
     /// The function's own code (what was translated).
     pub fn original_code(&self) -> PyRef<PyCode> {
         self.target.original.clone()
+    }
+
+    /// Whether native code may still call this (it has not fallen back).
+    pub fn usable(&self) -> bool {
+        !self.sent_back.load(Ordering::Relaxed)
     }
 }
 
@@ -518,18 +526,95 @@ pub fn compile_function_profiled(
         .get_or_insert_with(HashMap::new)
         .insert(
             stub.as_object().get_id(),
-            Arc::new(Compiled {
-                target,
-                _stub: stub.clone(),
-                forced,
-                native: OnceLock::new(),
-                generic: OnceLock::new(),
-                entry_misses: AtomicU64::new(0),
-                from_start: OnceLock::new(),
-            }),
+            Arc::new(Compiled::new(target, Some(stub.clone()), forced)),
         );
     set_code(vm, func, stub).map_err(|_| Refusal("__code__ could not be replaced".into()))?;
     Ok(())
+}
+
+impl Compiled {
+    fn new(target: Target, stub: Option<PyRef<PyCode>>, forced: bool) -> Self {
+        Compiled {
+            target,
+            _stub: stub,
+            sent_back: std::sync::atomic::AtomicBool::new(false),
+            forced,
+            native: OnceLock::new(),
+            generic: OnceLock::new(),
+            entry_misses: AtomicU64::new(0),
+            from_start: OnceLock::new(),
+        }
+    }
+}
+
+/// Compiles `func`, a function without a loop that native code calls often, for those
+/// calls only: its `__code__` stays the interpreter's. Swapping in a stub would make every
+/// call from the interpreter pay for entering native code (a frame and a builtin call,
+/// more than a short body gains) and would cost the interpreter's call-site
+/// specializations of it (measured: a native loop calling an interpreted method that
+/// constructs objects ran 1.5x the interpreter's instructions). The compiled code is found
+/// by [`native_code_for`] while `func` still has the code it was compiled from.
+pub fn compile_for_native_callers(
+    vm: &VirtualMachine,
+    func: &PyRef<PyFunction>,
+    original: PyRef<PyCode>,
+    profile: (PyRef<PyCode>, u32),
+) -> Result<Arc<Compiled>, Refusal> {
+    if !INSTALLED.load(Ordering::Relaxed) {
+        return Err(Refusal("the JIT is off".into()));
+    }
+    if stepped_aside() {
+        return Err(Refusal("a tracer is active".into()));
+    }
+    if let Some(reason) = unsupported(&original) {
+        return refused(reason);
+    }
+    if gave_up(&original) {
+        return refused("fell back to the interpreter before (exits kept happening)");
+    }
+    let analysis = Analysis::new(&original.code)
+        .map_err(|e| Refusal(e.0))
+        .or_else(|r| refused(r.0))?;
+    let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
+        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
+    target.set_profile(profile.0, profile.1);
+    let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
+    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+    let h = crate::helpers::HelperTable::host(vm);
+    match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
+        Ok(t) if !t.profitable() => {
+            STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+            return refused(UNPROFITABLE);
+        }
+        Err(r) => return refused(r.0),
+        Ok(_) => {}
+    }
+    let c = Arc::new(Compiled::new(target, None, false));
+    NATIVE_CALLERS_ONLY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(func.as_object().get_id(), c.clone());
+    Ok(c)
+}
+
+/// Code compiled by [`compile_for_native_callers`], by the id of its function (which the
+/// entry keeps alive, so the id is never reused).
+static NATIVE_CALLERS_ONLY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
+
+/// The native code calls of `func` from native code run: `func`'s own compiled code,
+/// through its stub or compiled for native callers only, while `func` still runs `code`.
+pub fn native_code_for(func: &Py<PyFunction>, code: &Py<PyCode>) -> Option<Arc<Compiled>> {
+    if let Some(c) = compiled_for_code(code) {
+        return c.is_for(func).then_some(c);
+    }
+    let c = NATIVE_CALLERS_ONLY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()?
+        .get(&func.as_object().get_id())
+        .cloned()?;
+    (c.is_for(func) && c.target.original.is(code) && c.usable()).then_some(c)
 }
 
 /// Why `code` cannot be compiled whatever its arguments; hotness counting skips such code
@@ -850,7 +935,11 @@ fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
         .insert(original.as_object().get_id(), original.clone());
-    let _ = set_code(vm, &c.target.func, original.clone());
+    c.sent_back.store(true, Ordering::Relaxed);
+    // Code compiled for native callers only never replaced `__code__`.
+    if c._stub.is_some() {
+        let _ = set_code(vm, &c.target.func, original.clone());
+    }
 }
 
 /// Code whose native version was sent back to the interpreter for good (by the id of the

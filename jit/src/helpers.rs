@@ -909,7 +909,7 @@ unsafe extern "C" fn h_unary_invert(ctx: *const NativeCtx<'static>, ops: *mut u6
 unsafe fn call_compiled_in_place(vm: &VirtualMachine, ops: *mut u64, n: usize) -> Option<PyResult> {
     let f = arg!(ops, 0).downcast_ref_if_exact::<PyFunction>(vm)?;
     let c = callee_info(f, vm)?;
-    let compiled = c.compiled.as_ref()?;
+    let compiled = c.compiled.as_ref().filter(|c| c.usable())?;
     let has_self = *ops.add(1) != 0;
     let first = if has_self { 1 } else { 2 };
     let argv = std::slice::from_raw_parts(ops.add(first), n + usize::from(has_self));
@@ -940,7 +940,8 @@ struct Callee {
     /// The argument count when the signature is plain positional (no defaults needed
     /// beyond exact arity, no *args/**kwargs/keyword-only, not a generator).
     exact_argc: Option<u32>,
-    /// Set when the function's code is an rpyjit stub: call its native code directly.
+    /// The function's native code (behind its stub, or for native callers only): call it
+    /// directly.
     compiled: Option<std::sync::Arc<crate::entry::Compiled>>,
     /// Calls from native code so far while not compiled; at the threshold the function
     /// is compiled (functions without loops are compiled only this way).
@@ -984,7 +985,7 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
         exact_argc: plain.then_some(code.code.arg_count),
         // Only `f`'s own native code: a function made from another's stub code (other
         // globals or closure) runs in the interpreter through the stub.
-        compiled: crate::entry::compiled_for_code(code).filter(|c| c.is_for(f)),
+        compiled: crate::entry::native_code_for(f, code),
         native_calls: 0,
         refused: false,
     };
@@ -1028,16 +1029,25 @@ fn hot_from_native(
     // The function ran in the interpreter until now: its own code holds the profile.
     let plain = crate::hotness::uninstrumented(&code);
     let profile = Some((plain.clone(), 0));
-    let compiled = crate::entry::compile_function_profiled(vm, &func, plain, profile)
-        .ok()
-        .and_then(|()| {
-            let code = f.as_object().get_attr("__code__", vm).ok()?;
-            crate::entry::compiled_for_code(code.downcast_ref::<PyCode>()?)
-        });
-    // The version changed with `__code__`: the next call refreshes the cache entry.
+    // Compiled with a stub when the function is counted (it has a loop or recurses: it
+    // gains from native code whoever calls it), else for native callers only.
+    let compiled = if crate::hotness::is_counted(&code) {
+        crate::entry::compile_function_profiled(vm, &func, plain, profile)
+            .ok()
+            .and_then(|()| {
+                let code = f.as_object().get_attr("__code__", vm).ok()?;
+                crate::entry::compiled_for_code(code.downcast_ref::<PyCode>()?)
+            })
+    } else {
+        let profile = profile.expect("a profile");
+        crate::entry::compile_for_native_callers(vm, &func, plain, profile).ok()
+    };
+    // A stub changes the version with `__code__`: the next call refreshes the cache
+    // entry. Code for native callers only is remembered here.
     CALLEES.with(|m| {
         if let Some(c) = m.borrow_mut().get_mut(&key) {
             c.refused = compiled.is_none();
+            c.compiled = compiled.clone();
         }
     });
     compiled
@@ -1073,7 +1083,11 @@ fn call_exact(
     c: Callee,
     args: Vec<PyObjectRef>,
 ) -> PyResult {
-    match c.compiled.or_else(|| hot_from_native(f, vm)) {
+    match c
+        .compiled
+        .filter(|c| c.usable())
+        .or_else(|| hot_from_native(f, vm))
+    {
         Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, args),
         None => f.invoke_exact_args(args, vm),
     }

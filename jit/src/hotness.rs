@@ -89,6 +89,12 @@ fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
         .cloned()
 }
 
+/// Whether `code` has rpyjit's counting prologue: calls of it are counted wherever they
+/// come from (it has a loop or calls itself, or the threshold is 0).
+pub fn is_counted(code: &Py<PyCode>) -> bool {
+    lookup(code).is_some()
+}
+
 /// The function code `code` stands for: without its counting prologue, if it has one,
 /// and the compiled function's own code if `code` is an rpyjit stub (a function can be
 /// made from another's `__code__`, e.g. `types.FunctionType(f.__code__, globals)`).

@@ -835,7 +835,13 @@ fn check_operands(code: &Py<PyCode>, insn: &Insn, nslots: usize) -> Result<(), R
         | I::StoreFastLoadFast { .. } => (arg >> 4) < nslots && (arg & 15) < nslots,
         I::CopyFreeVars { .. } => arg <= nslots,
         I::LoadGlobal { .. } | I::LoadAttr { .. } => (arg >> 1) < c.names.len(),
-        I::StoreAttr { .. } => arg < c.names.len(),
+        I::StoreAttr { .. }
+        | I::DeleteAttr { .. }
+        | I::StoreGlobal { .. }
+        | I::DeleteGlobal { .. }
+        | I::ImportName { .. }
+        | I::ImportFrom { .. } => arg < c.names.len(),
+        I::LoadSuperAttr { .. } => (arg >> 2) < c.names.len(),
         I::LoadConst { .. } => arg < c.constants.len(),
         _ => true,
     };

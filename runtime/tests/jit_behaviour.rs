@@ -380,6 +380,28 @@ fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() 
     assert!(stat(&stats, "deopts") <= 100, "{stats}");
 }
 
+#[test]
+fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code() {
+    // `leaf` has no loop: it is compiled once native code (the OSR loop of `hot`) has
+    // called it often, and only for such calls: its `__code__` stays the interpreter's,
+    // so calls from interpreted code pay no stub and keep their specializations. A later
+    // `__code__` assignment is seen by native callers (they call the new code).
+    let stats = jit_matches_the_interpreter(
+        "native_callers_only",
+        "import rpyjit\n\
+         def leaf(a, b):\n    return a * b + 1\n\n\
+         code = leaf.__code__\n\
+         def hot(n):\n    t = 0\n    for i in range(n):\n        t += leaf(i, 2)\n    return t\n\n\
+         print(hot(5000), leaf.__code__ is code, rpyjit.is_compiled(leaf))\n\
+         print(sum(leaf(i, 3) for i in range(100)))\n\
+         leaf.__code__ = (lambda a, b: a - b).__code__\n\
+         print(hot(3000))\n",
+    );
+    assert!(stats.contains("    leaf ["), "{stats}");
+    assert!(stat(&stats, "native calls") >= 3000, "{stats}");
+    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. Tracebacks
 // ---------------------------------------------------------------------------------------
