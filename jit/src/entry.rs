@@ -578,16 +578,18 @@ pub fn compile_for_native_callers(
     let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
         .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
     target.set_profile(profile.0, profile.1);
-    let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
-    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-    let h = crate::helpers::HelperTable::host(vm);
-    match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-        Ok(t) if !t.profitable() => {
-            STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
-            return refused(UNPROFITABLE);
+    if crate::hotness::threshold() > 0 {
+        let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
+        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+        let h = crate::helpers::HelperTable::host(vm);
+        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
+            Ok(t) if !t.profitable() => {
+                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                return refused(UNPROFITABLE);
+            }
+            Err(r) => return refused(r.0),
+            Ok(_) => {}
         }
-        Err(r) => return refused(r.0),
-        Ok(_) => {}
     }
     let c = Arc::new(Compiled::new(target, None, false));
     NATIVE_CALLERS_ONLY
