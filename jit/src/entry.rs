@@ -482,43 +482,8 @@ pub fn compile_function_profiled(
     if is_compiled(vm, func) {
         return Ok(());
     }
-    if !INSTALLED.load(Ordering::Relaxed) {
-        return Err(Refusal("the JIT is off".into()));
-    }
-    if stepped_aside() {
-        return Err(Refusal("a tracer is active".into()));
-    }
-    if let Some(reason) = unsupported(&original) {
-        return refused(reason);
-    }
-    if profile.is_some() && gave_up(&original) {
-        return refused("fell back to the interpreter before (exits kept happening)");
-    }
-    let c = &original.code;
-    let analysis = Analysis::new(c)
-        .map_err(|e| Refusal(e.0))
-        .or_else(|r| refused(r.0))?;
-    let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
-        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
     let forced = profile.is_none();
-    if let Some((code, offset)) = profile {
-        target.set_profile(code, offset);
-    }
-    // Estimate profitability before touching `__code__` (every swap costs the
-    // interpreter's call-site specializations): translate once with object arguments.
-    if !forced && crate::hotness::threshold() > 0 {
-        let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
-        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-        let h = crate::helpers::HelperTable::host(vm);
-        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-            Ok(t) if !t.profitable() => {
-                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
-                return refused(UNPROFITABLE);
-            }
-            Err(r) => return refused(r.0),
-            Ok(_) => {}
-        }
-    }
+    let target = prepare_target(vm, func, &original, profile)?;
     let stub = stub_code(vm, &original);
     REGISTRY
         .lock()
@@ -530,6 +495,54 @@ pub fn compile_function_profiled(
         );
     set_code(vm, func, stub).map_err(|_| Refusal("__code__ could not be replaced".into()))?;
     Ok(())
+}
+
+/// What compiling `func` (running `original`) needs, once the JIT agrees to: the checks
+/// every compilation makes and, for code that got hot (`profile` given) except at
+/// threshold 0, the profitability estimate. Made before touching `__code__` (every swap
+/// costs the interpreter's call-site specializations): one translation with object
+/// arguments.
+fn prepare_target(
+    vm: &VirtualMachine,
+    func: &PyRef<PyFunction>,
+    original: &PyRef<PyCode>,
+    profile: Option<(PyRef<PyCode>, u32)>,
+) -> Result<Target, Refusal> {
+    if !INSTALLED.load(Ordering::Relaxed) {
+        return Err(Refusal("the JIT is off".into()));
+    }
+    if stepped_aside() {
+        return Err(Refusal("a tracer is active".into()));
+    }
+    if let Some(reason) = unsupported(original) {
+        return refused(reason);
+    }
+    if profile.is_some() && gave_up(original) {
+        return refused("fell back to the interpreter before (exits kept happening)");
+    }
+    let analysis = Analysis::new(&original.code)
+        .map_err(|e| Refusal(e.0))
+        .or_else(|r| refused(r.0))?;
+    let mut target = Target::new(vm, func, original, &Arc::new(analysis))
+        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
+    let Some((code, offset)) = profile else {
+        return Ok(target);
+    };
+    target.set_profile(code, offset);
+    if crate::hotness::threshold() > 0 {
+        let kinds = vec![Kind::Obj; translate::arg_slots(original)];
+        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+        let h = crate::helpers::HelperTable::host(vm);
+        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
+            Ok(t) if !t.profitable() => {
+                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                return refused(UNPROFITABLE);
+            }
+            Err(r) => return refused(r.0),
+            Ok(_) => {}
+        }
+    }
+    Ok(target)
 }
 
 impl Compiled {
@@ -560,37 +573,7 @@ pub fn compile_for_native_callers(
     original: PyRef<PyCode>,
     profile: (PyRef<PyCode>, u32),
 ) -> Result<Arc<Compiled>, Refusal> {
-    if !INSTALLED.load(Ordering::Relaxed) {
-        return Err(Refusal("the JIT is off".into()));
-    }
-    if stepped_aside() {
-        return Err(Refusal("a tracer is active".into()));
-    }
-    if let Some(reason) = unsupported(&original) {
-        return refused(reason);
-    }
-    if gave_up(&original) {
-        return refused("fell back to the interpreter before (exits kept happening)");
-    }
-    let analysis = Analysis::new(&original.code)
-        .map_err(|e| Refusal(e.0))
-        .or_else(|r| refused(r.0))?;
-    let mut target = Target::new(vm, func, &original, &Arc::new(analysis))
-        .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
-    target.set_profile(profile.0, profile.1);
-    if crate::hotness::threshold() > 0 {
-        let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
-        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-        let h = crate::helpers::HelperTable::host(vm);
-        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-            Ok(t) if !t.profitable() => {
-                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
-                return refused(UNPROFITABLE);
-            }
-            Err(r) => return refused(r.0),
-            Ok(_) => {}
-        }
-    }
+    let target = prepare_target(vm, func, &original, Some(profile))?;
     let c = Arc::new(Compiled::new(target, None, false));
     NATIVE_CALLERS_ONLY
         .lock()

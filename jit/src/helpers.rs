@@ -694,20 +694,7 @@ fn plain_method(
     let Some(descr) = cls.get_attr(name) else {
         return Ok(None);
     };
-    // What the interpreter's method form (`PyMethod::get`) leaves unbound: Python
-    // functions and builtin method descriptors (`list.append`, `set.add`, ...), never
-    // class or static methods, which bind differently. Calling the descriptor with the
-    // owner first is the call of the bound method, without allocating one.
-    let unbound = descr.downcast_ref_if_exact::<PyFunction>(vm).is_some()
-        || descr
-            .downcast_ref_if_exact::<rustpython_vm::builtins::descriptor::PyMethodDescriptor>(vm)
-            .is_some_and(|m| {
-                !m.method.flags.intersects(
-                    rustpython_vm::function::PyMethodFlags::CLASS
-                        | rustpython_vm::function::PyMethodFlags::STATIC,
-                )
-            });
-    if !unbound {
+    if !is_unbound_method(vm, &descr) {
         return Ok(None);
     }
     if let Some(dict) = owner.dict() {
@@ -716,6 +703,22 @@ fn plain_method(
         }
     }
     Ok(Some(descr))
+}
+
+/// What the interpreter's method form (`PyMethod::get`) leaves unbound: Python functions
+/// and builtin method descriptors (`list.append`, `set.add`, ...), never class or static
+/// methods, which bind differently. Calling the descriptor with the owner first is the
+/// call of the bound method, without allocating one.
+fn is_unbound_method(vm: &VirtualMachine, descr: &PyObject) -> bool {
+    descr.downcast_ref_if_exact::<PyFunction>(vm).is_some()
+        || descr
+            .downcast_ref_if_exact::<rustpython_vm::builtins::descriptor::PyMethodDescriptor>(vm)
+            .is_some_and(|m| {
+                !m.method.flags.intersects(
+                    rustpython_vm::function::PyMethodFlags::CLASS
+                        | rustpython_vm::function::PyMethodFlags::STATIC,
+                )
+            })
 }
 
 /// STORE_ATTR (arg = name index | (cache site + 1) << 32): ops = [value, owner].
@@ -1815,7 +1818,6 @@ unsafe extern "C" fn h_load_super_attr(
 ) -> i64 {
     run(ctx, |ctx, vm| {
         use rustpython_vm::bytecode::LoadSuperAttr;
-        use rustpython_vm::types::PyTypeFlags;
         let oparg = LoadSuperAttr::from_u32(arg as u32);
         let name = ctx.code.code.names[oparg.name_idx() as usize];
         let (sup, class, this) = (arg!(ops, 0), arg!(ops, 1), arg!(ops, 2));
@@ -1830,24 +1832,8 @@ unsafe extern "C" fn h_load_super_attr(
                     .skip(1)
                     .find_map(|c| c.get_direct_attr(name));
                 if let Some(descr) = found {
-                    // What binds to the instance like a plain method: not class or static
-                    // builtin methods, and not when `self` is the class itself.
-                    let binds_class = descr
-                        .downcast_ref::<rustpython_vm::builtins::descriptor::PyMethodDescriptor>()
-                        .is_some_and(|m| {
-                            m.method.flags.intersects(
-                                rustpython_vm::function::PyMethodFlags::CLASS
-                                    | rustpython_vm::function::PyMethodFlags::STATIC,
-                            )
-                        });
-                    if descr
-                        .class()
-                        .slots
-                        .flags
-                        .has_feature(PyTypeFlags::METHOD_DESCRIPTOR)
-                        && !binds_class
-                        && !start.is(this)
-                    {
+                    // Not when `self` is the class itself (a class method's `super()`).
+                    if is_unbound_method(vm, &descr) && !start.is(this) {
                         drop(take(*ops));
                         drop(take(*ops.add(1)));
                         *ops = give(descr);

@@ -726,7 +726,11 @@ fn step(
         }
         I::UnpackEx { .. } => {
             pop(st)?;
-            for _ in 0..(arg & 0xff) + 1 + (arg >> 8) {
+            let n = (arg & 0xff) + 1 + (arg >> 8);
+            if n > code.code.max_stackdepth {
+                return refuse("UNPACK_EX past the code's stack depth");
+            }
+            for _ in 0..n {
                 st.stack.push(Obj);
             }
         }
