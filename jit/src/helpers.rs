@@ -13,7 +13,9 @@
 //!   state before the instruction, and the interpreter raises the exception there, so
 //!   handlers and tracebacks are the interpreter's own.
 //! - Status: `0` = done; `1` = the alternative outcome (an exhausted iterator, a false
-//!   truth value); negative = an exception is pending.
+//!   truth value) or, for the helpers native code calls through
+//!   `Emitter::call_op_or_interpret`, "the interpreter runs this instruction" (nothing
+//!   was changed); negative = an exception is pending.
 //! - No helper unwinds: a Rust panic is caught and turned into a `SystemError`.
 
 use std::cell::RefCell;

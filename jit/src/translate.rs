@@ -1347,6 +1347,23 @@ impl Emitter<'_, '_> {
         status
     }
 
+    /// Calls helper `op` for an instruction whose helper may answer "the interpreter runs
+    /// this" (status 1, nothing changed: an error whose message needs the interpreter's
+    /// private state, a case the helper does not handle): native code then exits before
+    /// the instruction. Exits with the exception when the helper raises.
+    fn call_op_or_interpret(
+        &mut self,
+        op: Op,
+        arg: u64,
+        st: &TypeState,
+        at: &Insn,
+        temps: &[Value],
+        reason: &'static str,
+    ) {
+        let status = self.call_op_checked(op, arg, st, at, temps);
+        self.exit_if(status, st, at, reason, ExitKind::Guard, temps);
+    }
+
     /// Puts the top `n` stack values (bottom first) into ops[0..n] as object references.
     /// Returns the references boxed for the call (dropped again if it fails).
     fn operands(&mut self, st: &TypeState, n: usize) -> Vec<Value> {
@@ -1815,8 +1832,7 @@ fn emit_insn(
         I::LoadDeref { .. } => {
             let cell = e.get(true, arg as usize, Obj);
             e.store_op(0, cell);
-            let status = e.call_op_checked(Op::LoadDeref, 0, st, insn, &[]);
-            e.exit_if(status, st, insn, "an empty cell", ExitKind::Guard, &[]);
+            e.call_op_or_interpret(Op::LoadDeref, 0, st, insn, &[], "an empty cell");
             push!(d, Obj, e.load_op(1));
         }
         I::StoreDeref { .. } => {
@@ -2161,27 +2177,25 @@ fn emit_insn(
             e.store_op(0, subject);
             let keys = e.get(false, d - 1, Obj);
             e.store_op(1, keys);
-            let other = e.call_op_checked(Op::MatchKeys, 0, st, insn, &[]);
-            e.exit_if(
-                other,
+            e.call_op_or_interpret(
+                Op::MatchKeys,
+                0,
                 st,
                 insn,
-                "a mapping that is not a dict",
-                ExitKind::Guard,
                 &[],
+                "a mapping that is not a dict",
             );
             push!(d, Obj, e.load_op(2));
         }
         I::MatchClass { .. } => {
             let temps = e.operands(st, 3);
-            let odd = e.call_op_checked(Op::MatchClass, u64::from(arg), st, insn, &temps);
-            e.exit_if(
-                odd,
+            e.call_op_or_interpret(
+                Op::MatchClass,
+                u64::from(arg),
                 st,
                 insn,
-                "a class pattern the interpreter checks",
-                ExitKind::Guard,
                 &temps,
+                "a class pattern the interpreter checks",
             );
             push!(d - 3, Obj, e.load_op(0));
         }
@@ -2190,8 +2204,14 @@ fn emit_insn(
             e.call_op_checked(Op::StoreGlobal, u64::from(arg), st, insn, &temps);
         }
         I::DeleteGlobal { .. } => {
-            let unbound = e.call_op_checked(Op::DeleteGlobal, u64::from(arg), st, insn, &[]);
-            e.exit_if(unbound, st, insn, "an unbound global", ExitKind::Guard, &[]);
+            e.call_op_or_interpret(
+                Op::DeleteGlobal,
+                u64::from(arg),
+                st,
+                insn,
+                &[],
+                "an unbound global",
+            );
         }
         I::DeleteAttr { .. } => {
             let temps = e.operands(st, 1);
@@ -2210,42 +2230,37 @@ fn emit_insn(
                 let closure = e.get(false, d - 2, Obj);
                 e.store_op(1, closure);
             }
-            let status =
-                e.call_op_checked(Op::MakeFunction, u64::from(with_closure), st, insn, &[]);
-            e.exit_if(
-                status,
+            e.call_op_or_interpret(
+                Op::MakeFunction,
+                u64::from(with_closure),
                 st,
                 insn,
-                "a function needing its closure",
-                ExitKind::Guard,
                 &[],
+                "a function needing its closure",
             );
             push!(d - 1, Obj, e.load_op(0));
         }
         I::SetFunctionAttribute { .. } => {
             let temps = e.operands(st, 2);
-            let status =
-                e.call_op_checked(Op::SetFunctionAttribute, u64::from(arg), st, insn, &temps);
-            e.exit_if(
-                status,
+            e.call_op_or_interpret(
+                Op::SetFunctionAttribute,
+                u64::from(arg),
                 st,
                 insn,
-                "a closure set after creation",
-                ExitKind::Guard,
                 &temps,
+                "a closure set after creation",
             );
             push!(d - 2, Obj, e.load_op(0));
         }
         I::LoadSpecial { .. } => {
             let temps = e.operands(st, 1);
-            let status = e.call_op_checked(Op::LoadSpecial, u64::from(arg), st, insn, &temps);
-            e.exit_if(
-                status,
+            e.call_op_or_interpret(
+                Op::LoadSpecial,
+                u64::from(arg),
                 st,
                 insn,
-                "a special method that is not plain",
-                ExitKind::Guard,
                 &temps,
+                "a special method that is not plain",
             );
             push!(d - 1, Obj, e.load_op(0));
             push!(d, Obj, e.load_op(1));
@@ -2264,14 +2279,13 @@ fn emit_insn(
         I::ImportFrom { .. } => {
             let module = e.get(false, d - 1, Obj);
             e.store_op(0, module);
-            let missing = e.call_op_checked(Op::ImportFrom, u64::from(arg), st, insn, &[]);
-            e.exit_if(
-                missing,
+            e.call_op_or_interpret(
+                Op::ImportFrom,
+                u64::from(arg),
                 st,
                 insn,
-                "a name the module lacks",
-                ExitKind::Guard,
                 &[],
+                "a name the module lacks",
             );
             push!(d, Obj, e.load_op(1));
         }
@@ -2334,16 +2348,11 @@ fn emit_insn(
                 }
                 e.store_op(1 + i, o);
             }
-            let status = e.call_op_checked(op, 0, st, insn, &temps);
             if op == Op::DictMerge {
-                e.exit_if(
-                    status,
-                    st,
-                    insn,
-                    "a keyword mapping that is not a plain dict",
-                    ExitKind::Guard,
-                    &temps,
-                );
+                let reason = "a keyword mapping that is not a plain dict";
+                e.call_op_or_interpret(op, 0, st, insn, &temps, reason);
+            } else {
+                e.call_op_checked(op, 0, st, insn, &temps);
             }
         }
         I::GetIter => {
