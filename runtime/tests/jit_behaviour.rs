@@ -381,6 +381,60 @@ fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() 
 }
 
 #[test]
+fn with_super_closures_unpacking_match_raise_and_imports_leave_reference_counts_balanced() {
+    // Every helper added for these instructions takes its operands on success only;
+    // a leak or an extra release shows in the reference counts of `key` and `val`.
+    let stats = jit_matches_the_interpreter("helper_refcounts", HELPER_REFCOUNTS);
+    assert!(stats.contains("    work"), "{stats}");
+}
+
+const HELPER_REFCOUNTS: &str = r#"import sys, gc
+class CM:
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+class B:
+    def m(self, x): return x
+class C(B):
+    def m(self, x): return super().m(x) + 1
+class P:
+    __match_args__ = ("a",)
+    def __init__(self, a): self.a = a
+key = "k" + str(7)
+val = ["payload"]
+G = None
+def work(n, key, val):
+    global G
+    t = 0
+    c = C()
+    for i in range(n):
+        G = val
+        f = lambda y, k=key: (y, k)
+        with CM() as cm:
+            t += c.m(1)
+        a, *rest = (key, val, i)
+        d = dict(**{key: val})
+        match P(val):
+            case P(v):
+                t += len(v)
+        match {key: val}:
+            case {"k7": v2}:
+                t += 1
+        try:
+            raise ValueError(key)
+        except ValueError:
+            pass
+        from os import path
+    return t
+work(3000, key, val)
+gc.collect()
+before = (sys.getrefcount(key), sys.getrefcount(val), len(gc.get_objects()))
+work(3000, key, val)
+gc.collect()
+after = (sys.getrefcount(key), sys.getrefcount(val), len(gc.get_objects()))
+print("balanced:", before[:2] == after[:2], "growth under 50:", after[2] - before[2] < 50)
+"#;
+
+#[test]
 fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code() {
     // `leaf` has no loop: it is compiled once native code (the OSR loop of `hot`) has
     // called it often, and only for such calls: its `__code__` stays the interpreter's,
