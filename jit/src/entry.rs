@@ -91,6 +91,7 @@ impl Native {
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
         if !forced && !worth_compiling(&t) {
             STATS.unprofitable(&name, work_estimate(&t));
+            leave_alone(&target.original, UNPROFITABLE);
             return Err(Refusal(UNPROFITABLE.into()));
         }
         let entry = finalize(&t)?;
@@ -517,8 +518,8 @@ fn prepare_target(
     if let Some(reason) = unsupported(original) {
         return refused(reason);
     }
-    if profile.is_some() && gave_up(original) {
-        return refused("fell back to the interpreter before (exits kept happening)");
+    if let Some(reason) = profile.as_ref().and_then(|_| left_alone(original)) {
+        return refused(reason);
     }
     let analysis = Analysis::new(&original.code)
         .map_err(|e| Refusal(e.0))
@@ -536,6 +537,7 @@ fn prepare_target(
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
             Ok(t) if !t.profitable() => {
                 STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                leave_alone(original, UNPROFITABLE);
                 return refused(UNPROFITABLE);
             }
             Err(r) => return refused(r.0),
@@ -915,11 +917,7 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
 fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     STATS.fallback(why);
     let original = &c.target.original;
-    GAVE_UP
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .insert(original.as_object().get_id(), original.clone());
+    leave_alone(original, GAVE_UP_REASON);
     c.sent_back.store(true, Ordering::Relaxed);
     // Code compiled for native callers only never replaced `__code__`.
     if c._stub.is_some() {
@@ -927,17 +925,33 @@ fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     }
 }
 
-/// Code whose native version was sent back to the interpreter for good (by the id of the
-/// code object, kept alive here): it is not compiled again automatically, so a function
-/// that falls back does not cycle through compiling, exiting and falling back.
-static GAVE_UP: Mutex<Option<HashMap<usize, PyRef<PyCode>>>> = Mutex::new(None);
+/// Code the JIT decided to leave to the interpreter for good, by the id of the code object
+/// (kept alive here), with the reason: code whose native version kept exiting and was sent
+/// back, and code refused as not profitable. Hot code is not compiled again
+/// automatically, so a function that falls back does not cycle through compiling, exiting
+/// and falling back, and a refused one is not translated again on each path that gets
+/// hot (its calls, each of its loops, calls from native code).
+static LEFT_ALONE: Mutex<Option<HashMap<usize, (PyRef<PyCode>, &'static str)>>> =
+    Mutex::new(None);
 
-fn gave_up(code: &Py<PyCode>) -> bool {
-    GAVE_UP
+const GAVE_UP_REASON: &str = "fell back to the interpreter before (exits kept happening)";
+
+fn leave_alone(code: &PyRef<PyCode>, reason: &'static str) {
+    LEFT_ALONE
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .is_some_and(|m| m.contains_key(&code.as_object().get_id()))
+        .get_or_insert_with(HashMap::new)
+        .insert(code.as_object().get_id(), (code.clone(), reason));
+}
+
+/// Why hot `code` is left to the interpreter, if it is ([`leave_alone`]).
+fn left_alone(code: &Py<PyCode>) -> Option<&'static str> {
+    LEFT_ALONE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()?
+        .get(&code.as_object().get_id())
+        .map(|(_, reason)| *reason)
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
