@@ -121,6 +121,11 @@ pub struct Analysis {
     pub depth: Vec<Option<u32>>,
     /// Instructions that start a basic block (jump targets, handlers, after terminators).
     pub leaders: Vec<bool>,
+    /// Per instruction: inside an exception handler (after `PUSH_EXC_INFO`, before its
+    /// `POP_EXCEPT`), the value-stack index of the outermost handler's saved previous
+    /// exception, which is what the thread's handled exception goes back to when the
+    /// function leaves its handlers. A deoptimization in a handler needs it.
+    pub handling: Vec<Option<u32>>,
 }
 
 impl Analysis {
@@ -208,16 +213,77 @@ impl Analysis {
                 set(k + 1, d + effect, &mut depth, &mut work)?;
             }
         }
+        let handling = handling(&insns, &exception_table, &depth);
         Ok(Self {
             insns,
             exception_table,
             depth,
             leaders,
+            handling,
         })
+    }
+
+    /// The exception-table entry whose handler runs when the instruction at unit `at`
+    /// raises: the first that covers it, as the VM looks it up.
+    pub fn handler_of(&self, at: u32) -> Option<&ExceptionTableEntry> {
+        self.exception_table
+            .iter()
+            .find(|e| e.start <= at && at < e.end)
     }
 
     /// Index in `insns` of the instruction starting at `unit`.
     pub fn index_of(&self, unit: u32) -> Option<usize> {
         self.insns.binary_search_by_key(&unit, |i| i.start).ok()
     }
+}
+
+/// [`Analysis::handling`], over the same edges as the stack depths: `PUSH_EXC_INFO` at
+/// depth `d` leaves the previous exception at index `d - 1`; the outermost such slot stays
+/// until the stack drops below it (its `POP_EXCEPT`, or unwinding to an outer handler).
+fn handling(
+    insns: &[Insn],
+    table: &[ExceptionTableEntry],
+    depth: &[Option<u32>],
+) -> Vec<Option<u32>> {
+    let index_of = |unit: u32| insns.binary_search_by_key(&unit, |i| i.start).ok();
+    let mut out: Vec<Option<Option<u32>>> = vec![None; insns.len()];
+    let mut work = Vec::new();
+    if !insns.is_empty() {
+        out[0] = Some(None);
+        work.push(0);
+    }
+    let visit = |t: usize,
+                 slot: Option<u32>,
+                 out: &mut Vec<Option<Option<u32>>>,
+                 work: &mut Vec<usize>| {
+        let Some(d) = depth[t] else { return };
+        let slot = slot.filter(|&i| i < d);
+        // Valid bytecode reaches an instruction with one handler nesting; keep the first.
+        if out[t].is_none() {
+            out[t] = Some(slot);
+            work.push(t);
+        }
+    };
+    while let Some(k) = work.pop() {
+        let insn = insns[k];
+        let (Some(d), Some(here)) = (depth[k], out[k]) else {
+            continue;
+        };
+        let after = match insn.op {
+            Instruction::PushExcInfo => here.or(d.checked_sub(1)),
+            _ => here,
+        };
+        for e in table.iter().filter(|e| e.start <= insn.at && insn.at < e.end) {
+            if let Some(t) = index_of(e.target) {
+                visit(t, here.filter(|&i| i < u32::from(e.depth)), &mut out, &mut work);
+            }
+        }
+        if let Some(t) = insn.jump_target().and_then(index_of) {
+            visit(t, after, &mut out, &mut work);
+        }
+        if !insn.is_no_fallthrough() && k + 1 < insns.len() {
+            visit(k + 1, after, &mut out, &mut work);
+        }
+    }
+    out.into_iter().map(Option::flatten).collect()
 }

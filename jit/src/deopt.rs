@@ -39,7 +39,14 @@ thread_local! {
     /// An exception the prologue raises once every value is restored (a pending signal
     /// noticed by native code): it then surfaces at the resume point's line.
     static PENDING_EXC: RefCell<Option<PyBaseExceptionRef>> = const { RefCell::new(None) };
+    /// The exception being handled at the resume point, made current by the prologue.
+    static PENDING_HANDLED: RefCell<Option<Option<PyBaseExceptionRef>>> =
+        const { RefCell::new(None) };
 }
+
+/// The builtin the continuation prologue calls, inside a handler, to make the exception
+/// being handled current again.
+pub const RESTORE_HANDLED_BUILTIN: &str = "__rpyjit_restore_handled__";
 
 /// The exact interpreter state of a function at an instruction boundary.
 pub struct FrameState {
@@ -51,6 +58,12 @@ pub struct FrameState {
     pub stack: Vec<Option<PyObjectRef>>,
     /// Raised at the resume point, inside the function, before its next instruction.
     pub pending: Option<PyBaseExceptionRef>,
+    /// Resuming inside an exception handler: the exception handled when the function
+    /// leaves its handlers (the outermost one's saved previous exception), and the one
+    /// being handled at the resume point. The continuation's frame starts from the first
+    /// (a frame restores on exit the exception handled when it was entered) and its
+    /// prologue makes the second current.
+    pub handling: Option<(Option<PyBaseExceptionRef>, Option<PyBaseExceptionRef>)>,
 }
 
 /// Why a continuation could not be built: the function then must not be compiled.
@@ -70,7 +83,14 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
             }
         }
     });
-    vm.builtins.set_attr(RESTORE_BUILTIN, restore, vm)
+    vm.builtins.set_attr(RESTORE_BUILTIN, restore, vm)?;
+    let restore_handled = vm.new_function(RESTORE_HANDLED_BUILTIN, |vm: &VirtualMachine| {
+        if let Some(exc) = PENDING_HANDLED.with(|p| p.borrow_mut().take()) {
+            vm.set_exception(exc);
+        }
+    });
+    vm.builtins
+        .set_attr(RESTORE_HANDLED_BUILTIN, restore_handled, vm)
 }
 
 /// A continuation code object for `code` resuming with the shape of `state` (which slots
@@ -140,6 +160,10 @@ pub fn continuation_code(
                 None => e.emit(Instruction::PushNull, 0),
             }
         }
+        if state.handling.is_some() {
+            e.call_builtin(RESTORE_HANDLED_BUILTIN);
+            e.emit(Instruction::PopTop, 0);
+        }
         if state.pending.is_some() {
             // Raised as if by the instruction at the resume point: its handler applies.
             let start = e.units.len() as u32;
@@ -190,16 +214,7 @@ pub fn resume(
     )?;
 
     // Arguments only have to bind; the prologue overwrites every slot with its saved value.
-    let c = &orig.code;
-    let npos = c.arg_count as usize;
-    let nkw = c.kwonlyarg_count as usize;
-    let args = FuncArgs::new(
-        (0..npos).map(|_| vm.ctx.none()).collect::<Vec<_>>(),
-        c.varnames[npos..npos + nkw]
-            .iter()
-            .map(|n| (n.as_str().to_owned(), vm.ctx.none()))
-            .collect::<KwArgs>(),
-    );
+    let args = placeholder_args(vm, orig);
 
     let mut queue: VecDeque<PyObjectRef> = state.locals.into_iter().flatten().collect();
     queue.extend(state.stack.into_iter().flatten());
@@ -212,9 +227,29 @@ pub fn resume(
         *p = queue;
     });
     PENDING_EXC.with(|p| *p.borrow_mut() = state.pending);
+    if let Some((outer, current)) = state.handling {
+        vm.set_exception(outer);
+        PENDING_HANDLED.with(|p| *p.borrow_mut() = Some(current));
+    }
     let result = cont_func.call(args, vm);
     // If binding failed before the prologue ran, do not leave values for the next deopt.
     PENDING.with(|p| p.borrow_mut().clear());
     PENDING_EXC.with(|p| p.borrow_mut().take());
+    PENDING_HANDLED.with(|p| p.borrow_mut().take());
     result
+}
+
+/// Arguments that bind to `code`'s parameters (None for each positional and keyword-only
+/// one), for running a code object made from it whose prologue never reads them.
+pub fn placeholder_args(vm: &VirtualMachine, code: &Py<PyCode>) -> FuncArgs {
+    let c = &code.code;
+    let npos = c.arg_count as usize;
+    let nkw = c.kwonlyarg_count as usize;
+    FuncArgs::new(
+        (0..npos).map(|_| vm.ctx.none()).collect::<Vec<_>>(),
+        c.varnames[npos..npos + nkw]
+            .iter()
+            .map(|n| (n.as_str().to_owned(), vm.ctx.none()))
+            .collect::<KwArgs>(),
+    )
 }

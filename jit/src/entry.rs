@@ -22,7 +22,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use cranelift_codegen::Context;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
-use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyFloat, PyFunction, PyInt};
+use rustpython_vm::builtins::{
+    PyBaseException, PyBaseExceptionRef, PyCode, PyFloat, PyFunction, PyInt,
+};
 use rustpython_vm::bytecode::Instruction;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
@@ -169,6 +171,8 @@ pub struct Target {
     /// The code that ran in the interpreter and the unit where `original`'s first
     /// instruction sits in it: its quickened instructions are the type profile.
     profile: Option<(PyRef<PyCode>, u32)>,
+    /// The frame exceptions caught natively name in their traceback.
+    tb_frames: crate::helpers::TracebackFrames,
 }
 
 impl Target {
@@ -213,6 +217,7 @@ impl Target {
             builtins,
             analysis: analysis.clone(),
             profile: None,
+            tb_frames: Default::default(),
         })
     }
 }
@@ -977,6 +982,7 @@ fn interpret_as(
         locals,
         stack: vec![],
         pending: None,
+        handling: None,
     };
     // Every argument slot is bound and nothing else is: one shape, built once.
     let cont = match c.from_start.get() {
@@ -1202,6 +1208,8 @@ fn run_native(
         builtins: &c.builtins,
         exc: std::cell::RefCell::new(None),
         attr_caches: native.attr_caches.as_ptr(),
+        tb_frames: &c.tb_frames,
+        tb_frame: std::cell::RefCell::new(None),
     };
     // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
     // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return
@@ -1261,11 +1269,25 @@ fn run_native(
         ),
         _ => None,
     };
+    // Inside a handler native code ran: see `FrameState::handling`.
+    let handling = c
+        .analysis
+        .index_of(exit.resume_at)
+        .and_then(|k| c.analysis.handling[k])
+        .map(|i| {
+            let outer = stack
+                .get(i as usize)
+                .cloned()
+                .flatten()
+                .and_then(|e| e.downcast::<PyBaseException>().ok());
+            (outer, vm.current_exception())
+        });
     let state = FrameState {
         resume_at: exit.resume_at,
         locals,
         stack,
         pending,
+        handling,
     };
     let cont = {
         let mut map = native
@@ -1370,6 +1392,8 @@ pub fn enter_at_loop(
             locals,
             stack: stack.into_iter().map(Some).collect(),
             pending: None,
+            // The interpreter frame being replaced is in the same handler state.
+            handling: None,
         };
         let cont = deopt::continuation_code(vm, &target.original, &target.analysis, &state)
             .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;

@@ -9,9 +9,10 @@
 //!   and, **on success only**, takes ownership of them (releases them) and writes its
 //!   outputs back into `ops[0..]` as owned references. On failure it leaves every operand
 //!   untouched and owned by the caller, stores the exception in the [`NativeCtx`] and
-//!   returns a negative status; native code then exits to the interpreter with the frame
-//!   state before the instruction, and the interpreter raises the exception there, so
-//!   handlers and tracebacks are the interpreter's own.
+//!   returns a negative status. Native code then either catches it itself, when a handler
+//!   of the function covers the instruction ([`h_catch`] adds the traceback entry the
+//!   interpreter would), or exits to the interpreter with the frame state before the
+//!   instruction, and the interpreter raises the exception there.
 //! - Status: `0` = done; `1` = the alternative outcome (an exhausted iterator, a false
 //!   truth value) or, for the helpers native code calls through
 //!   `Emitter::call_op_or_interpret`, "the interpreter runs this instruction" (nothing
@@ -23,7 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use rustpython_vm::builtins::{
-    PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr,
+    PyBaseException, PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr,
     PyTuple, PyType,
 };
 use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
@@ -46,6 +47,80 @@ pub struct NativeCtx<'a> {
     /// The native code's attribute caches, one per load or store site
     /// ([`crate::translate::Translation::attr_sites`] of them), living as long as it.
     pub attr_caches: *const AttrCache,
+    /// The frame exceptions caught by native code name in their traceback.
+    pub tb_frames: &'a TracebackFrames,
+    /// This activation's stand-in frame, once an exception was caught: every traceback
+    /// entry of one activation names one frame, as in the interpreter.
+    pub tb_frame: RefCell<Option<(rustpython_vm::frame::FrameObjectRef, u32)>>,
+}
+
+/// What an exception caught in native code gets as its traceback entry. The interpreter's
+/// entry names the function's frame, the raising instruction (`tb_lasti`) and its line;
+/// native code has no frame of its own. The stand-in is the frame of a function made from
+/// the original code with a prologue that only returns its own frame (the builtin
+/// `__rpyjit_frame__`): its code, name, file and the instruction's position (shifted by
+/// the prologue) are the original's, so tracebacks print the same lines and carets. Only
+/// its locals are not the native code's. Made once per compiled function, called per
+/// caught exception.
+#[derive(Default)]
+pub struct TracebackFrames {
+    /// The frame-returning function and its prologue length in units.
+    maker: std::sync::OnceLock<Option<(PyObjectRef, u32)>>,
+}
+
+/// The builtin a traceback stand-in calls: the calling frame, materialized.
+const FRAME_BUILTIN: &str = "__rpyjit_frame__";
+
+impl TracebackFrames {
+    /// A frame for `ctx`'s function and the prologue length its `tb_lasti` is shifted by;
+    /// `None` if it cannot be made (the caller then lets the interpreter raise).
+    fn frame(
+        &self,
+        ctx: &NativeCtx<'_>,
+    ) -> Option<(rustpython_vm::frame::FrameObjectRef, u32)> {
+        let vm = ctx.vm;
+        let (maker, p) = self
+            .maker
+            .get_or_init(|| {
+                let code = crate::rewrite::with_prologue(vm, ctx.code, 0, 2, |e| {
+                    e.emit(
+                        rustpython_vm::bytecode::Instruction::Resume {
+                            context: rustpython_vm::bytecode::Arg::marker(),
+                        },
+                        0,
+                    );
+                    e.call_builtin(FRAME_BUILTIN);
+                    e.emit(rustpython_vm::bytecode::Instruction::ReturnValue, 0);
+                });
+                let p = (code.code.instructions.len() - ctx.code.code.instructions.len()) as u32;
+                let f = ctx.func.as_object();
+                let maker = vm
+                    .ctx
+                    .types
+                    .function_type
+                    .as_object()
+                    .call(
+                        (
+                            code,
+                            ctx.globals.clone(),
+                            f.get_attr("__name__", vm).ok()?,
+                            vm.ctx.none(),
+                            f.get_attr("__closure__", vm).ok()?,
+                        ),
+                        vm,
+                    )
+                    .ok()?;
+                maker
+                    .set_attr("__qualname__", f.get_attr("__qualname__", vm).ok()?, vm)
+                    .ok()?;
+                Some((maker, p))
+            })
+            .as_ref()?;
+        let frame = maker
+            .call(crate::deopt::placeholder_args(vm, ctx.code), vm)
+            .ok()?;
+        Some((frame.downcast().ok()?, *p))
+    }
 }
 
 /// The inline cache of one attribute site (a load or a store): a few type versions
@@ -401,6 +476,10 @@ pub enum Op {
     GetLen,
     MatchKeys,
     MatchClass,
+    Catch,
+    PushExcInfo,
+    PopExcept,
+    CheckExcMatch,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -463,6 +542,10 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::GetLen, h_get_len),
     (Op::MatchKeys, h_match_keys),
     (Op::MatchClass, h_match_class),
+    (Op::Catch, h_catch),
+    (Op::PushExcInfo, h_push_exc_info),
+    (Op::PopExcept, h_pop_except),
+    (Op::CheckExcMatch, h_check_exc_match),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -2042,7 +2125,21 @@ const ORIGINAL_ANY: &str = "__rpyjit_any__";
 
 /// Keeps what helpers need from a fresh interpreter. Call once per interpreter, before
 /// user code runs.
+/// The interpreter's `sys.exception` (a builtin), as it started.
+const ORIGINAL_SYS_EXCEPTION: &str = "__rpyjit_sys_exception__";
+
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    vm.builtins.set_attr(
+        ORIGINAL_SYS_EXCEPTION,
+        vm.sys_module.get_attr("exception", vm)?,
+        vm,
+    )?;
+    let frame = vm.new_function(FRAME_BUILTIN, |vm: &VirtualMachine| -> PyResult {
+        vm.current_frame()
+            .map(Into::into)
+            .ok_or_else(|| vm.new_system_error("rpyjit: no frame"))
+    });
+    vm.builtins.set_attr(FRAME_BUILTIN, frame, vm)?;
     vm.builtins
         .set_attr(ORIGINAL_ALL, vm.builtins.get_attr("all", vm)?, vm)?;
     vm.builtins
@@ -2197,6 +2294,154 @@ unsafe extern "C" fn h_match_class(ctx: *const NativeCtx<'static>, ops: *mut u64
         };
         release(ops, 3);
         *ops = give(result);
+        Ok(0)
+    })
+}
+
+// ---- exception handlers -----------------------------------------------------------------
+
+/// Native code catching the exception its last helper raised, at the instruction at unit
+/// `arg & 0xffff_ffff` (`arg >> 32` = 1 for a `raise` statement): what the interpreter
+/// does before it jumps to the handler. Adds the function's traceback entry and sets
+/// `__context__` to the exception being handled (for a new raise, or an exception without
+/// a traceback yet, as the interpreter does). ops[0] = the exception → status 0; status
+/// 1 leaves the exception pending for an exit to the interpreter (no stand-in frame).
+unsafe extern "C" fn h_catch(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
+    run(ctx, |ctx, vm| {
+        let at = (arg & 0xffff_ffff) as usize;
+        let new_raise = arg >> 32 != 0;
+        let Some(exc) = ctx.exc.borrow_mut().take() else {
+            return Err(vm.new_system_error("rpyjit: no exception to catch"));
+        };
+        let line = ctx.code.code.locations.get(at).map(|(loc, _)| loc.line);
+        let cached = ctx.tb_frame.borrow().clone();
+        let frame = cached.or_else(|| {
+            let made = ctx.tb_frames.frame(ctx)?;
+            *ctx.tb_frame.borrow_mut() = Some(made.clone());
+            Some(made)
+        });
+        let (Some((frame, p)), Some(line)) = (frame, line) else {
+            *ctx.exc.borrow_mut() = Some(exc);
+            return Ok(1);
+        };
+        let had_traceback = exc.traceback().is_some();
+        let entry = rustpython_vm::builtins::PyTraceback::new(
+            exc.traceback(),
+            frame,
+            ((p as usize + at) * 2) as i32,
+            line,
+        );
+        exc.set_traceback(Some(entry.into_ref(&vm.ctx)));
+        if new_raise || !had_traceback {
+            contextualize(vm, &exc)?;
+        }
+        *ops = give(exc.into());
+        Ok(0)
+    })
+}
+
+/// Sets `exc.__context__` to the exception being handled, breaking a cycle through it:
+/// the VM's `contextualize_exception`, which is not public.
+fn contextualize(vm: &VirtualMachine, exc: &Py<PyBaseException>) -> PyResult<()> {
+    // The topmost handled exception: the current one, or past the slots generators
+    // push, what `sys.exception()` finds (the VM's own lookup is not public).
+    let context = match vm.current_exception() {
+        Some(e) => e,
+        None => match vm
+            .builtins
+            .get_attr(ORIGINAL_SYS_EXCEPTION, vm)?
+            .call((), vm)?
+            .downcast::<PyBaseException>()
+        {
+            Ok(e) => e,
+            Err(_) => return Ok(()),
+        },
+    };
+    if context.is(exc) {
+        return Ok(());
+    }
+    let (mut o, mut slow) = (context.clone(), context.clone());
+    let mut toggle = false;
+    while let Some(next) = o.__context__() {
+        if next.is(exc) {
+            o.set_context(None);
+            break;
+        }
+        o = next;
+        if o.is(&slow) {
+            break;
+        }
+        if toggle {
+            if let Some(s) = slow.__context__() {
+                slow = s;
+            }
+        }
+        toggle = !toggle;
+    }
+    exc.set_context(Some(context));
+    Ok(())
+}
+
+/// PUSH_EXC_INFO: ops[0] = the exception (borrowed: it stays on the stack above) → the
+/// exception handled before (or None), which POP_EXCEPT restores; the exception becomes
+/// the one being handled (`sys.exception()`).
+unsafe extern "C" fn h_push_exc_info(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let prev = vm
+            .current_exception()
+            .map_or_else(|| vm.ctx.none(), Into::into);
+        if let Some(exc) = arg!(ops, 0).downcast_ref::<PyBaseException>() {
+            vm.set_exception(Some(exc.to_owned()));
+        }
+        *ops = give(prev);
+        Ok(0)
+    })
+}
+
+/// POP_EXCEPT: ops[0] = the exception handled before the handler (taken) becomes the one
+/// being handled again.
+unsafe extern "C" fn h_pop_except(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let prev = take(*ops);
+        vm.set_exception(prev.downcast::<PyBaseException>().ok());
+        Ok(0)
+    })
+}
+
+/// CHECK_EXC_MATCH: ops = [exception (borrowed, stays), type or tuple of types (taken)] →
+/// ops[0] = whether the exception matches, as a bool object. A type that is not an
+/// exception class raises the interpreter's TypeError.
+unsafe extern "C" fn h_check_exc_match(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let (exc, ty) = (arg!(ops, 0), arg!(ops, 1));
+        let base = vm.ctx.exceptions.base_exception_type;
+        let not_exception = || {
+            vm.new_type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            )
+        };
+        match ty.downcast_ref::<PyTuple>() {
+            Some(types) => {
+                for t in types {
+                    if !t.is_subclass(base.into(), vm)? {
+                        return Err(not_exception());
+                    }
+                }
+            }
+            None if !ty.is_subclass(base.into(), vm)? => return Err(not_exception()),
+            None => {}
+        }
+        let matched = exc.is_instance(ty, vm)?;
+        release(ops.add(1), 1);
+        *ops = give(vm.ctx.new_bool(matched).into());
         Ok(0)
     })
 }

@@ -33,7 +33,9 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use rustpython_vm::builtins::PyCode;
-use rustpython_vm::bytecode::{BorrowedConstant, CodeFlags, Constant, Instruction, LoadSuperAttr};
+use rustpython_vm::bytecode::{
+    BorrowedConstant, CodeFlags, Constant, ExceptionTableEntry, Instruction, LoadSuperAttr,
+};
 use rustpython_vm::Py;
 
 use crate::bytecode::{Analysis, Insn};
@@ -765,6 +767,37 @@ fn step(
         I::JumpForward { .. } | I::JumpBackward { .. } | I::JumpBackwardNoInterrupt { .. } => {
             return Ok(Flow::End)
         }
+        // Exception handlers (their entry is an edge from every covered instruction).
+        I::PushExcInfo => {
+            if pop(st)? != Obj {
+                return refuse("PUSH_EXC_INFO without an exception");
+            }
+            st.stack.extend([Obj, Obj]);
+        }
+        I::PopExcept => {
+            if pop(st)? != Obj {
+                return refuse("POP_EXCEPT without a saved exception");
+            }
+        }
+        I::CheckExcMatch => {
+            let n = st.stack.len();
+            if n < 2 || st.stack[n - 2..] != [Obj, Obj] {
+                return refuse("CHECK_EXC_MATCH without an exception and a type");
+            }
+            st.stack[n - 1] = Obj;
+        }
+        // Caught again in this function: a jump to that handler. Leaving it, the
+        // exception goes through the interpreter, which adds no traceback entry for a
+        // re-raise.
+        I::Reraise { .. } => {
+            if a.handler_of(insn.at).is_none() {
+                return Ok(Flow::SideExit("an exception leaves the function"));
+            }
+            if pop(st)? != Obj {
+                return refuse("RERAISE without an exception");
+            }
+            return Ok(Flow::End);
+        }
         _ => return Ok(Flow::SideExit(opname(insn.op))),
     }
     Ok(Flow::Next)
@@ -905,6 +938,12 @@ fn successors(
     let insn = a.insns[k];
     let idx = |u: u32| a.index_of(u).ok_or_else(|| Refusal("bad jump".into()));
     let mut out = Vec::new();
+    // An instruction that runs natively and raises continues at its handler, natively.
+    if !matches!(flow, Flow::SideExit(_)) {
+        if let Some(h) = a.handler_of(insn.at) {
+            out.push((idx(h.target)?, caught_state(before, h)?));
+        }
+    }
     match flow {
         Flow::SideExit(_) => {}
         Flow::ForIter { exhausted } => {
@@ -921,6 +960,26 @@ fn successors(
         }
     }
     Ok(out)
+}
+
+/// The state a handler starts with when the instruction with state `before` raises: the
+/// VM's unwinding keeps the locals and the bottom `depth` stack values, then pushes the
+/// raising instruction's offset (if the entry says so; an int, only ever read back by
+/// `RERAISE`) and the exception.
+fn caught_state(before: &TypeState, h: &ExceptionTableEntry) -> Result<TypeState, Refusal> {
+    let depth = usize::from(h.depth);
+    if before.stack.len() < depth {
+        return refuse("a handler deeper than the stack");
+    }
+    let mut stack = before.stack[..depth].to_vec();
+    if h.push_lasti {
+        stack.push(Kind::Int);
+    }
+    stack.push(Kind::Obj);
+    Ok(TypeState {
+        locals: before.locals.clone(),
+        stack,
+    })
 }
 
 /// Types every instruction reachable from `start` by a fixed point over the CFG.
@@ -1080,6 +1139,9 @@ struct Emitter<'a, 'b> {
     attr_calls: u64,
     /// Attribute sites with an inline cache so far (see [`Translation::attr_sites`]).
     attr_sites: u32,
+    /// The exception table in the VM's lookup order, each entry with its handler's block
+    /// and typed state (`None` if unreachable): where a raise is caught natively.
+    catches: Vec<(ExceptionTableEntry, Option<(Block, TypeState)>)>,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1266,6 +1328,12 @@ impl Emitter<'_, '_> {
         kind: ExitKind,
         temps: &[Value],
     ) {
+        if kind == ExitKind::Raise {
+            if let Some((h, Some((block, to)))) = self.catch_for(at.at) {
+                self.catch(st, at, temps, reason, &h, block, &to);
+                return;
+            }
+        }
         for t in temps {
             self.decref(*t);
         }
@@ -1304,6 +1372,83 @@ impl Emitter<'_, '_> {
         self.buf_slots = self.buf_slots.max(slot as usize);
         let code = self.b.ins().iconst(types::I64, site as i64);
         self.b.ins().return_(&[code]);
+    }
+
+    /// The handler the VM would find for an exception raised at unit `at`.
+    fn catch_for(&self, at: u32) -> Option<(ExceptionTableEntry, Option<(Block, TypeState)>)> {
+        self.catches
+            .iter()
+            .find(|(h, _)| h.start <= at && at < h.end)
+            .cloned()
+    }
+
+    /// Catches the exception a helper just raised at `at` (state `st`) in handler `h`:
+    /// what the interpreter does on a raise ([`Op::Catch`]: the traceback entry and
+    /// context), then the unwinding. If that cannot be done natively, exits instead and
+    /// the interpreter raises it.
+    #[allow(clippy::too_many_arguments)]
+    fn catch(
+        &mut self,
+        st: &TypeState,
+        at: &Insn,
+        temps: &[Value],
+        reason: &'static str,
+        h: &ExceptionTableEntry,
+        block: Block,
+        to: &TypeState,
+    ) {
+        let new_raise = matches!(at.op, Instruction::RaiseVarargs { .. });
+        let status = self.call_op(Op::Catch, u64::from(at.at) | (u64::from(new_raise) << 32));
+        let caught = self.b.create_block();
+        let not_caught = self.b.create_block();
+        self.b.set_cold_block(not_caught);
+        self.b.ins().brif(status, not_caught, &[], caught, &[]);
+        self.b.switch_to_block(not_caught);
+        self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Raise, temps));
+        self.b.switch_to_block(caught);
+        for t in temps {
+            self.decref(*t);
+        }
+        let exc = self.load_op(0);
+        self.throw(st, st.stack.len(), exc, at, h, block, to);
+    }
+
+    /// Runs `f` with native catching off (an exit that must reach the interpreter).
+    fn catches_off(&mut self, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::take(&mut self.catches);
+        f(self);
+        self.catches = saved;
+    }
+
+    /// Unwinds to handler `h` with exception `exc` (an owned reference, not on the
+    /// stack) raised at `at`: drops the stack values `h.depth..live` of state `st`,
+    /// pushes the offset (if `h` asks) and the exception, and jumps to the handler.
+    #[allow(clippy::too_many_arguments)]
+    fn throw(
+        &mut self,
+        st: &TypeState,
+        live: usize,
+        exc: Value,
+        at: &Insn,
+        h: &ExceptionTableEntry,
+        block: Block,
+        to: &TypeState,
+    ) {
+        let depth = usize::from(h.depth);
+        self.drop_stack(st, depth..live);
+        let mut from = TypeState {
+            locals: st.locals.clone(),
+            stack: st.stack[..depth].to_vec(),
+        };
+        if h.push_lasti {
+            let lasti = self.b.ins().iconst(types::I64, i64::from(at.at));
+            self.set(false, from.stack.len(), Kind::Int, lasti);
+            from.stack.push(Kind::Int);
+        }
+        self.set(false, from.stack.len(), Kind::Obj, exc);
+        from.stack.push(Kind::Obj);
+        self.convert(&from, to);
+        self.b.ins().jump(block, &[]);
     }
 
     /// Exits when `cond` holds (non-zero); continues in a new block otherwise.
@@ -1561,6 +1706,16 @@ pub fn translate(
         helper_calls: 0,
         attr_calls: 0,
         attr_sites: 0,
+        catches: analysis
+            .exception_table
+            .iter()
+            .map(|h| {
+                let handler = analysis.index_of(h.target).and_then(|t| {
+                    blocks[t].zip(states[t].clone())
+                });
+                (*h, handler)
+            })
+            .collect(),
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -2461,6 +2616,30 @@ fn emit_insn(
             )?;
             let t = e.edge(after, &tst, t);
             e.b.ins().jump(t, &[]);
+            return Ok(true);
+        }
+        I::PushExcInfo => {
+            // [exc] -> [previous, exc]
+            e.operands(st, 1);
+            e.call_op_checked(Op::PushExcInfo, 0, st, insn, &[]);
+            e.mov((false, d - 1), (false, d), Obj);
+            push!(d - 1, Obj, e.load_op(0));
+        }
+        I::PopExcept => {
+            e.operands(st, 1);
+            e.call_op_checked(Op::PopExcept, 0, st, insn, &[]);
+        }
+        I::CheckExcMatch => {
+            e.operands(st, 2);
+            e.call_op_checked(Op::CheckExcMatch, 0, st, insn, &[]);
+            push!(d - 1, Obj, e.load_op(0));
+        }
+        I::Reraise { .. } => {
+            let Some((h, Some((block, to)))) = e.catch_for(insn.at) else {
+                return refuse("RERAISE to a handler that was not typed");
+            };
+            let exc = e.get(false, d - 1, Obj);
+            e.throw(st, d - 1, exc, insn, &h, block, &to);
             return Ok(true);
         }
         other => return refuse(format!("{other:?} has no emitter")),
