@@ -252,18 +252,16 @@ fn handling(
         out[0] = Some(None);
         work.push(0);
     }
-    let visit = |t: usize,
-                 slot: Option<u32>,
-                 out: &mut Vec<Option<Option<u32>>>,
-                 work: &mut Vec<usize>| {
-        let Some(d) = depth[t] else { return };
-        let slot = slot.filter(|&i| i < d);
-        // Valid bytecode reaches an instruction with one handler nesting; keep the first.
-        if out[t].is_none() {
-            out[t] = Some(slot);
-            work.push(t);
-        }
-    };
+    let visit =
+        |t: usize, slot: Option<u32>, out: &mut Vec<Option<Option<u32>>>, work: &mut Vec<usize>| {
+            let Some(d) = depth[t] else { return };
+            let slot = slot.filter(|&i| i < d);
+            // Valid bytecode reaches an instruction with one handler nesting; keep the first.
+            if out[t].is_none() {
+                out[t] = Some(slot);
+                work.push(t);
+            }
+        };
     while let Some(k) = work.pop() {
         let insn = insns[k];
         let (Some(d), Some(here)) = (depth[k], out[k]) else {
@@ -273,9 +271,17 @@ fn handling(
             Instruction::PushExcInfo => here.or(d.checked_sub(1)),
             _ => here,
         };
-        for e in table.iter().filter(|e| e.start <= insn.at && insn.at < e.end) {
+        for e in table
+            .iter()
+            .filter(|e| e.start <= insn.at && insn.at < e.end)
+        {
             if let Some(t) = index_of(e.target) {
-                visit(t, here.filter(|&i| i < u32::from(e.depth)), &mut out, &mut work);
+                visit(
+                    t,
+                    here.filter(|&i| i < u32::from(e.depth)),
+                    &mut out,
+                    &mut work,
+                );
             }
         }
         if let Some(t) = insn.jump_target().and_then(index_of) {

@@ -936,8 +936,7 @@ fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
 /// automatically, so a function that falls back does not cycle through compiling, exiting
 /// and falling back, and a refused one is not translated again on each path that gets
 /// hot (its calls, each of its loops, calls from native code).
-static LEFT_ALONE: Mutex<Option<HashMap<usize, (PyRef<PyCode>, &'static str)>>> =
-    Mutex::new(None);
+static LEFT_ALONE: Mutex<Option<HashMap<usize, (PyRef<PyCode>, &'static str)>>> = Mutex::new(None);
 
 const GAVE_UP_REASON: &str = "fell back to the interpreter before (exits kept happening)";
 

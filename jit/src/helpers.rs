@@ -24,8 +24,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use rustpython_vm::builtins::{
-    PyBaseException, PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet, PySlice, PyStr,
-    PyTuple, PyType,
+    PyBaseException, PyBaseExceptionRef, PyCode, PyDict, PyDictRef, PyFunction, PyList, PySet,
+    PySlice, PyStr, PyTuple, PyType,
 };
 use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
 use rustpython_vm::function::FuncArgs;
@@ -74,10 +74,7 @@ const FRAME_BUILTIN: &str = "__rpyjit_frame__";
 impl TracebackFrames {
     /// A frame for `ctx`'s function and the prologue length its `tb_lasti` is shifted by;
     /// `None` if it cannot be made (the caller then lets the interpreter raise).
-    fn frame(
-        &self,
-        ctx: &NativeCtx<'_>,
-    ) -> Option<(rustpython_vm::frame::FrameObjectRef, u32)> {
+    fn frame(&self, ctx: &NativeCtx<'_>) -> Option<(rustpython_vm::frame::FrameObjectRef, u32)> {
         let vm = ctx.vm;
         let (maker, p) = self
             .maker
@@ -480,6 +477,7 @@ pub enum Op {
     PushExcInfo,
     PopExcept,
     CheckExcMatch,
+    WithExceptStart,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -546,6 +544,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::PushExcInfo, h_push_exc_info),
     (Op::PopExcept, h_pop_except),
     (Op::CheckExcMatch, h_check_exc_match),
+    (Op::WithExceptStart, h_with_except_start),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -2385,11 +2384,7 @@ fn contextualize(vm: &VirtualMachine, exc: &Py<PyBaseException>) -> PyResult<()>
 /// PUSH_EXC_INFO: ops[0] = the exception (borrowed: it stays on the stack above) → the
 /// exception handled before (or None), which POP_EXCEPT restores; the exception becomes
 /// the one being handled (`sys.exception()`).
-unsafe extern "C" fn h_push_exc_info(
-    ctx: *const NativeCtx<'static>,
-    ops: *mut u64,
-    _: u64,
-) -> i64 {
+unsafe extern "C" fn h_push_exc_info(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
         let prev = vm
             .current_exception()
@@ -2442,6 +2437,30 @@ unsafe extern "C" fn h_check_exc_match(
         let matched = exc.is_instance(ty, vm)?;
         release(ops.add(1), 1);
         *ops = give(vm.ctx.new_bool(matched).into());
+        Ok(0)
+    })
+}
+
+/// WITH_EXCEPT_START: ops = [exit, self or NULL] (borrowed: they stay on the stack) →
+/// ops[0] = what `exit(self, type, exception, traceback)` returns for the exception being
+/// handled, as the interpreter calls it when an exception leaves a `with` block.
+unsafe extern "C" fn h_with_except_start(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    run(ctx, |_, vm| {
+        let exit = arg!(ops, 0);
+        let (tp, val, tb) = match vm.current_exception() {
+            Some(exc) => vm.split_exception(exc),
+            None => (vm.ctx.none(), vm.ctx.none(), vm.ctx.none()),
+        };
+        let result = if *ops.add(1) != 0 {
+            exit.call((arg!(ops, 1).to_owned(), tp, val, tb), vm)?
+        } else {
+            exit.call((tp, val, tb), vm)?
+        };
+        *ops = give(result);
         Ok(0)
     })
 }

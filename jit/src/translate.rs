@@ -779,6 +779,13 @@ fn step(
                 return refuse("POP_EXCEPT without a saved exception");
             }
         }
+        I::WithExceptStart => {
+            let n = st.stack.len();
+            if n < 5 || st.stack[n - 5..n - 3] != [Obj, Obj] {
+                return refuse("WITH_EXCEPT_START without an exit method");
+            }
+            st.stack.push(Obj);
+        }
         I::CheckExcMatch => {
             let n = st.stack.len();
             if n < 2 || st.stack[n - 2..] != [Obj, Obj] {
@@ -927,39 +934,79 @@ fn leaders(a: &Analysis) -> Vec<bool> {
     l
 }
 
-/// Successor edges of instruction `k` with the state on each edge.
+/// Successor edges of instruction `k` with the state on each edge, and whether the edge
+/// is an exception's (to a handler).
 fn successors(
     a: &Analysis,
     k: usize,
     flow: &Flow,
     before: &TypeState,
     after: &TypeState,
-) -> Result<Vec<(usize, TypeState)>, Refusal> {
+) -> Result<Vec<(usize, TypeState, bool)>, Refusal> {
     let insn = a.insns[k];
     let idx = |u: u32| a.index_of(u).ok_or_else(|| Refusal("bad jump".into()));
     let mut out = Vec::new();
     // An instruction that runs natively and raises continues at its handler, natively.
-    if !matches!(flow, Flow::SideExit(_)) {
+    if !matches!(flow, Flow::SideExit(_)) && may_raise(insn.op) {
         if let Some(h) = a.handler_of(insn.at) {
-            out.push((idx(h.target)?, caught_state(before, h)?));
+            out.push((idx(h.target)?, caught_state(before, h)?, true));
         }
     }
     match flow {
         Flow::SideExit(_) => {}
         Flow::ForIter { exhausted } => {
-            out.push((k + 1, after.clone()));
-            out.push((idx(*exhausted)?, before.clone()));
+            out.push((k + 1, after.clone(), false));
+            out.push((idx(*exhausted)?, before.clone(), false));
         }
         Flow::End | Flow::Next => {
             if let Some(t) = insn.jump_target() {
-                out.push((idx(t)?, after.clone()));
+                out.push((idx(t)?, after.clone(), false));
             }
             if !insn.is_no_fallthrough() && k + 1 < a.insns.len() {
-                out.push((k + 1, after.clone()));
+                out.push((k + 1, after.clone(), false));
             }
         }
     }
     Ok(out)
+}
+
+/// Whether a raise with state `st` was typed into handler `h`'s state `to` (so its
+/// values convert to it): typing skips an exception edge whose kinds cannot meet.
+fn reaches_handler(st: &TypeState, h: &ExceptionTableEntry, to: &TypeState) -> bool {
+    caught_state(st, h).is_ok_and(|from| from.join(to).as_ref() == Some(to))
+}
+
+/// Whether `op` can raise when it runs natively (moves of values and jumps cannot): only
+/// those reach their handler, so the stack shapes of the others (an inlined
+/// comprehension's iterator swapped under its list) do not constrain the handler's types.
+fn may_raise(op: Instruction) -> bool {
+    use Instruction as I;
+    !matches!(
+        op,
+        I::Resume { .. }
+            | I::Nop
+            | I::NotTaken
+            | I::Cache
+            | I::LoadFast { .. }
+            | I::LoadFastBorrow { .. }
+            | I::LoadFastLoadFast { .. }
+            | I::LoadFastBorrowLoadFastBorrow { .. }
+            | I::LoadFastAndClear { .. }
+            | I::StoreFast { .. }
+            | I::StoreFastLoadFast { .. }
+            | I::StoreFastStoreFast { .. }
+            | I::LoadConst { .. }
+            | I::LoadSmallInt { .. }
+            | I::PushNull
+            | I::PopTop
+            | I::Copy { .. }
+            | I::Swap { .. }
+            | I::JumpForward { .. }
+            | I::JumpBackwardNoInterrupt { .. }
+            | I::EndFor
+            | I::PopIter
+            | I::ReturnValue
+    )
 }
 
 /// The state a handler starts with when the instruction with state `before` raises: the
@@ -1009,12 +1056,14 @@ fn infer(
         }
         let mut after = before.clone();
         let flow = step(code, a, p, k, &mut after)?;
-        for (t, st) in successors(a, k, &flow, &before, &after)? {
+        for (t, st, exceptional) in successors(a, k, &flow, &before, &after)? {
             let merged = match &states[t] {
                 None => st,
                 Some(old) => match old.join(&st) {
                     Some(m) if &m == old => continue,
                     Some(m) => m,
+                    // This raise is left to the interpreter (`Emitter::catch` checks).
+                    None if exceptional => continue,
                     None => {
                         return refuse(format!(
                             "values of incompatible kinds meet at unit {}",
@@ -1330,8 +1379,12 @@ impl Emitter<'_, '_> {
     ) {
         if kind == ExitKind::Raise {
             if let Some((h, Some((block, to)))) = self.catch_for(at.at) {
-                self.catch(st, at, temps, reason, &h, block, &to);
-                return;
+                // Typing joined this raise's state into the handler's, unless the kinds
+                // could not meet: then the interpreter takes it.
+                if reaches_handler(st, &h, &to) {
+                    self.catch(st, at, temps, reason, &h, block, &to);
+                    return;
+                }
             }
         }
         for t in temps {
@@ -1710,9 +1763,9 @@ pub fn translate(
             .exception_table
             .iter()
             .map(|h| {
-                let handler = analysis.index_of(h.target).and_then(|t| {
-                    blocks[t].zip(states[t].clone())
-                });
+                let handler = analysis
+                    .index_of(h.target)
+                    .and_then(|t| blocks[t].zip(states[t].clone()));
                 (*h, handler)
             })
             .collect(),
@@ -2629,6 +2682,15 @@ fn emit_insn(
             e.operands(st, 1);
             e.call_op_checked(Op::PopExcept, 0, st, insn, &[]);
         }
+        I::WithExceptStart => {
+            // [exit, self_or_null, lasti, previous, exc] -> [..., exc, exit's result]
+            for (i, slot) in [d - 5, d - 4].into_iter().enumerate() {
+                let v = e.get(false, slot, Obj);
+                e.store_op(i, v);
+            }
+            e.call_op_checked(Op::WithExceptStart, 0, st, insn, &[]);
+            push!(d, Obj, e.load_op(0));
+        }
         I::CheckExcMatch => {
             e.operands(st, 2);
             e.call_op_checked(Op::CheckExcMatch, 0, st, insn, &[]);
@@ -2638,8 +2700,13 @@ fn emit_insn(
             let Some((h, Some((block, to)))) = e.catch_for(insn.at) else {
                 return refuse("RERAISE to a handler that was not typed");
             };
-            let exc = e.get(false, d - 1, Obj);
-            e.throw(st, d - 1, exc, insn, &h, block, &to);
+            if reaches_handler(st, &h, &to) {
+                let exc = e.get(false, d - 1, Obj);
+                e.throw(st, d - 1, exc, insn, &h, block, &to);
+            } else {
+                // Kinds that could not meet at the handler: the interpreter re-raises.
+                e.emit_exit(st, insn, "re-raise", ExitKind::Unsupported, &[]);
+            }
             return Ok(true);
         }
         other => return refuse(format!("{other:?} has no emitter")),

@@ -75,6 +75,7 @@ fn resumes_a_for_loop_with_its_iterator_on_the_stack() {
             locals: vec![Some(eval(vm, "[1, 2, 3, 4]")), int(vm, 10), int(vm, 30), int(vm, 2)],
             stack: vec![Some(it)],
             pending: None,
+            handling: None,
         };
         let r = resume(vm, &f, state).unwrap();
         assert_eq!(repr(vm, &r), "100");
@@ -94,6 +95,7 @@ fn the_functions_own_except_clause_still_catches_after_resuming() {
             locals: vec![int(vm, 6), int(vm, 1), Some(eval(vm, "[6]")), int(vm, 0)],
             stack: vec![Some(it)],
             pending: None,
+            handling: None,
         };
         let r = resume(vm, &g, state).unwrap();
         assert_eq!(repr(vm, &r), "[6, 'zero', -6]");
@@ -123,6 +125,7 @@ fn an_uncaught_exception_after_resuming_reports_the_original_line() {
             locals: vec![int(vm, 3), int(vm, 0)],
             stack: vec![],
             pending: None,
+            handling: None,
         };
         let err = resume(vm, &h, state).unwrap_err();
         assert!(err.fast_isinstance(vm.ctx.exceptions.zero_division_error));
@@ -165,6 +168,7 @@ fn null_stack_slots_and_cells_are_restored() {
             locals: vec![int(vm, 1), Some(cell.clone())],
             stack: vec![Some(vm.builtins.get_attr("len", vm).unwrap()), None, Some(eval(vm, "[41]"))],
             pending: None,
+            handling: None,
         };
         let r = resume(vm, &inc, state).unwrap();
         assert_eq!(repr(vm, &r), "42");
@@ -183,6 +187,7 @@ fn a_state_that_does_not_match_the_analysis_is_refused() {
             locals: vec![None, None],
             stack: vec![],
             pending: None,
+            handling: None,
         };
         assert!(deopt::continuation_code(vm, &code, &a, &state).is_err());
     });
