@@ -478,6 +478,7 @@ pub enum Op {
     PopExcept,
     CheckExcMatch,
     WithExceptStart,
+    HandledException,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -545,6 +546,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::PopExcept, h_pop_except),
     (Op::CheckExcMatch, h_check_exc_match),
     (Op::WithExceptStart, h_with_except_start),
+    (Op::HandledException, h_handled_exception),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -2339,22 +2341,41 @@ unsafe extern "C" fn h_catch(ctx: *const NativeCtx<'static>, ops: *mut u64, arg:
     })
 }
 
+/// The topmost handled exception: the current one, or past the slots generators push,
+/// what `sys.exception()` finds (the VM's own lookup is not public).
+fn handled_exception(vm: &VirtualMachine) -> PyResult<Option<PyBaseExceptionRef>> {
+    if let Some(e) = vm.current_exception() {
+        return Ok(Some(e));
+    }
+    Ok(vm
+        .builtins
+        .get_attr(ORIGINAL_SYS_EXCEPTION, vm)?
+        .call((), vm)?
+        .downcast::<PyBaseException>()
+        .ok())
+}
+
+/// RAISE_VARARGS 0 (a bare `raise`): ops[0] = the exception being handled, to re-raise
+/// as it is; status 1 if there is none (the interpreter raises its RuntimeError).
+unsafe extern "C" fn h_handled_exception(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    run(ctx, |_, vm| match handled_exception(vm)? {
+        Some(exc) => {
+            *ops = give(exc.into());
+            Ok(0)
+        }
+        None => Ok(1),
+    })
+}
+
 /// Sets `exc.__context__` to the exception being handled, breaking a cycle through it:
 /// the VM's `contextualize_exception`, which is not public.
 fn contextualize(vm: &VirtualMachine, exc: &Py<PyBaseException>) -> PyResult<()> {
-    // The topmost handled exception: the current one, or past the slots generators
-    // push, what `sys.exception()` finds (the VM's own lookup is not public).
-    let context = match vm.current_exception() {
-        Some(e) => e,
-        None => match vm
-            .builtins
-            .get_attr(ORIGINAL_SYS_EXCEPTION, vm)?
-            .call((), vm)?
-            .downcast::<PyBaseException>()
-        {
-            Ok(e) => e,
-            Err(_) => return Ok(()),
-        },
+    let Some(context) = handled_exception(vm)? else {
+        return Ok(());
     };
     if context.is(exc) {
         return Ok(());

@@ -726,6 +726,12 @@ fn step(
             popn(st, arg as usize)?;
             return Ok(Flow::End);
         }
+        // A bare `raise` re-raises the exception being handled: natively when a handler
+        // of the function catches it (it always is, inside `except`), else the
+        // interpreter's.
+        I::RaiseVarargs { .. } if arg == 0 && a.handler_of(insn.at).is_some() => {
+            return Ok(Flow::End);
+        }
         I::UnpackEx { .. } => {
             pop(st)?;
             let n = (arg & 0xff) + 1 + (arg >> 8);
@@ -2496,6 +2502,28 @@ fn emit_insn(
                 "a name the module lacks",
             );
             push!(d, Obj, e.load_op(1));
+        }
+        I::RaiseVarargs { .. } if arg == 0 => {
+            // Like RERAISE: no traceback entry, no new context.
+            e.call_op_or_interpret(
+                Op::HandledException,
+                0,
+                st,
+                insn,
+                &[],
+                "no exception to re-raise",
+            );
+            let exc = e.load_op(0);
+            match e.catch_for(insn.at) {
+                Some((h, Some((block, to)))) if reaches_handler(st, &h, &to) => {
+                    e.throw(st, d, exc, insn, &h, block, &to)
+                }
+                _ => {
+                    e.decref(exc);
+                    e.emit_exit(st, insn, "re-raise", ExitKind::Unsupported, &[]);
+                }
+            }
+            return Ok(true);
         }
         I::RaiseVarargs { .. } => {
             // The helper always raises; the exception exits at this instruction.

@@ -216,3 +216,33 @@ try:
 except Boom:
     print(list(gen_calls(3)))
 print(sys.exception())
+
+
+def bare_reraise(n):
+    # `raise` inside `except` re-raises to the outer handler without a new traceback entry.
+    out = 0
+    lines = []
+    for i in range(n):
+        try:
+            try:
+                if i % 2:
+                    raise Boom(i)
+                out += 1
+            except Boom:
+                out += 2
+                raise
+        except Boom as e:
+            out += len(e.args)
+            lines = tb_chain(e)
+    return out, lines, sys.exception()
+
+
+def bare_raise_without_exception():
+    try:
+        raise
+    except RuntimeError as e:
+        return str(e)
+
+
+print(bare_reraise(50))
+print(bare_raise_without_exception())
