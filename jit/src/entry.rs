@@ -1228,6 +1228,25 @@ fn run_native(
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
+    if exit.kind == translate::ExitKind::Propagate {
+        // The exception leaves the function with its traceback entry: the saved values
+        // (owned references) are only released.
+        let mut slot = 0;
+        for k in exit.locals.iter().copied().chain(exit.stack.iter().map(|k| Some(*k))) {
+            let Some(k) = k else {
+                slot += 1;
+                continue;
+            };
+            // SAFETY: the exit stored this value's words with kind `k` at `slot`.
+            drop(unsafe { unmarshal(vm, k, &buf[slot..slot + k.slots()]) });
+            slot += k.slots();
+        }
+        return Err(ctx
+            .exc
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| vm.new_system_error("rpyjit: exception lost at an exit")));
+    }
     STATS.deopt(
         &c.original.code.qualname.to_string(),
         exit.resume_at,

@@ -2301,16 +2301,19 @@ unsafe extern "C" fn h_match_class(ctx: *const NativeCtx<'static>, ops: *mut u64
 
 // ---- exception handlers -----------------------------------------------------------------
 
-/// Native code catching the exception its last helper raised, at the instruction at unit
-/// `arg & 0xffff_ffff` (`arg >> 32` = 1 for a `raise` statement): what the interpreter
-/// does before it jumps to the handler. Adds the function's traceback entry and sets
-/// `__context__` to the exception being handled (for a new raise, or an exception without
-/// a traceback yet, as the interpreter does). ops[0] = the exception → status 0; status
-/// 1 leaves the exception pending for an exit to the interpreter (no stand-in frame).
+/// Native code handling the exception its last helper raised, at the instruction at unit
+/// `arg & 0xffff_ffff` (bit 32 set for a `raise` statement): what the interpreter does
+/// before it unwinds. Adds the function's traceback entry and sets `__context__` to the
+/// exception being handled (for a new raise, or an exception without a traceback yet, as
+/// the interpreter does). ops[0] = the exception → status 0, to jump to a handler; with
+/// bit 33 set (no handler: the exception leaves the function) it stays pending instead.
+/// Status 1 leaves the exception pending untouched, for an exit to the interpreter (no
+/// stand-in frame).
 unsafe extern "C" fn h_catch(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
         let at = (arg & 0xffff_ffff) as usize;
-        let new_raise = arg >> 32 != 0;
+        let new_raise = arg & (1 << 32) != 0;
+        let leaving = arg & (1 << 33) != 0;
         let Some(exc) = ctx.exc.borrow_mut().take() else {
             return Err(vm.new_system_error("rpyjit: no exception to catch"));
         };
@@ -2336,7 +2339,12 @@ unsafe extern "C" fn h_catch(ctx: *const NativeCtx<'static>, ops: *mut u64, arg:
         if new_raise || !had_traceback {
             contextualize(vm, &exc)?;
         }
-        *ops = give(exc.into());
+        crate::stats::STATS.exception(leaving);
+        if leaving {
+            *ctx.exc.borrow_mut() = Some(exc);
+        } else {
+            *ops = give(exc.into());
+        }
         Ok(0)
     })
 }

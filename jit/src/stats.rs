@@ -11,6 +11,10 @@ pub struct Stats {
     osr_entries: AtomicU64,
     compile_nanos: AtomicU64,
     entry_misses: AtomicU64,
+    /// Exceptions native code handled itself: caught by a handler of the function, or
+    /// passed to its caller with the traceback entry added.
+    caught: AtomicU64,
+    propagated: AtomicU64,
     detail: Mutex<Detail>,
 }
 
@@ -40,6 +44,8 @@ pub static STATS: Stats = Stats {
     osr_entries: AtomicU64::new(0),
     compile_nanos: AtomicU64::new(0),
     entry_misses: AtomicU64::new(0),
+    caught: AtomicU64::new(0),
+    propagated: AtomicU64::new(0),
     detail: Mutex::new(Detail {
         compiled: Vec::new(),
         compiled_detail: Vec::new(),
@@ -113,6 +119,18 @@ impl Stats {
     pub fn entry_misses(&self) -> u64 {
         self.entry_misses.load(Ordering::Relaxed)
     }
+    /// An exception native code handled: caught in the function, or `leaving` it.
+    pub fn exception(&self, leaving: bool) {
+        let c = if leaving { &self.propagated } else { &self.caught };
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+    /// (caught, propagated): see [`Self::exception`].
+    pub fn exceptions(&self) -> (u64, u64) {
+        (
+            self.caught.load(Ordering::Relaxed),
+            self.propagated.load(Ordering::Relaxed),
+        )
+    }
     pub fn snapshot(&self) -> Detail {
         self.with(|d| d.clone())
     }
@@ -135,6 +153,10 @@ impl Stats {
             self.osr_entries()
         );
         s += &format!("  entry guard misses: {}\n", self.entry_misses());
+        let (caught, propagated) = self.exceptions();
+        s += &format!(
+            "  exceptions in native code: {caught} caught by the function's handlers, {propagated} passed to the caller\n"
+        );
         s += &format!(
             "  refused (stay in the interpreter): {}\n",
             d.refused.values().sum::<u64>()

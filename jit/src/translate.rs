@@ -88,6 +88,10 @@ pub enum ExitKind {
     Signal,
     /// A helper raised: the exception is raised at the instruction.
     Raise,
+    /// A helper raised and no handler of the function covers the instruction: the
+    /// exception, its traceback entry added, leaves the function (the interpreter would
+    /// only unwind).
+    Propagate,
     /// An instruction not compiled yet: the interpreter runs it.
     Unsupported,
 }
@@ -1197,6 +1201,9 @@ struct Emitter<'a, 'b> {
     /// The exception table in the VM's lookup order, each entry with its handler's block
     /// and typed state (`None` if unreachable): where a raise is caught natively.
     catches: Vec<(ExceptionTableEntry, Option<(Block, TypeState)>)>,
+    /// Whether exceptions are caught or propagated by native code itself (off while
+    /// emitting the exits that hand them to the interpreter instead).
+    native_raises: bool,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1384,13 +1391,19 @@ impl Emitter<'_, '_> {
         temps: &[Value],
     ) {
         if kind == ExitKind::Raise {
-            if let Some((h, Some((block, to)))) = self.catch_for(at.at) {
+            match self.catch_for(at.at) {
                 // Typing joined this raise's state into the handler's, unless the kinds
                 // could not meet: then the interpreter takes it.
-                if reaches_handler(st, &h, &to) {
+                Some((h, Some((block, to)))) if reaches_handler(st, &h, &to) => {
                     self.catch(st, at, temps, reason, &h, block, &to);
                     return;
                 }
+                Some(_) => {}
+                None if self.native_raises => {
+                    self.propagate(st, at, temps, reason);
+                    return;
+                }
+                None => {}
             }
         }
         for t in temps {
@@ -1472,11 +1485,31 @@ impl Emitter<'_, '_> {
         self.throw(st, st.stack.len(), exc, at, h, block, to);
     }
 
+    /// Lets the exception a helper just raised at `at` leave the function: the traceback
+    /// entry and context as the interpreter adds them ([`Op::Catch`] leaving the exception
+    /// pending), then an exit that only drops the frame state. If that cannot be done
+    /// natively, exits instead and the interpreter raises it.
+    fn propagate(&mut self, st: &TypeState, at: &Insn, temps: &[Value], reason: &'static str) {
+        let new_raise = matches!(at.op, Instruction::RaiseVarargs { .. });
+        let arg = u64::from(at.at) | (u64::from(new_raise) << 32) | (1 << 33);
+        let status = self.call_op(Op::Catch, arg);
+        let leaves = self.b.create_block();
+        let not_native = self.b.create_block();
+        self.b.set_cold_block(not_native);
+        self.b.ins().brif(status, not_native, &[], leaves, &[]);
+        self.b.switch_to_block(not_native);
+        self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Raise, temps));
+        self.b.switch_to_block(leaves);
+        self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Propagate, temps));
+    }
+
     /// Runs `f` with native catching off (an exit that must reach the interpreter).
     fn catches_off(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.catches);
+        let raises = std::mem::replace(&mut self.native_raises, false);
         f(self);
         self.catches = saved;
+        self.native_raises = raises;
     }
 
     /// Unwinds to handler `h` with exception `exc` (an owned reference, not on the
@@ -1775,6 +1808,7 @@ pub fn translate(
                 (*h, handler)
             })
             .collect(),
+        native_raises: true,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.

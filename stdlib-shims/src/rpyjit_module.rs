@@ -4,8 +4,9 @@
 //! import rpyjit
 //! rpyjit.compile(f)        # hand f to the JIT now (native from its next call); False if refused
 //! rpyjit.is_compiled(f)
-//! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, refused, fallbacks,
-//!                           #       deopts, recompiles
+//! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, exceptions_caught,
+//!                          #   exceptions_propagated, refused, fallbacks,
+//!                          #   deopts, recompiles
 //! rpyjit.summary()         # the text `-X jit-stats` prints at exit
 //! rpyjit.dump(f)           # f's CLIF and the machine code Cranelift makes of it
 //! rpyjit.enable(); rpyjit.disable(); rpyjit.is_enabled()
@@ -52,6 +53,13 @@ mod rpyjit {
         out.set_item(
             "entry_misses",
             vm.ctx.new_int(STATS.entry_misses()).into(),
+            vm,
+        )?;
+        let (caught, propagated) = STATS.exceptions();
+        out.set_item("exceptions_caught", vm.ctx.new_int(caught).into(), vm)?;
+        out.set_item(
+            "exceptions_propagated",
+            vm.ctx.new_int(propagated).into(),
             vm,
         )?;
         for (key, map) in [("refused", &d.refused), ("fallbacks", &d.fallbacks)] {
