@@ -1228,24 +1228,21 @@ fn run_native(
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
-    if exit.kind == translate::ExitKind::Propagate {
-        // The exception leaves the function with its traceback entry: the saved values
-        // (owned references) are only released.
-        let mut slot = 0;
-        for k in exit.locals.iter().copied().chain(exit.stack.iter().map(|k| Some(*k))) {
-            let Some(k) = k else {
-                slot += 1;
-                continue;
-            };
-            // SAFETY: the exit stored this value's words with kind `k` at `slot`.
-            drop(unsafe { unmarshal(vm, k, &buf[slot..slot + k.slots()]) });
-            slot += k.slots();
+    if exit.kind == translate::ExitKind::Raise {
+        if let Some(exc) = leave_with_exception(c, &ctx, exit) {
+            // The saved values (owned references) are only released.
+            let mut slot = 0;
+            for k in exit.locals.iter().copied().chain(exit.stack.iter().map(|k| Some(*k))) {
+                let Some(k) = k else {
+                    slot += 1;
+                    continue;
+                };
+                // SAFETY: the exit stored this value's words with kind `k` at `slot`.
+                drop(unsafe { unmarshal(vm, k, &buf[slot..slot + k.slots()]) });
+                slot += k.slots();
+            }
+            return Err(exc);
         }
-        return Err(ctx
-            .exc
-            .borrow_mut()
-            .take()
-            .unwrap_or_else(|| vm.new_system_error("rpyjit: exception lost at an exit")));
     }
     STATS.deopt(
         &c.original.code.qualname.to_string(),
@@ -1340,6 +1337,36 @@ fn run_native(
         ));
     }
     deopt::resume(vm, &c.func, cont, state)
+}
+
+/// The exception of a raise exit when no handler of the function covers the raising
+/// instruction: all the interpreter would do is add the function's traceback entry and
+/// unwind, so it is done here and the exception leaves the function without a
+/// continuation. `None` (the exception still pending) when a handler covers it or no
+/// stand-in frame could be made.
+fn leave_with_exception(
+    c: &Target,
+    ctx: &crate::helpers::NativeCtx<'_>,
+    exit: &translate::ExitSite,
+) -> Option<PyBaseExceptionRef> {
+    let insn = c.analysis.insns[c.analysis.index_of(exit.resume_at)?];
+    if c.analysis.handler_of(insn.at).is_some() {
+        return None;
+    }
+    let exc = ctx.exc.borrow_mut().take()?;
+    let new_raise = matches!(insn.op, Instruction::RaiseVarargs { .. });
+    match crate::helpers::enter_traceback(ctx, &exc, insn.at, new_raise) {
+        Ok(true) => {
+            STATS.exception(true);
+            Some(exc)
+        }
+        Ok(false) => {
+            *ctx.exc.borrow_mut() = Some(exc);
+            None
+        }
+        // Raised while adding the entry (by `sys.exception()`): that one leaves.
+        Err(e) => Some(e),
+    }
 }
 
 /// Native code for on-stack replacement at one loop, per the kinds of the frame's values

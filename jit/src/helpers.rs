@@ -143,25 +143,29 @@ enum Found {
     /// data descriptor of that name), so looking there first is the VM's generic lookup
     /// (`generic_getattr_opt`) minus the type lookup; a miss takes the generic path.
     InstanceDict,
-    /// Loads and stores: a `__slots__` member at this byte offset in the object (the
+    /// Loads and stores: a `__slots__` member at this byte offset from the object (the
     /// type uses the default `__getattribute__`/`__setattr__`; the member descriptor
     /// applies to the type). What the interpreter's LoadAttrSlot/StoreAttrSlot do.
-    Slot(u32),
+    /// RustPython keeps member cells just before the object header: offsets are negative.
+    Slot(i32),
 }
 
 impl Found {
     const SLOT: u32 = 1 << 31;
+    /// Offsets fit in the 31 bits below the tag.
+    const MAX_OFFSET: i32 = (1 << 30) - 1;
 
     fn encode(self) -> u32 {
         match self {
             Found::InstanceDict => 0,
-            Found::Slot(offset) => Self::SLOT | offset,
+            Found::Slot(offset) => Self::SLOT | (offset as u32 & !Self::SLOT),
         }
     }
 
     fn decode(bits: u32) -> Self {
         if bits & Self::SLOT != 0 {
-            Found::Slot(bits & !Self::SLOT)
+            // Sign-extends the 31-bit offset.
+            Found::Slot(((bits << 1) as i32) >> 1)
         } else {
             Found::InstanceDict
         }
@@ -290,14 +294,14 @@ fn slot_offset(
     cls: &Py<PyType>,
     descr: &PyObject,
     usable: impl FnOnce(&PyMemberDescriptor) -> bool,
-) -> Option<u32> {
+) -> Option<i32> {
     let m = descr.downcast_ref::<PyMemberDescriptor>()?;
     let object_pointer = matches!(m.access, MemberAccess::Offset)
         && matches!(m.member.kind, MemberKind::Object | MemberKind::ObjectEx);
     (object_pointer && usable(m) && cls.fast_issubclass(&m.common.typ))
-        .then(|| u32::try_from(m.member.offset).ok())
+        .then(|| i32::try_from(m.member.offset).ok())
         .flatten()
-        .filter(|o| *o < Found::SLOT)
+        .filter(|o| o.abs() <= Found::MAX_OFFSET)
 }
 
 /// The `__slots__` cell of `owner` at byte `offset`.
@@ -305,11 +309,11 @@ fn slot_offset(
 /// # Safety
 /// `offset` must come from [`slot_offset`] for a type `owner` is an instance of, checked
 /// through the cache against the owner's type version. Such an offset addresses an
-/// object-pointer cell inside `owner` (the layout the member descriptor was made for),
-/// which is what the VM's own `get_slot`/`set_slot` assume; `PyObjectCell` is its
-/// transparent wrapper.
-unsafe fn slot_cell(owner: &PyObject, offset: u32) -> &rustpython_vm::object::PyObjectCell {
-    let addr = (owner as *const PyObject as *const u8).wrapping_add(offset as usize);
+/// object-pointer cell of `owner`'s allocation (the layout the member descriptor was made
+/// for: before the header in RustPython 0.6), which is what the VM's own
+/// `get_slot`/`set_slot` assume; `PyObjectCell` is its transparent wrapper.
+unsafe fn slot_cell(owner: &PyObject, offset: i32) -> &rustpython_vm::object::PyObjectCell {
+    let addr = (owner as *const PyObject as *const u8).wrapping_offset(offset as isize);
     &*addr.cast::<rustpython_vm::object::PyObjectCell>()
 }
 
@@ -2301,52 +2305,62 @@ unsafe extern "C" fn h_match_class(ctx: *const NativeCtx<'static>, ops: *mut u64
 
 // ---- exception handlers -----------------------------------------------------------------
 
-/// Native code handling the exception its last helper raised, at the instruction at unit
-/// `arg & 0xffff_ffff` (bit 32 set for a `raise` statement): what the interpreter does
-/// before it unwinds. Adds the function's traceback entry and sets `__context__` to the
-/// exception being handled (for a new raise, or an exception without a traceback yet, as
-/// the interpreter does). ops[0] = the exception → status 0, to jump to a handler; with
-/// bit 33 set (no handler: the exception leaves the function) it stays pending instead.
-/// Status 1 leaves the exception pending untouched, for an exit to the interpreter (no
-/// stand-in frame).
+/// Native code catching the exception its last helper raised, at the instruction at
+/// unit `arg & 0xffff_ffff` (bit 32 set for a `raise` statement), in a handler of the
+/// function: ops[0] = the exception, with what the interpreter adds before it unwinds
+/// ([`enter_traceback`]) → status 0. Status 1 leaves the exception pending untouched, for
+/// an exit to the interpreter.
 unsafe extern "C" fn h_catch(ctx: *const NativeCtx<'static>, ops: *mut u64, arg: u64) -> i64 {
     run(ctx, |ctx, vm| {
-        let at = (arg & 0xffff_ffff) as usize;
-        let new_raise = arg & (1 << 32) != 0;
-        let leaving = arg & (1 << 33) != 0;
         let Some(exc) = ctx.exc.borrow_mut().take() else {
             return Err(vm.new_system_error("rpyjit: no exception to catch"));
         };
-        let line = ctx.code.code.locations.get(at).map(|(loc, _)| loc.line);
-        let cached = ctx.tb_frame.borrow().clone();
-        let frame = cached.or_else(|| {
-            let made = ctx.tb_frames.frame(ctx)?;
-            *ctx.tb_frame.borrow_mut() = Some(made.clone());
-            Some(made)
-        });
-        let (Some((frame, p)), Some(line)) = (frame, line) else {
+        if !enter_traceback(ctx, &exc, (arg & 0xffff_ffff) as u32, arg & (1 << 32) != 0)? {
             *ctx.exc.borrow_mut() = Some(exc);
             return Ok(1);
-        };
-        let had_traceback = exc.traceback().is_some();
-        let entry = rustpython_vm::builtins::PyTraceback::new(
-            exc.traceback(),
-            frame,
-            ((p as usize + at) * 2) as i32,
-            line,
-        );
-        exc.set_traceback(Some(entry.into_ref(&vm.ctx)));
-        if new_raise || !had_traceback {
-            contextualize(vm, &exc)?;
         }
-        crate::stats::STATS.exception(leaving);
-        if leaving {
-            *ctx.exc.borrow_mut() = Some(exc);
-        } else {
-            *ops = give(exc.into());
-        }
+        crate::stats::STATS.exception(false);
+        *ops = give(exc.into());
         Ok(0)
     })
+}
+
+/// What the interpreter does to an exception raised at unit `at` of the function before
+/// it unwinds: adds the function's traceback entry (with this activation's stand-in
+/// frame) and sets `__context__` to the exception being handled (for a `raise`
+/// statement, `new_raise`, or an exception without a traceback yet). False if no
+/// stand-in frame could be made; nothing is changed then.
+pub fn enter_traceback(
+    ctx: &NativeCtx<'_>,
+    exc: &Py<PyBaseException>,
+    at: u32,
+    new_raise: bool,
+) -> PyResult<bool> {
+    let vm = ctx.vm;
+    let Some(line) = ctx.code.code.locations.get(at as usize).map(|(loc, _)| loc.line) else {
+        return Ok(false);
+    };
+    let cached = ctx.tb_frame.borrow().clone();
+    let frame = cached.or_else(|| {
+        let made = ctx.tb_frames.frame(ctx)?;
+        *ctx.tb_frame.borrow_mut() = Some(made.clone());
+        Some(made)
+    });
+    let Some((frame, p)) = frame else {
+        return Ok(false);
+    };
+    let had_traceback = exc.traceback().is_some();
+    let entry = rustpython_vm::builtins::PyTraceback::new(
+        exc.traceback(),
+        frame,
+        ((p + at) * 2) as i32,
+        line,
+    );
+    exc.set_traceback(Some(entry.into_ref(&vm.ctx)));
+    if new_raise || !had_traceback {
+        contextualize(vm, exc)?;
+    }
+    Ok(true)
 }
 
 /// The topmost handled exception: the current one, or past the slots generators push,

@@ -86,12 +86,10 @@ pub enum ExitKind {
     Guard,
     /// A signal is pending at a back-edge: raised at the loop's line.
     Signal,
-    /// A helper raised: the exception is raised at the instruction.
+    /// A helper raised: the exception is raised at the instruction (or, when no handler
+    /// of the function covers it, leaves the function from the exit with the traceback
+    /// entry the interpreter would add).
     Raise,
-    /// A helper raised and no handler of the function covers the instruction: the
-    /// exception, its traceback entry added, leaves the function (the interpreter would
-    /// only unwind).
-    Propagate,
     /// An instruction not compiled yet: the interpreter runs it.
     Unsupported,
 }
@@ -1201,9 +1199,6 @@ struct Emitter<'a, 'b> {
     /// The exception table in the VM's lookup order, each entry with its handler's block
     /// and typed state (`None` if unreachable): where a raise is caught natively.
     catches: Vec<(ExceptionTableEntry, Option<(Block, TypeState)>)>,
-    /// Whether exceptions are caught or propagated by native code itself (off while
-    /// emitting the exits that hand them to the interpreter instead).
-    native_raises: bool,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1398,12 +1393,7 @@ impl Emitter<'_, '_> {
                     self.catch(st, at, temps, reason, &h, block, &to);
                     return;
                 }
-                Some(_) => {}
-                None if self.native_raises => {
-                    self.propagate(st, at, temps, reason);
-                    return;
-                }
-                None => {}
+                _ => {}
             }
         }
         for t in temps {
@@ -1485,31 +1475,11 @@ impl Emitter<'_, '_> {
         self.throw(st, st.stack.len(), exc, at, h, block, to);
     }
 
-    /// Lets the exception a helper just raised at `at` leave the function: the traceback
-    /// entry and context as the interpreter adds them ([`Op::Catch`] leaving the exception
-    /// pending), then an exit that only drops the frame state. If that cannot be done
-    /// natively, exits instead and the interpreter raises it.
-    fn propagate(&mut self, st: &TypeState, at: &Insn, temps: &[Value], reason: &'static str) {
-        let new_raise = matches!(at.op, Instruction::RaiseVarargs { .. });
-        let arg = u64::from(at.at) | (u64::from(new_raise) << 32) | (1 << 33);
-        let status = self.call_op(Op::Catch, arg);
-        let leaves = self.b.create_block();
-        let not_native = self.b.create_block();
-        self.b.set_cold_block(not_native);
-        self.b.ins().brif(status, not_native, &[], leaves, &[]);
-        self.b.switch_to_block(not_native);
-        self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Raise, temps));
-        self.b.switch_to_block(leaves);
-        self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Propagate, temps));
-    }
-
     /// Runs `f` with native catching off (an exit that must reach the interpreter).
     fn catches_off(&mut self, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::take(&mut self.catches);
-        let raises = std::mem::replace(&mut self.native_raises, false);
         f(self);
         self.catches = saved;
-        self.native_raises = raises;
     }
 
     /// Unwinds to handler `h` with exception `exc` (an owned reference, not on the
@@ -1808,7 +1778,6 @@ pub fn translate(
                 (*h, handler)
             })
             .collect(),
-        native_raises: true,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
