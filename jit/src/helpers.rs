@@ -9,10 +9,12 @@
 //!   and, **on success only**, takes ownership of them (releases them) and writes its
 //!   outputs back into `ops[0..]` as owned references. On failure it leaves every operand
 //!   untouched and owned by the caller, stores the exception in the [`NativeCtx`] and
-//!   returns a negative status. Native code then either catches it itself, when a handler
-//!   of the function covers the instruction ([`h_catch`] adds the traceback entry the
-//!   interpreter would), or exits to the interpreter with the frame state before the
-//!   instruction, and the interpreter raises the exception there.
+//!   returns a negative status. Native code then catches it itself when a handler of the
+//!   function covers the instruction ([`h_catch`] adds the traceback entry the
+//!   interpreter would); otherwise it exits with the frame state before the instruction,
+//!   and the exit passes the exception to the caller with that entry
+//!   ([`enter_traceback`]), or, if no stand-in frame can be made, the interpreter raises it
+//!   at the instruction.
 //! - Status: `0` = done; `1` = the alternative outcome (an exhausted iterator, a false
 //!   truth value) or, for the helpers native code calls through
 //!   `Emitter::call_op_or_interpret`, "the interpreter runs this instruction" (nothing
