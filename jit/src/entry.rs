@@ -1228,27 +1228,6 @@ fn run_native(
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
-    if exit.kind == translate::ExitKind::Raise {
-        if let Some(exc) = leave_with_exception(c, &ctx, exit) {
-            // The saved values (owned references) are only released.
-            let mut slot = 0;
-            for k in exit.locals.iter().copied().chain(exit.stack.iter().map(|k| Some(*k))) {
-                let Some(k) = k else {
-                    slot += 1;
-                    continue;
-                };
-                // SAFETY: the exit stored this value's words with kind `k` at `slot`.
-                drop(unsafe { unmarshal(vm, k, &buf[slot..slot + k.slots()]) });
-                slot += k.slots();
-            }
-            return Err(exc);
-        }
-    }
-    STATS.deopt(
-        &c.original.code.qualname.to_string(),
-        exit.resume_at,
-        exit.reason,
-    );
     let mut slot = 0;
     // Every saved word is taken over, even after a failure, so no reference leaks.
     let mut failed = None;
@@ -1274,6 +1253,17 @@ fn run_native(
     if let Some(e) = failed {
         return Err(e);
     }
+    if exit.kind == translate::ExitKind::Raise {
+        if let Some(exc) = leave_with_exception(c, &ctx, exit) {
+            // Not a deopt: the saved values are only released.
+            return Err(exc);
+        }
+    }
+    STATS.deopt(
+        &c.original.code.qualname.to_string(),
+        exit.resume_at,
+        exit.reason,
+    );
     let pending = match exit.kind {
         translate::ExitKind::Signal => PENDING_SIGNAL.with(|p| p.borrow_mut().take()),
         translate::ExitKind::Raise => Some(

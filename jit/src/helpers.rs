@@ -2339,7 +2339,13 @@ pub fn enter_traceback(
     new_raise: bool,
 ) -> PyResult<bool> {
     let vm = ctx.vm;
-    let Some(line) = ctx.code.code.locations.get(at as usize).map(|(loc, _)| loc.line) else {
+    let Some(line) = ctx
+        .code
+        .code
+        .locations
+        .get(at as usize)
+        .map(|(loc, _)| loc.line)
+    else {
         return Ok(false);
     };
     let cached = ctx.tb_frame.borrow().clone();

@@ -121,7 +121,11 @@ impl Stats {
     }
     /// An exception native code handled: caught in the function, or `leaving` it.
     pub fn exception(&self, leaving: bool) {
-        let c = if leaving { &self.propagated } else { &self.caught };
+        let c = if leaving {
+            &self.propagated
+        } else {
+            &self.caught
+        };
         c.fetch_add(1, Ordering::Relaxed);
     }
     /// (caught, propagated): see [`Self::exception`].

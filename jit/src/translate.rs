@@ -978,12 +978,6 @@ fn successors(
     Ok(out)
 }
 
-/// Whether a raise with state `st` was typed into handler `h`'s state `to` (so its
-/// values convert to it): typing skips an exception edge whose kinds cannot meet.
-fn reaches_handler(st: &TypeState, h: &ExceptionTableEntry, to: &TypeState) -> bool {
-    caught_state(st, h).is_ok_and(|from| from.join(to).as_ref() == Some(to))
-}
-
 /// Whether `op` can raise when it runs natively (moves of values and jumps cannot): only
 /// those reach their handler, so the stack shapes of the others (an inlined
 /// comprehension's iterator swapped under its list) do not constrain the handler's types.
@@ -1070,7 +1064,7 @@ fn infer(
                 Some(old) => match old.join(&st) {
                     Some(m) if &m == old => continue,
                     Some(m) => m,
-                    // This raise is left to the interpreter (`Emitter::catch` checks).
+                    // This raise is left to the interpreter (`Emitter::handler_for`).
                     None if exceptional => continue,
                     None => {
                         return refuse(format!(
@@ -1386,14 +1380,9 @@ impl Emitter<'_, '_> {
         temps: &[Value],
     ) {
         if kind == ExitKind::Raise {
-            match self.catch_for(at.at) {
-                // Typing joined this raise's state into the handler's, unless the kinds
-                // could not meet: then the interpreter takes it.
-                Some((h, Some((block, to)))) if reaches_handler(st, &h, &to) => {
-                    self.catch(st, at, temps, reason, &h, block, &to);
-                    return;
-                }
-                _ => {}
+            if let Some((h, block, to)) = self.handler_for(st, at) {
+                self.catch(st, at, temps, reason, &h, block, &to);
+                return;
             }
         }
         for t in temps {
@@ -1436,12 +1425,22 @@ impl Emitter<'_, '_> {
         self.b.ins().return_(&[code]);
     }
 
-    /// The handler the VM would find for an exception raised at unit `at`.
-    fn catch_for(&self, at: u32) -> Option<(ExceptionTableEntry, Option<(Block, TypeState)>)> {
-        self.catches
+    /// The handler the VM would find for an exception raised at `at` with state `st`,
+    /// with its block and typed state, if native code can go there: typing joined the
+    /// raise's state into the handler's unless their kinds could not meet (then the
+    /// interpreter takes the exception).
+    fn handler_for(
+        &self,
+        st: &TypeState,
+        at: &Insn,
+    ) -> Option<(ExceptionTableEntry, Block, TypeState)> {
+        let (h, handler) = self
+            .catches
             .iter()
-            .find(|(h, _)| h.start <= at && at < h.end)
-            .cloned()
+            .find(|(h, _)| h.start <= at.at && at.at < h.end)?;
+        let (block, to) = handler.as_ref()?;
+        let from = caught_state(st, h).ok()?;
+        (from.join(to).as_ref() == Some(to)).then(|| (*h, *block, to.clone()))
     }
 
     /// Catches the exception a helper just raised at `at` (state `st`) in handler `h`:
@@ -2517,11 +2516,9 @@ fn emit_insn(
                 "no exception to re-raise",
             );
             let exc = e.load_op(0);
-            match e.catch_for(insn.at) {
-                Some((h, Some((block, to)))) if reaches_handler(st, &h, &to) => {
-                    e.throw(st, d, exc, insn, &h, block, &to)
-                }
-                _ => {
+            match e.handler_for(st, insn) {
+                Some((h, block, to)) => e.throw(st, d, exc, insn, &h, block, &to),
+                None => {
                     e.decref(exc);
                     e.emit_exit(st, insn, "re-raise", ExitKind::Unsupported, &[]);
                 }
@@ -2728,15 +2725,13 @@ fn emit_insn(
             push!(d - 1, Obj, e.load_op(0));
         }
         I::Reraise { .. } => {
-            let Some((h, Some((block, to)))) = e.catch_for(insn.at) else {
-                return refuse("RERAISE to a handler that was not typed");
-            };
-            if reaches_handler(st, &h, &to) {
-                let exc = e.get(false, d - 1, Obj);
-                e.throw(st, d - 1, exc, insn, &h, block, &to);
-            } else {
+            match e.handler_for(st, insn) {
+                Some((h, block, to)) => {
+                    let exc = e.get(false, d - 1, Obj);
+                    e.throw(st, d - 1, exc, insn, &h, block, &to);
+                }
                 // Kinds that could not meet at the handler: the interpreter re-raises.
-                e.emit_exit(st, insn, "re-raise", ExitKind::Unsupported, &[]);
+                None => e.emit_exit(st, insn, "re-raise", ExitKind::Unsupported, &[]),
             }
             return Ok(true);
         }

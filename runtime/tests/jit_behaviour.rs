@@ -714,7 +714,10 @@ print(log[:12], len(log))
         assert!(!stats.contains("  loop @ unit"), "{mode}: {stats}");
         assert!(!stats.contains("  step @ unit"), "{mode}: {stats}");
         assert!(passed_to_the_caller(&stats) > 0, "{mode}: {stats}");
-        assert!(stat(&stats, "exceptions in native code") > 0, "{mode}: {stats}");
+        assert!(
+            stat(&stats, "exceptions in native code") > 0,
+            "{mode}: {stats}"
+        );
         assert!(stats.contains("inner @ unit"), "{mode}: {stats}");
     }
 }
