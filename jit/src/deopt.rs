@@ -195,23 +195,7 @@ pub fn resume(
     let orig = orig
         .downcast_ref::<PyCode>()
         .ok_or_else(|| vm.new_type_error("rpyjit: __code__ is not a code object"))?;
-    let globals: PyDictRef = func
-        .as_object()
-        .get_attr("__globals__", vm)?
-        .try_into_value(vm)?;
-    let closure = func.as_object().get_attr("__closure__", vm)?;
-    let name = func.as_object().get_attr("__name__", vm)?;
-    let cont_func = vm
-        .ctx
-        .types
-        .function_type
-        .as_object()
-        .call((cont, globals, name, vm.ctx.none(), closure), vm)?;
-    cont_func.set_attr(
-        "__qualname__",
-        func.as_object().get_attr("__qualname__", vm)?,
-        vm,
-    )?;
+    let cont_func = stand_in(vm, func, cont)?;
 
     // Arguments only have to bind; the prologue overwrites every slot with its saved value.
     let args = placeholder_args(vm, orig);
@@ -237,6 +221,26 @@ pub fn resume(
     PENDING_EXC.with(|p| p.borrow_mut().take());
     PENDING_HANDLED.with(|p| p.borrow_mut().take());
     result
+}
+
+/// A function running `code` (made from `func`'s own code by a prologue) in `func`'s place:
+/// its globals, closure, name and qualified name, so frames and tracebacks read as
+/// `func`'s.
+pub fn stand_in(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult {
+    let f = func.as_object();
+    let globals: PyDictRef = f.get_attr("__globals__", vm)?.try_into_value(vm)?;
+    let made = vm.ctx.types.function_type.as_object().call(
+        (
+            code,
+            globals,
+            f.get_attr("__name__", vm)?,
+            vm.ctx.none(),
+            f.get_attr("__closure__", vm)?,
+        ),
+        vm,
+    )?;
+    made.set_attr("__qualname__", f.get_attr("__qualname__", vm)?, vm)?;
+    Ok(made)
 }
 
 /// Arguments that bind to `code`'s parameters (None for each positional and keyword-only

@@ -92,26 +92,7 @@ impl TracebackFrames {
                     e.emit(rustpython_vm::bytecode::Instruction::ReturnValue, 0);
                 });
                 let p = (code.code.instructions.len() - ctx.code.code.instructions.len()) as u32;
-                let f = ctx.func.as_object();
-                let maker = vm
-                    .ctx
-                    .types
-                    .function_type
-                    .as_object()
-                    .call(
-                        (
-                            code,
-                            ctx.globals.clone(),
-                            f.get_attr("__name__", vm).ok()?,
-                            vm.ctx.none(),
-                            f.get_attr("__closure__", vm).ok()?,
-                        ),
-                        vm,
-                    )
-                    .ok()?;
-                maker
-                    .set_attr("__qualname__", f.get_attr("__qualname__", vm).ok()?, vm)
-                    .ok()?;
+                let maker = crate::deopt::stand_in(vm, ctx.func, code).ok()?;
                 Some((maker, p))
             })
             .as_ref()?;
