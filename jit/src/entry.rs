@@ -93,7 +93,11 @@ impl Native {
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
         if !forced && !worth_compiling(&t) {
             STATS.unprofitable(&name, work_estimate(&t));
-            leave_alone(&target.original, UNPROFITABLE);
+            // A first version refused is remembered; a recompilation without an
+            // assumption that is refused says nothing about the function's other entries.
+            if generic.is_empty() {
+                leave_alone(&target.original, UNPROFITABLE);
+            }
             return Err(Refusal(UNPROFITABLE.into()));
         }
         let entry = finalize(&t)?;
