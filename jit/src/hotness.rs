@@ -422,7 +422,7 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// `__rpyjit_osr__(k, *stack)`: continues the calling function from the header of its hot
+/// `__rpyjit_osr__(k[, stack_list[, cells]])`: continues the calling function from the header of its hot
 /// loop `k` in native code (or, if the loop cannot be compiled, in the interpreter) with
 /// the frame's locals and value stack, and returns what the function returns.
 fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
@@ -448,6 +448,19 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     if stack.len() != l.site.depth as usize {
         return Err(internal());
     }
+    let code = &hot.plain.code;
+    let cell_slots = crate::rewrite::cell_slots(code);
+    let cells: Vec<PyObjectRef> = match args.next() {
+        None => Vec::new(),
+        Some(t) => t
+            .downcast::<rustpython_vm::builtins::PyTuple>()
+            .map_err(|_| internal())?
+            .as_slice()
+            .to_vec(),
+    };
+    if cells.len() != cell_slots.len() {
+        return Err(internal());
+    }
     let frame = vm.current_frame().ok_or_else(internal)?;
     let snapshot = frame.locals(vm)?;
     let snapshot = snapshot
@@ -455,12 +468,15 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
         .to_owned()
         .downcast::<rustpython_vm::builtins::PyDict>()
         .map_err(|_| internal())?;
-    let code = &hot.plain.code;
     let mut locals: Vec<Option<PyObjectRef>> = vec![None; code.localspluskinds.len()];
     for (slot, name) in code.varnames.iter().enumerate().take(locals.len()) {
         locals[slot] = snapshot.get_item_opt(*name, vm)?;
     }
     drop(snapshot);
+    // A cell slot holds the cell (the snapshot showed its contents).
+    for (slot, cell) in cell_slots.into_iter().zip(cells) {
+        locals[slot as usize] = Some(cell);
+    }
     // Known difference: the suspended frame keeps the references its locals held at
     // this point until the function returns (RustPython has no public way to clear a
     // running frame's slots), so such an object may be finalized later than in the

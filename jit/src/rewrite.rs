@@ -312,8 +312,10 @@ pub struct LoopSite {
 pub struct HookNames<'a> {
     /// `count(k) -> bool`: counts an iteration of loop `k`; true once it should run natively.
     pub count: &'a str,
-    /// `enter(k[, stack_list])`: runs the rest of the function natively from the loop
-    /// header and returns what the function returns (it empties the list).
+    /// `enter(k[, stack_list[, cells]])`: runs the rest of the function natively from the
+    /// loop header and returns what the function returns (it empties the list). `cells`
+    /// is a tuple of the frame's cell objects in slot order (see [`cell_slots`]); a
+    /// function with cells passes the list even when the stack is empty.
     pub enter: &'a str,
     /// `drop_tb(exc)`: drops the hooked frame's own traceback entry.
     pub drop_tb: &'a str,
@@ -327,7 +329,8 @@ pub struct HookNames<'a> {
 /// back-edge:  EXTENDED_ARG*; JUMP_FORWARD hook_k          (same size as the JUMP_BACKWARD)
 /// hook_k:     LOAD_GLOBAL count+NULL; LOAD_SMALL_INT k; CALL 1; POP_JUMP_IF_TRUE enter_k
 ///             JUMP_BACKWARD header                          (the original back-edge)
-/// enter_k:    BUILD_LIST d; LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY 4; CALL 2
+/// enter_k:    BUILD_LIST d; LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY 4
+///             [LOAD_FAST cell...; BUILD_TUPLE c]; CALL 2|3
 ///             RETURN_VALUE
 /// handler_k:  LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
 /// ```
@@ -346,9 +349,10 @@ pub fn with_back_edge_hooks(
 ) -> Option<(PyRef<PyCode>, Vec<LoopSite>)> {
     use rustpython_vm::bytecode::Arg;
     let orig = &code.code;
-    // The frame's `f_locals` shows the contents of cells, not the cells: a loop of a
-    // function with cells cannot be entered from the interpreter's frame.
-    if !orig.cellvars.is_empty() || !orig.freevars.is_empty() {
+    // The frame's `f_locals` shows the contents of cells, not the cells: the hook passes
+    // the cells themselves (`LOAD_FAST` of a cell slot pushes the cell).
+    let cells = cell_slots(orig);
+    if cells.len() > 200 {
         return None;
     }
     let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
@@ -430,7 +434,8 @@ pub fn with_back_edge_hooks(
         e.emit_wide(jb_op, back, prefixes);
         // The stack values move into a list the builtin empties: the frame keeps no
         // reference to a loop's iterator while native code runs the loop.
-        if depth > 0 {
+        let with_list = depth > 0 || !cells.is_empty();
+        if with_list {
             e.emit(
                 Instruction::BuildList {
                     count: Arg::marker(),
@@ -441,14 +446,30 @@ pub fn with_back_edge_hooks(
         let enter_start = e.units.len();
         e.load_global_for_call(names.enter);
         e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
-        if depth > 0 {
+        if with_list {
             e.emit(Instruction::Copy { i: Arg::marker() }, 4);
+        }
+        if !cells.is_empty() {
+            for &slot in &cells {
+                e.emit(
+                    Instruction::LoadFast {
+                        var_num: Arg::marker(),
+                    },
+                    slot,
+                );
+            }
+            e.emit(
+                Instruction::BuildTuple {
+                    count: Arg::marker(),
+                },
+                cells.len() as u32,
+            );
         }
         e.emit(
             Instruction::Call {
                 argc: Arg::marker(),
             },
-            1 + u32::from(depth > 0),
+            1 + u32::from(with_list) + u32::from(!cells.is_empty()),
         );
         let enter_end = e.units.len();
         e.emit(Instruction::ReturnValue, 0);
@@ -470,7 +491,7 @@ pub fn with_back_edge_hooks(
             base + enter_start as u32,
             base + enter_end as u32,
             base + handler as u32,
-            u16::from(depth > 0),
+            u16::from(with_list),
             false,
         ));
         let here = orig
@@ -479,7 +500,7 @@ pub fn with_back_edge_hooks(
             .copied()
             .unwrap_or_default();
         locations.resize(e.units.len(), here);
-        max_stack = max_stack.max(depth + 5);
+        max_stack = max_stack.max(depth + 5 + cells.len() as u32);
         sites.push(LoopSite {
             back_edge: insn.start,
             header,
@@ -510,6 +531,17 @@ pub fn with_back_edge_hooks(
     c.exceptiontable = encode_exception_table(&all);
     c.max_stackdepth = max_stack;
     Some((vm.ctx.new_code(c), sites))
+}
+
+/// The `localsplus` slots of `code` that hold a cell while the body runs (after
+/// `MAKE_CELL` and `COPY_FREE_VARS`), in slot order.
+pub fn cell_slots<C: rustpython_vm::bytecode::Constant>(
+    code: &rustpython_vm::bytecode::CodeObject<C>,
+) -> Vec<u32> {
+    use rustpython_vm::bytecode::{CO_FAST_CELL, CO_FAST_FREE};
+    (0..code.localspluskinds.len() as u32)
+        .filter(|&i| code.localspluskinds[i as usize] & (CO_FAST_CELL | CO_FAST_FREE) != 0)
+        .collect()
 }
 
 /// Whether the value stack before instruction `k` (of depth `depth`) may hold a NULL: a
