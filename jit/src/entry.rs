@@ -544,7 +544,7 @@ fn prepare_target(
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-            Ok(t) if !t.profitable() => {
+            Ok(t) if !worth_compiling(&t) => {
                 STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
                 leave_alone(original, UNPROFITABLE);
                 return refused(UNPROFITABLE);
@@ -882,13 +882,13 @@ fn cross_isa_check(
 /// The profitability inputs, for the statistics.
 fn work_estimate(t: &Translation) -> String {
     format!(
-        "work inline {}, through helpers {} (attributes {})",
-        t.inline_work, t.helper_work, t.attr_work
+        "work inline {}, through helpers {} (generator steps and string appends {})",
+        t.inline_work, t.helper_work, t.in_place_work
     )
 }
 
 const UNPROFITABLE: &str =
-    "not profitable: attribute access outweighs inline work (the interpreter's caches win)";
+    "not profitable: generator steps and string appends outweigh inline work (the interpreter does them in place)";
 
 /// The profitability estimate ([`Translation::profitable`]), except at
 /// `-X jit-threshold=0`, which compiles everything it can to exercise the JIT.

@@ -1701,19 +1701,38 @@ unsafe extern "C" fn h_free_var(ctx: *const NativeCtx<'static>, ops: *mut u64, a
     })
 }
 
-/// The interned name `cell_contents` (a cell's value is only reachable through it from
-/// outside the VM), looked up once rather than interned from a `&str` on every access.
-fn cell_contents(vm: &VirtualMachine) -> &'static rustpython_vm::builtins::PyStrInterned {
-    static NAME: std::sync::OnceLock<&'static rustpython_vm::builtins::PyStrInterned> =
-        std::sync::OnceLock::new();
-    NAME.get_or_init(|| vm.ctx.intern_str("cell_contents"))
+/// The cell type's `cell_contents` descriptor: a cell's value is only reachable through it
+/// from outside the VM. Builtin types are immutable and live as long as the process, so
+/// it is looked up once and one reference to it is kept for good; calling its get and set
+/// slots directly skips the generic attribute lookup on every access.
+fn cell_contents(vm: &VirtualMachine) -> &'static PyObject {
+    static DESCR: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let p = *DESCR.get_or_init(|| {
+        let name = vm.ctx.intern_str("cell_contents");
+        let descr = vm
+            .ctx
+            .types
+            .cell_type
+            .get_attr(name)
+            .expect("the cell type has cell_contents");
+        give(descr) as usize
+    });
+    // SAFETY: `p` holds a reference that is never released.
+    unsafe { &*(p as *const PyObject) }
 }
 
 /// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,
 /// or status 1 when it is empty (the interpreter then raises its own error).
 unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        match arg!(ops, 0).get_attr(cell_contents(vm), vm) {
+        let descr = cell_contents(vm);
+        let get = descr
+            .class()
+            .slots
+            .descr_get
+            .load()
+            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
+        match get(descr, Some(arg!(ops, 0)), None, vm) {
             Ok(v) => {
                 *ops.add(1) = give(v);
                 Ok(0)
@@ -1727,8 +1746,23 @@ unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64,
 /// STORE_DEREF: ops = [cell (borrowed, stays), value (consumed)].
 unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        arg!(ops, 0).set_attr(cell_contents(vm), arg!(ops, 1).to_owned(), vm)?;
-        drop(take(*ops.add(1)));
+        let descr = cell_contents(vm);
+        let set = descr
+            .class()
+            .slots
+            .descr_set
+            .load()
+            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
+        // The value's reference is given up only on success: a failing store leaves it to
+        // the exit, as every operand.
+        let value = arg!(ops, 1).to_owned();
+        set(
+            descr,
+            arg!(ops, 0).to_owned(),
+            rustpython_vm::function::PySetterValue::Assign(value),
+            vm,
+        )?;
+        release(ops.add(1), 1);
         Ok(0)
     })
 }

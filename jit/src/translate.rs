@@ -121,9 +121,9 @@ pub struct Translation {
     /// gains over the interpreter (see [`Translation::profitable`]).
     pub inline_work: u64,
     pub helper_work: u64,
-    /// The part of `helper_work` the interpreter does better: attribute access (loads,
-    /// method loads, stores), cell contents, resuming generators and string appends.
-    pub attr_work: u64,
+    /// The part of `helper_work` the interpreter does in place, without a call: resuming
+    /// generators and appending to strings.
+    pub in_place_work: u64,
     /// Attribute loads and stores with an inline cache: native code passes each its site number,
     /// and the helper keeps the cache in `NativeCtx::attr_caches`.
     pub attr_sites: usize,
@@ -131,15 +131,15 @@ pub struct Translation {
 
 impl Translation {
     /// Whether native code is expected to beat the interpreter. Measured on the
-    /// benchmarks: attribute access through helpers is slower than RustPython's
-    /// specializing interpreter (its inline caches for slots, properties and methods;
-    /// loads from the instance dict have an inline cache here too and are not counted),
-    /// while
-    /// inline arithmetic, comparisons, branches and range loops are much faster and other
-    /// helpers (subscripts, calls, containers) break even. So code is worth running
-    /// natively unless attribute access outweighs the inline work.
+    /// benchmarks (instruction counts, compile time included): inline arithmetic,
+    /// comparisons, branches and range loops are much faster, and helpers (attributes
+    /// and methods with their inline caches, cells, subscripts, calls, containers) at
+    /// least break even, so hot code gains overall. Two operations lose: the interpreter
+    /// resumes a generator by pushing its frame in the same loop and appends in place to
+    /// a string only its local refers to, while a helper must call and copy. Code where
+    /// those outweigh the inline work stays in the interpreter.
     pub fn profitable(&self) -> bool {
-        self.attr_work <= self.inline_work
+        self.in_place_work <= self.inline_work
     }
 }
 
@@ -1187,7 +1187,6 @@ struct Emitter<'a, 'b> {
     pending_edges: Vec<(Block, TypeState, TypeState, Block)>,
     /// Operation helpers called so far (to classify each instruction's emission).
     helper_calls: u64,
-    attr_calls: u64,
     /// Attribute sites with an inline cache so far (see [`Translation::attr_sites`]).
     attr_sites: u32,
     /// The exception table in the VM's lookup order, each entry with its handler's block
@@ -1351,14 +1350,6 @@ impl Emitter<'_, '_> {
     /// Calls an operation helper on the ops array; returns its status.
     fn call_op(&mut self, op: Op, arg: u64) -> Value {
         self.helper_calls += 1;
-        // Attribute access and cell contents (read through the cell's attribute: its
-        // slot is not public) are what RustPython's interpreter does better.
-        if matches!(
-            op,
-            Op::LoadAttr | Op::LoadMethod | Op::StoreAttr | Op::LoadDeref | Op::StoreDeref
-        ) {
-            self.attr_calls += 1;
-        }
         let f = self.b.ins().iconst(self.ptr, self.h.op(op) as i64);
         let ops = self.b.ins().stack_addr(self.ptr, self.ops, 0);
         let a = self.b.ins().iconst(types::I64, arg as i64);
@@ -1765,7 +1756,6 @@ pub fn translate(
         ptr,
         pending_edges: Vec::new(),
         helper_calls: 0,
-        attr_calls: 0,
         attr_sites: 0,
         catches: analysis
             .exception_table
@@ -1822,7 +1812,7 @@ pub fn translate(
     e.b.ins().jump(first, &[]);
 
     let loop_weight = loop_weights(analysis);
-    let (mut inline_work, mut helper_work, mut attr_work) = (0u64, 0u64, 0u64);
+    let (mut inline_work, mut helper_work, mut in_place_work) = (0u64, 0u64, 0u64);
     let mut terminated = true;
     for (k, insn) in analysis.insns.iter().enumerate() {
         let Some(st) = states[k].clone() else {
@@ -1844,35 +1834,18 @@ pub fn translate(
             continue;
         }
         let helpers_before = e.helper_calls;
-        let attrs_before = e.attr_calls;
         terminated = emit_insn(
             &mut e, code, analysis, p, &states, &blocks, k, &st, &after, &flow,
         )?;
         let w = loop_weight[k];
-        // Resuming a generator is cheaper inline in the interpreter (its frame is pushed
-        // without a call) than through our iteration helper: weigh it like attributes.
         let generator_step = matches!(insn.op, Instruction::ForIter { .. })
             && matches!(p.quick.get(k), Some(Instruction::ForIterGen));
-        // So is `s += t` on strings: the interpreter appends in place to a string only its
-        // local refers to; the helper must copy.
         let string_append = matches!(
             p.quick.get(k),
             Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
         ) && e.helper_calls > helpers_before;
-        // An attribute the interpreter found in the instance dict or a slot is as cheap in
-        // native code (the site's inline cache, `helpers::AttrCache`); properties, class
-        // attributes, method loads and instance dict stores are not.
-        let cached_attr = matches!(
-            p.quick.get(k),
-            Some(
-                Instruction::LoadAttrInstanceValue
-                    | Instruction::LoadAttrWithHint
-                    | Instruction::LoadAttrSlot
-                    | Instruction::StoreAttrSlot
-            )
-        );
-        if (e.attr_calls > attrs_before && !cached_attr) || generator_step || string_append {
-            attr_work += w;
+        if generator_step || string_append {
+            in_place_work += w;
         }
         if e.helper_calls > helpers_before {
             helper_work += w;
@@ -1914,7 +1887,7 @@ pub fn translate(
         buf_slots: buf_slots.max(1),
         inline_work,
         helper_work,
-        attr_work,
+        in_place_work,
         attr_sites: attr_sites as usize,
     })
 }
