@@ -511,7 +511,7 @@ pub fn compile_function_profiled(
 /// every compilation makes and, for code that got hot (`profile` given) except at
 /// threshold 0, the profitability estimate. Made before touching `__code__` (every swap
 /// costs the interpreter's call-site specializations): one translation with object
-/// arguments.
+/// arguments, when the profile has an instruction the estimate counts against.
 fn prepare_target(
     vm: &VirtualMachine,
     func: &PyRef<PyFunction>,
@@ -539,7 +539,8 @@ fn prepare_target(
         return Ok(target);
     };
     target.set_profile(code, offset);
-    if crate::hotness::threshold() > 0 {
+    // Only code the interpreter does partly in place can be unprofitable.
+    if crate::hotness::threshold() > 0 && target.quickened().iter().any(translate::done_in_place) {
         let kinds = vec![Kind::Obj; translate::arg_slots(original)];
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);

@@ -443,6 +443,7 @@ pub enum Op {
     FreeVar,
     LoadDeref,
     StoreDeref,
+    DeleteDeref,
     StoreGlobal,
     DeleteGlobal,
     DeleteAttr,
@@ -511,6 +512,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::FreeVar, h_free_var),
     (Op::LoadDeref, h_load_deref),
     (Op::StoreDeref, h_store_deref),
+    (Op::DeleteDeref, h_delete_deref),
     (Op::StoreGlobal, h_store_global),
     (Op::DeleteGlobal, h_delete_global),
     (Op::DeleteAttr, h_delete_attr),
@@ -1763,6 +1765,27 @@ unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64
             vm,
         )?;
         release(ops.add(1), 1);
+        Ok(0)
+    })
+}
+
+/// DELETE_DEREF: ops[0] = the cell (borrowed, stays), emptied. Like RustPython 0.6's
+/// interpreter, deleting an empty cell is not an error.
+unsafe extern "C" fn h_delete_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
+    run(ctx, |_, vm| {
+        let descr = cell_contents(vm);
+        let set = descr
+            .class()
+            .slots
+            .descr_set
+            .load()
+            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
+        set(
+            descr,
+            arg!(ops, 0).to_owned(),
+            rustpython_vm::function::PySetterValue::Delete,
+            vm,
+        )?;
         Ok(0)
     })
 }

@@ -143,6 +143,18 @@ impl Translation {
     }
 }
 
+/// Whether the interpreter, having quickened an instruction to `quick`, does it in place
+/// where native code calls a helper: resuming a generator (`FOR_ITER`) or appending to a
+/// string (see [`Translation::profitable`]).
+pub fn done_in_place(quick: &Instruction) -> bool {
+    matches!(
+        quick,
+        Instruction::ForIterGen
+            | Instruction::BinaryOpInplaceAddUnicode
+            | Instruction::BinaryOpAddUnicode
+    )
+}
+
 /// Why a function is not compiled; shown in the statistics.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal(pub String);
@@ -479,6 +491,11 @@ fn step(
                 return Ok(Flow::SideExit("a cell that is not set up"));
             }
             st.stack.push(Obj);
+        }
+        I::DeleteDeref { .. } => {
+            if st.locals[arg as usize] != Some(Obj) {
+                return Ok(Flow::SideExit("a cell that is not set up"));
+            }
         }
         I::StoreDeref { .. } => {
             if st.locals[arg as usize] != Some(Obj) {
@@ -880,7 +897,8 @@ fn check_operands(code: &Py<PyCode>, insn: &Insn, nslots: usize) -> Result<(), R
         | I::DeleteFast { .. }
         | I::MakeCell { .. }
         | I::LoadDeref { .. }
-        | I::StoreDeref { .. } => arg < nslots,
+        | I::StoreDeref { .. }
+        | I::DeleteDeref { .. } => arg < nslots,
         I::LoadFastLoadFast { .. }
         | I::LoadFastBorrowLoadFastBorrow { .. }
         | I::StoreFastStoreFast { .. }
@@ -1838,13 +1856,7 @@ pub fn translate(
             &mut e, code, analysis, p, &states, &blocks, k, &st, &after, &flow,
         )?;
         let w = loop_weight[k];
-        let generator_step = matches!(insn.op, Instruction::ForIter { .. })
-            && matches!(p.quick.get(k), Some(Instruction::ForIterGen));
-        let string_append = matches!(
-            p.quick.get(k),
-            Some(Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode)
-        ) && e.helper_calls > helpers_before;
-        if generator_step || string_append {
+        if p.quick.get(k).is_some_and(done_in_place) && e.helper_calls > helpers_before {
             in_place_work += w;
         }
         if e.helper_calls > helpers_before {
@@ -2023,6 +2035,11 @@ fn emit_insn(
             e.store_op(0, cell);
             e.call_op_or_interpret(Op::LoadDeref, 0, st, insn, &[], "an empty cell");
             push!(d, Obj, e.load_op(1));
+        }
+        I::DeleteDeref { .. } => {
+            let cell = e.get(true, arg as usize, Obj);
+            e.store_op(0, cell);
+            e.call_op_checked(Op::DeleteDeref, 0, st, insn, &[]);
         }
         I::StoreDeref { .. } => {
             let cell = e.get(true, arg as usize, Obj);
