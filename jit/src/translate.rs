@@ -282,6 +282,22 @@ impl Profile {
             self.quick.get(k).copied()
         }
     }
+
+    /// Whether call `k` may be to `range` as far as the interpreter saw: it did not
+    /// specialize the call (or never ran it), or specialized it the way it does for
+    /// `range` (a builtin class). A call it specialized for a Python function (such as
+    /// a generator function), a method or a builtin function is not speculated to be
+    /// `range`: that would only deopt.
+    fn may_call_range(&self, k: usize) -> bool {
+        matches!(
+            self.spec(k),
+            Some(
+                Instruction::Call { .. }
+                    | Instruction::CallBuiltinClass
+                    | Instruction::CallNonPyGeneral
+            )
+        )
+    }
 }
 
 /// Whether an exit of kind [`ExitKind::Guard`] at instruction `op` is an assumption that
@@ -371,6 +387,11 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
         && a.insns
             .get(k + 1)
             .is_some_and(|i| matches!(i.op, Instruction::GetIter))
+        // Iterated here (a for-loop or an inlined comprehension), not passed on as a
+        // generator expression's argument (`GET_ITER; CALL 0`).
+        && a.insns
+            .get(k + 2)
+            .is_some_and(|i| !matches!(i.op, Instruction::Call { .. }))
         && st.stack.len() >= n + 2
         && st.stack[st.stack.len() - n..]
             .iter()
@@ -604,7 +625,7 @@ fn step(
             pop(st)?;
         }
         I::Call { .. } => {
-            if is_range_loop(a, k, st) && !p.is_generic(k) {
+            if is_range_loop(a, k, st) && p.may_call_range(k) {
                 popn(st, arg as usize + 2)?;
                 st.stack.push(Range);
             } else {
