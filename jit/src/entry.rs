@@ -842,7 +842,7 @@ fn translate_guarded(
 }
 
 /// `RPYJIT_CROSS_ISA=1`: every function compiled for the host is also translated and
-/// compiled (verifier on) for the other supported architecture, and the outcome counted
+/// verified and compiled for the other supported architecture, and the outcome counted
 /// in the statistics. Tests run the corpus with it to keep one code path for both ISAs.
 fn cross_isa_check_enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
@@ -873,6 +873,7 @@ fn cross_isa_check(
             .map_err(|_| "translator panicked".to_string())?
             .map_err(|r| r.0)?;
             let mut ctx = Context::for_function(t.func);
+            crate::isa::verified(&ctx, &*other)?;
             ctx.compile(&*other, &mut ControlPlane::default())
                 .map(|_| other.triple().to_string())
                 .map_err(|e| format!("{:?}", e.inner))
@@ -912,6 +913,7 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
         .declare_anonymous_function(&t.func.signature)
         .map_err(|e| Refusal(format!("declare: {e}")))?;
     let mut ctx = Context::for_function(t.func.clone());
+    crate::isa::verified(&ctx, module.isa()).map_err(Refusal)?;
     module
         .define_function(id, &mut ctx)
         .map_err(|e| Refusal(format!("Cranelift: {e:?}")))?;
