@@ -422,9 +422,10 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// `__rpyjit_osr__(k[, stack_list[, cells]])`: continues the calling function from the header of its hot
-/// loop `k` in native code (or, if the loop cannot be compiled, in the interpreter) with
-/// the frame's locals and value stack, and returns what the function returns.
+/// `__rpyjit_osr__(k[, stack_list[, cells]])`: continues the calling function from the
+/// header of its hot loop `k` in native code (or, if the loop cannot be compiled, in the
+/// interpreter) with the frame's locals, cells and value stack, and returns what the
+/// function returns.
 fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
     let internal = || vm.new_system_error("rpyjit: __rpyjit_osr__ called outside a hooked loop");
     let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;

@@ -71,9 +71,6 @@ pub fn all_supported() -> Result<Vec<Arc<dyn isa::TargetIsa>>, IsaError> {
 
 /// Runs Cranelift's verifier on `ctx`'s function for `isa`: every function is verified
 /// before it is compiled.
-pub fn verified(
-    ctx: &cranelift_codegen::Context,
-    isa: &dyn isa::TargetIsa,
-) -> Result<(), String> {
+pub fn verified(ctx: &cranelift_codegen::Context, isa: &dyn isa::TargetIsa) -> Result<(), String> {
     ctx.verify(isa).map_err(|e| format!("verifier: {e}"))
 }
