@@ -315,6 +315,17 @@ fn an_osr_loop_over_objects_matches_the_interpreter() {
 }
 
 #[test]
+fn a_loop_of_a_function_with_cells_is_entered_mid_loop_sharing_its_cells() {
+    // `k` and `seen` are cells (the closures read and write them): native code gets the
+    // frame's cells, so the closures and the loop keep seeing each other's writes.
+    let stats = osr_matches_the_interpreter(
+        "osr_cells",
+        "def main():\n    k = 3\n    seen = 0\n    def bump():\n        nonlocal seen\n        seen += k\n    t = 0\n    for i in range(100000):\n        bump()\n        t += seen % 7\n        if i == 60000:\n            k = 5\n    print(t, seen, k)\n\nmain()\n",
+    );
+    assert_eq!(stat(&stats, "deopts"), 0, "{stats}");
+}
+
+#[test]
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
     let stats = osr_matches_the_interpreter(
         "osr_deopt",
