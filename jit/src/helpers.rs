@@ -1706,7 +1706,8 @@ unsafe extern "C" fn h_free_var(ctx: *const NativeCtx<'static>, ops: *mut u64, a
 /// The cell type's `cell_contents` descriptor: a cell's value is only reachable through it
 /// from outside the VM. Builtin types are immutable and live as long as the process, so
 /// it is looked up once and one reference to it is kept for good; calling its get and set
-/// slots directly skips the generic attribute lookup on every access.
+/// slots directly ([`cell_get`], [`cell_set`]) skips the generic attribute lookup on every
+/// access.
 fn cell_contents(vm: &VirtualMachine) -> &'static PyObject {
     static DESCR: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let p = *DESCR.get_or_init(|| {
@@ -1723,46 +1724,61 @@ fn cell_contents(vm: &VirtualMachine) -> &'static PyObject {
     unsafe { &*(p as *const PyObject) }
 }
 
+fn not_a_descriptor(vm: &VirtualMachine) -> PyBaseExceptionRef {
+    vm.new_system_error("rpyjit: cell_contents is not a descriptor")
+}
+
+/// `cell.cell_contents`: ValueError when the cell is empty.
+fn cell_get(vm: &VirtualMachine, cell: &PyObject) -> PyResult {
+    let descr = cell_contents(vm);
+    let get = descr
+        .class()
+        .slots
+        .descr_get
+        .load()
+        .ok_or_else(|| not_a_descriptor(vm))?;
+    get(descr, Some(cell), None, vm)
+}
+
+/// Sets (or, with `Delete`, empties) `cell`'s contents.
+fn cell_set(
+    vm: &VirtualMachine,
+    cell: &PyObject,
+    value: rustpython_vm::function::PySetterValue,
+) -> PyResult<()> {
+    let descr = cell_contents(vm);
+    let set = descr
+        .class()
+        .slots
+        .descr_set
+        .load()
+        .ok_or_else(|| not_a_descriptor(vm))?;
+    set(descr, cell.to_owned(), value, vm)
+}
+
 /// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,
 /// or status 1 when it is empty (the interpreter then raises its own error).
 unsafe extern "C" fn h_load_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
-    run(ctx, |_, vm| {
-        let descr = cell_contents(vm);
-        let get = descr
-            .class()
-            .slots
-            .descr_get
-            .load()
-            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
-        match get(descr, Some(arg!(ops, 0)), None, vm) {
-            Ok(v) => {
-                *ops.add(1) = give(v);
-                Ok(0)
-            }
-            Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
-            Err(e) => Err(e),
+    run(ctx, |_, vm| match cell_get(vm, arg!(ops, 0)) {
+        Ok(v) => {
+            *ops.add(1) = give(v);
+            Ok(0)
         }
+        Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
+        Err(e) => Err(e),
     })
 }
 
 /// STORE_DEREF: ops = [cell (borrowed, stays), value (consumed)].
 unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        let descr = cell_contents(vm);
-        let set = descr
-            .class()
-            .slots
-            .descr_set
-            .load()
-            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
         // The value's reference is given up only on success: a failing store leaves it to
         // the exit, as every operand.
         let value = arg!(ops, 1).to_owned();
-        set(
-            descr,
-            arg!(ops, 0).to_owned(),
-            rustpython_vm::function::PySetterValue::Assign(value),
+        cell_set(
             vm,
+            arg!(ops, 0),
+            rustpython_vm::function::PySetterValue::Assign(value),
         )?;
         release(ops.add(1), 1);
         Ok(0)
@@ -1773,18 +1789,10 @@ unsafe extern "C" fn h_store_deref(ctx: *const NativeCtx<'static>, ops: *mut u64
 /// interpreter, deleting an empty cell is not an error.
 unsafe extern "C" fn h_delete_deref(ctx: *const NativeCtx<'static>, ops: *mut u64, _: u64) -> i64 {
     run(ctx, |_, vm| {
-        let descr = cell_contents(vm);
-        let set = descr
-            .class()
-            .slots
-            .descr_set
-            .load()
-            .ok_or_else(|| vm.new_system_error("rpyjit: cell_contents is not a descriptor"))?;
-        set(
-            descr,
-            arg!(ops, 0).to_owned(),
-            rustpython_vm::function::PySetterValue::Delete,
+        cell_set(
             vm,
+            arg!(ops, 0),
+            rustpython_vm::function::PySetterValue::Delete,
         )?;
         Ok(0)
     })
