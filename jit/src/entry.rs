@@ -31,6 +31,7 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 use crate::bytecode::Analysis;
 use crate::deopt::{self, FrameState};
+use crate::frames::NativePosition;
 use crate::stats::STATS;
 use crate::translate::{self, Kind, Refusal, Translation};
 
@@ -322,6 +323,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm.new_function(DROP_TB_BUILTIN, drop_stub_tb),
         vm,
     )?;
+    crate::frames::install(vm)?;
     watch_tracers(vm)
 }
 
@@ -647,28 +649,18 @@ pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
 /// handler: LOAD_GLOBAL __rpyjit_drop_tb__+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
 /// ```
 fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
-    use rustpython_vm::bytecode::{encode_exception_table, Arg, ExceptionTableEntry};
-    let o = &orig.code;
+    use rustpython_vm::bytecode::Arg;
     let nargs = translate::arg_slots(orig);
-    let plain = vm.ctx.new_code({
-        let mut c = o.clone();
-        c.instructions = Vec::new().into();
-        c.locations = Box::new([]);
-        c.linetable = Box::new([]);
-        c.exceptiontable = Box::new([]);
-        c.names = Box::new([]);
-        c
-    });
-    let mut protected = (0u32, 0u32);
-    let mut handler = 0u32;
-    let mut c = crate::rewrite::with_prologue(vm, &plain, 0, nargs as u32 + 4, |e| {
+    // The function's own units stay in place (a frame running the stub reports their
+    // lines while native code runs, see `crate::frames`); the stub runs after them.
+    crate::rewrite::with_entry_appended(vm, orig, nargs as u32 + 4, |e| {
         e.emit(
             Instruction::Resume {
                 context: Arg::marker(),
             },
             0,
         );
-        protected.0 = e.units.len() as u32;
+        let protected = e.units.len() as u32;
         e.load_global_for_call(ENTER_BUILTIN);
         for i in 0..nargs {
             e.emit(
@@ -684,35 +676,12 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
             },
             nargs as u32,
         );
-        protected.1 = e.units.len() as u32;
+        let call_end = e.units.len() as u32;
         e.emit(Instruction::ReturnValue, 0);
-        handler = e.units.len() as u32;
+        let handler = e.units.len() as u32;
         e.drop_tb_and_reraise(DROP_TB_BUILTIN);
+        e.handlers_push(protected, call_end, handler);
     })
-    .code
-    .clone();
-    // Every stub unit is on the `def` line.
-    let def = o.locations.first().copied().unwrap_or_default();
-    let n = c.instructions.len();
-    c.locations = vec![def; n].into_boxed_slice();
-    let mut lt = Vec::new();
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(8);
-        // One-line-form entry (code 10) with line delta 0.
-        lt.push(0x80 | (10 << 3) | (k as u8 - 1));
-        lt.push(0);
-        left -= k;
-    }
-    c.linetable = lt.into_boxed_slice();
-    c.exceptiontable = encode_exception_table(&[ExceptionTableEntry::new(
-        protected.0,
-        protected.1,
-        handler,
-        0,
-        false,
-    )]);
-    vm.ctx.new_code(c)
 }
 
 /// `__rpyjit_drop_tb__(exc)`: removes the stub frame's own traceback entry (the head).
@@ -966,8 +935,15 @@ fn left_alone(code: &Py<PyCode>) -> Option<&'static str> {
 }
 
 /// Runs the function in the interpreter from its first instruction with `args` bound.
-fn interpret(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
-    interpret_as(vm, c, &c.target.func, args)
+/// `frame` is the frame of the stub or counted code that calls it (hidden while the
+/// function runs in its continuation frame), or null.
+fn interpret(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    args: Vec<PyObjectRef>,
+    frame: *const rustpython_vm::frame::InterpreterFrame,
+) -> PyResult {
+    interpret_as(vm, c, &c.target.func, args, frame)
 }
 
 /// [`interpret`] for `func`, a function running `c`'s stub that is not `c`'s own
@@ -979,6 +955,7 @@ fn interpret_as(
     c: &Compiled,
     func: &Py<PyFunction>,
     args: Vec<PyObjectRef>,
+    frame: *const rustpython_vm::frame::InterpreterFrame,
 ) -> PyResult {
     let nslots = c.target.original.code.localspluskinds.len();
     let mut locals: Vec<Option<PyObjectRef>> = args.into_iter().map(Some).collect();
@@ -999,7 +976,7 @@ fn interpret_as(
             c.from_start.get_or_init(|| code).clone()
         }
     };
-    deopt::resume(vm, func, cont, state)
+    crate::frames::with_hidden(frame, || deopt::resume(vm, func, cont, state))
 }
 
 /// `__rpyjit_enter__(*args)`: the stub's call into native code. On every interpreted call
@@ -1023,10 +1000,11 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
     let c = compiled_for_id(code_id).ok_or_else(outside)?;
     if func.is_some_and(|f| !std::ptr::eq(f, c.target.func.as_object())) {
         if let Some(func) = crate::hotness::calling_function() {
-            return interpret_as(vm, &c, &func, args.args);
+            return interpret_as(vm, &c, &func, args.args, frame);
         }
     }
-    call_compiled(vm, &c, args.args)
+    // The stub carries the function's units at their own places (base 0).
+    call_compiled(vm, &c, args.args, NativePosition::calling_frame(0))
 }
 
 /// The compiled function whose `__code__` is `code` (a stub), if any.
@@ -1063,7 +1041,7 @@ thread_local! {
 /// positional arguments bound exactly. Deep recursion raises RecursionError as the
 /// interpreter would, and never exhausts the machine stack.
 pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
-    nested_native_call(vm, || call_compiled(vm, c, args))
+    nested_native_call(vm, || call_compiled(vm, c, args, None))
 }
 
 /// Runs `call`, a native-to-native call, one level deeper against the recursion limit.
@@ -1130,6 +1108,8 @@ pub unsafe fn call_compiled_borrowed(
             &c.target,
             native.latest(),
             &words[..argv.len()],
+            None,
+            0,
             &|why| fall_back(vm, c, why),
         )
     }))
@@ -1137,11 +1117,18 @@ pub unsafe fn call_compiled_borrowed(
 
 /// Runs compiled function `c` with its argument slots bound to `args` (from its stub,
 /// or from the counting prologue of the call that made it hot).
-pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
+///
+/// `position` is the frame the call runs in (see [`run_native`]).
+pub fn call_compiled(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    args: Vec<PyObjectRef>,
+    position: Option<NativePosition>,
+) -> PyResult {
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {
-        return interpret(vm, &c, args);
+        return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
     }
     let native = c.native.get_or_init(|| {
         let kinds: Vec<Kind> = args
@@ -1154,7 +1141,7 @@ pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) 
         Ok(n) => n,
         Err(r) => {
             fall_back(vm, &c, &r.0);
-            return interpret(vm, &c, args);
+            return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
         }
     };
     // Entry guard: the argument kinds the code was specialized for. On a miss, the
@@ -1175,13 +1162,13 @@ pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) 
                 ),
                 Err(r) => {
                     fall_back(vm, &c, &r.0);
-                    return interpret(vm, &c, args);
+                    return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
                 }
             }
         }
     };
     drop(args);
-    run_native(vm, &c.target, native.latest(), &words, &|why| {
+    run_native(vm, &c.target, native.latest(), &words, position, 0, &|why| {
         fall_back(vm, &c, why)
     })
 }
@@ -1189,13 +1176,24 @@ pub fn call_compiled(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:
 /// the returned object, or the rest of the function run in the interpreter after an exit.
 /// `too_many_exits` is told when one exit site keeps being taken.
+///
+/// `position` is where the activation reports the instruction it is at (the frame it runs
+/// in, see [`crate::frames`]); `None` for a function called natively, without a frame of
+/// its own. `entry_unit` is the instruction native code starts at.
 fn run_native(
     vm: &VirtualMachine,
     c: &Target,
     native: &Native,
     words: &[u64],
+    position: Option<NativePosition>,
+    entry_unit: u32,
     too_many_exits: &dyn Fn(&str),
 ) -> PyResult {
+    let own_position = std::sync::atomic::AtomicU32::new(0);
+    let position = position.unwrap_or_else(|| NativePosition::own(&own_position));
+    // The interpreter continues the frame from its `lasti` once the builtin that entered
+    // native code returns: what native code reported is put back before that.
+    let _restore = position.reporting_from(entry_unit);
     // The exit buffer lives on the stack unless a site saves a very large frame.
     let mut small = [0u64; 48];
     let mut large = Vec::new();
@@ -1216,18 +1214,28 @@ fn run_native(
         attr_caches: native.attr_caches.as_ptr(),
         tb_frames: &c.tb_frames,
         tb_frame: std::cell::RefCell::new(None),
+        position,
     };
     // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
     // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return
     // writes; `ctx` outlives the call. The lifetime is erased only for the call's duration.
-    let status = crate::helpers::with_vm(vm, || unsafe {
-        (native.entry)(
-            words.as_ptr(),
-            buf.as_mut_ptr(),
-            &ctx as *const crate::helpers::NativeCtx<'_>
-                as *const crate::helpers::NativeCtx<'static>,
-        )
-    });
+    let mut run = || {
+        crate::helpers::with_vm(vm, || unsafe {
+            (native.entry)(
+                words.as_ptr(),
+                buf.as_mut_ptr(),
+                &ctx as *const crate::helpers::NativeCtx<'_>
+                    as *const crate::helpers::NativeCtx<'static>,
+            )
+        })
+    };
+    // A function called natively has no interpreter frame: its activation stands in for
+    // one wherever a program looks at frames.
+    let status = if position.frame.is_null() {
+        crate::frames::with_activation(&ctx, run)
+    } else {
+        run()
+    };
     if status < 0 {
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].
@@ -1333,7 +1341,13 @@ fn run_native(
             exit.reason
         ));
     }
-    deopt::resume(vm, &c.func, cont, state)
+    // The continuation's frame is the function's frame from here on: the frame native
+    // code ran in (a stub's or a counted function's) is not shown while it runs.
+    if position.frame.is_null() {
+        crate::frames::with_continued(&ctx, || deopt::resume(vm, &c.func, cont, state))
+    } else {
+        crate::frames::with_hidden(position.frame, || deopt::resume(vm, &c.func, cont, state))
+    }
 }
 
 /// The exception of a raise exit when no handler of the function covers the raising
@@ -1426,6 +1440,7 @@ pub fn enter_at_loop(
     cache: &OsrCache,
     locals: Vec<Option<PyObjectRef>>,
     stack: Vec<PyObjectRef>,
+    position: Option<NativePosition>,
     disable: &dyn Fn(),
 ) -> PyResult {
     let interpret_from_header = |locals: Vec<Option<PyObjectRef>>, stack: Vec<PyObjectRef>| {
@@ -1439,7 +1454,8 @@ pub fn enter_at_loop(
         };
         let cont = deopt::continuation_code(vm, &target.original, &target.analysis, &state)
             .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
-        deopt::resume(vm, &target.func, cont, state)
+        let frame = position.map_or(std::ptr::null(), |p| p.frame);
+        crate::frames::with_hidden(frame, || deopt::resume(vm, &target.func, cont, state))
     };
     if stepped_aside() || vm.use_tracing.get() {
         return interpret_from_header(locals, stack);
@@ -1520,7 +1536,7 @@ pub fn enter_at_loop(
     drop(locals);
     drop(stack);
     STATS.osr_entry();
-    run_native(vm, target, native.latest(), &words, &|why| {
+    run_native(vm, target, native.latest(), &words, position, site.header, &|why| {
         STATS.fallback(why);
         disable();
     })

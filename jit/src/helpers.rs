@@ -54,6 +54,19 @@ pub struct NativeCtx<'a> {
     /// This activation's stand-in frame, once an exception was caught: every traceback
     /// entry of one activation names one frame, as in the interpreter.
     pub tb_frame: RefCell<Option<(rustpython_vm::frame::FrameObjectRef, u32)>>,
+    /// Where native code reports the instruction it is at before each helper call (read
+    /// by native code at [`NativeCtx::POSITION_LASTI`] and [`NativeCtx::POSITION_BASE`]).
+    pub position: crate::frames::NativePosition,
+}
+
+impl NativeCtx<'_> {
+    /// Offsets native code loads the position cell and its base from.
+    pub const POSITION_LASTI: usize = std::mem::offset_of!(NativeCtx<'static>, position)
+        + std::mem::offset_of!(crate::frames::NativePosition, lasti);
+    pub const POSITION_MIRROR: usize = std::mem::offset_of!(NativeCtx<'static>, position)
+        + std::mem::offset_of!(crate::frames::NativePosition, mirror);
+    pub const POSITION_BASE: usize = std::mem::offset_of!(NativeCtx<'static>, position)
+        + std::mem::offset_of!(crate::frames::NativePosition, base);
 }
 
 /// What an exception caught in native code gets as its traceback entry. The interpreter's
@@ -76,7 +89,10 @@ const FRAME_BUILTIN: &str = "__rpyjit_frame__";
 impl TracebackFrames {
     /// A frame for `ctx`'s function and the prologue length its `tb_lasti` is shifted by;
     /// `None` if it cannot be made (the caller then lets the interpreter raise).
-    fn frame(&self, ctx: &NativeCtx<'_>) -> Option<(rustpython_vm::frame::FrameObjectRef, u32)> {
+    pub(crate) fn frame(
+        &self,
+        ctx: &NativeCtx<'_>,
+    ) -> Option<(rustpython_vm::frame::FrameObjectRef, u32)> {
         let vm = ctx.vm;
         let (maker, p) = self
             .maker

@@ -372,7 +372,15 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
     for name in code.code.varnames.iter().take(nargs) {
         args.push(snapshot.get_item(*name, vm)?);
     }
-    entry::call_compiled(vm, &compiled, args)
+    // This frame runs the counting prologue's code: the function's units follow it.
+    let position = crate::frames::NativePosition::calling_frame(prologue_of_calling_code());
+    entry::call_compiled(vm, &compiled, args, position)
+}
+
+/// Length of the counting prologue of the code the calling frame runs (0 if it is not
+/// counted code).
+fn prologue_of_calling_code() -> u32 {
+    with_calling_hot(|hot| hot.prologue).unwrap_or(0)
 }
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
@@ -498,5 +506,7 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
             }
         }
     };
-    entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, &disable)
+    // The hooked frame runs the counted code: the function's units follow the prologue.
+    let position = crate::frames::NativePosition::calling_frame(hot.prologue);
+    entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, position, &disable)
 }

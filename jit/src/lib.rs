@@ -8,12 +8,15 @@
 //! - [`translate`]: where bytecode becomes CLIF (typing, inline operations, exit sites).
 //! - [`helpers`]: the runtime helpers native code calls.
 //! - [`entry`]: stubs, entering native code and leaving it at exits.
+//! - [`frames`]: frames stay exact while native code runs (their line, the activations
+//!   of natively called functions).
 //! - [`deopt`] + [`rewrite`]: rebuilding an interpreter frame from an exact state (continuation code objects).
 //! - [`stats`]: counters, always on.
 
 pub mod bytecode;
 pub mod deopt;
 pub mod entry;
+pub mod frames;
 pub mod helpers;
 pub mod hotness;
 pub mod isa;

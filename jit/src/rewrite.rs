@@ -297,6 +297,74 @@ pub fn with_prologue(
     vm.ctx.new_code(c)
 }
 
+/// `code` with its instructions, locations and line table kept at their own units and
+/// `build`'s units appended after them; the first units become a jump to the appended
+/// ones, which is all that runs. A frame running the result reports the original's lines
+/// for the original's units (native code writes those into `lasti`), and `co_lines()`
+/// reads as the original's (the appended units have no line). `handlers` of the emitter
+/// are rebased onto the appended units.
+pub fn with_entry_appended(
+    vm: &VirtualMachine,
+    code: &Py<PyCode>,
+    extra_stack: u32,
+    build: impl FnOnce(&mut Emitter),
+) -> PyRef<PyCode> {
+    use rustpython_vm::bytecode::Arg;
+    let orig = &code.code;
+    let mut e = Emitter {
+        vm,
+        units: Vec::new(),
+        names: orig.names.to_vec(),
+        consts: Vec::new(),
+        base_consts: orig.constants.len(),
+        covered: Vec::new(),
+        handlers: Vec::new(),
+    };
+    build(&mut e);
+    let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
+    // Unquickened: the original units are never run, but must read as the original's.
+    for u in units.iter_mut() {
+        u.op = u.op.deoptimize();
+    }
+    let base = units.len() as u32;
+    // JUMP_FORWARD with as many EXTENDED_ARG prefixes as its distance needs.
+    let jump = Instruction::JumpForward {
+        delta: Arg::marker(),
+    };
+    let (span, dist) = (1..=4u32)
+        .map(|n| (n, base - n))
+        .find(|(n, d)| u64::from(*d) < 1u64 << (8 * n))
+        .expect("a code object has fewer than 2^32 units");
+    let mut head = Vec::new();
+    let bytes = dist.to_be_bytes();
+    for i in 0..span {
+        let op = if i + 1 == span { jump } else { Instruction::ExtendedArg };
+        head.push(CodeUnit::new(op, OpArgByte::new(bytes[(4 - span + i) as usize])));
+    }
+    // A jump of `span` units needs a distance of at least 256^(span-1) > span units.
+    debug_assert!(head.len() < units.len());
+    units[..head.len()].copy_from_slice(&head);
+    let added = e.units.len();
+    units.extend(std::mem::take(&mut e.units));
+    let mut c = orig.clone();
+    c.instructions = units.into();
+    e.add_names_and_constants(&mut c);
+    let def = orig.locations.first().copied().unwrap_or_default();
+    let mut locations = orig.locations.to_vec();
+    locations.resize(base as usize + added, def);
+    c.locations = locations.into_boxed_slice();
+    let entries: Vec<ExceptionTableEntry> = e
+        .handlers
+        .iter()
+        .map(|&(start, end, handler, depth)| {
+            ExceptionTableEntry::new(start + base, end + base, handler + base, depth, false)
+        })
+        .collect();
+    c.exceptiontable = encode_exception_table(&entries);
+    c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
+    vm.ctx.new_code(c)
+}
+
 /// A loop back-edge that got a hotness hook (see [`with_back_edge_hooks`]).
 #[derive(Clone, Debug)]
 pub struct LoopSite {

@@ -863,7 +863,15 @@ const INTRINSIC_LIST_TO_TUPLE: u32 = 6;
 const CLOSURE_FLAG: u32 = 8;
 
 /// Builtins that read or write the calling frame (its locals, its line).
-const FRAME_GLOBALS: &[&str] = &["locals", "vars", "eval", "exec", "dir", "breakpoint"];
+const FRAME_GLOBALS: &[&str] = &[
+    "locals",
+    "globals",
+    "vars",
+    "eval",
+    "exec",
+    "dir",
+    "breakpoint",
+];
 /// Attributes whose use reads the calling frame: `sys._getframe`, `inspect.currentframe`
 /// and friends, `warnings.warn` (which takes its line from the caller), `pdb.set_trace`.
 const FRAME_ATTRS: &[&str] = &[
@@ -1231,6 +1239,9 @@ struct Emitter<'a, 'b> {
     /// The exception table in the VM's lookup order, each entry with its handler's block
     /// and typed state (`None` if unreachable): where a raise is caught natively.
     catches: Vec<(ExceptionTableEntry, Option<(Block, TypeState)>)>,
+    /// Unit of the instruction being emitted: what the frame reports while a helper
+    /// called for it runs (see [`crate::frames`]).
+    unit: u32,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1386,9 +1397,38 @@ impl Emitter<'_, '_> {
             .ins()
             .stack_load(self.ptr, types::I64, self.ops, (i * 8) as i32)
     }
+    /// Writes the current instruction's position into the frame native code runs in
+    /// (`lasti = base + unit + 1`): a helper may run Python code that reads the frame's
+    /// line.
+    fn report_position(&mut self) {
+        let flags = MemFlagsData::trusted();
+        let cell = self.b.ins().load(
+            self.ptr,
+            flags,
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_LASTI as i32,
+        );
+        let base = self.b.ins().load(
+            types::I32,
+            flags,
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_BASE as i32,
+        );
+        let lasti = self.b.ins().iadd_imm_s(base, i64::from(self.unit) + 1);
+        self.b.ins().store(flags, lasti, cell, 0);
+        let mirror = self.b.ins().load(
+            self.ptr,
+            flags,
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_MIRROR as i32,
+        );
+        self.b.ins().store(flags, lasti, mirror, 0);
+    }
+
     /// Calls an operation helper on the ops array; returns its status.
     fn call_op(&mut self, op: Op, arg: u64) -> Value {
         self.helper_calls += 1;
+        self.report_position();
         let f = self.b.ins().iconst(self.ptr, self.h.op(op) as i64);
         let ops = self.b.ins().stack_addr(self.ptr, self.ops, 0);
         let a = self.b.ins().iconst(types::I64, arg as i64);
@@ -1806,6 +1846,7 @@ pub fn translate(
                 (*h, handler)
             })
             .collect(),
+        unit: 0,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -1873,6 +1914,7 @@ pub fn translate(
             continue;
         }
         let helpers_before = e.helper_calls;
+        e.unit = insn.at;
         terminated = emit_insn(
             &mut e, code, analysis, p, &states, &blocks, k, &st, &after, &flow,
         )?;

@@ -1,0 +1,501 @@
+//! Frames stay exact while native code runs.
+//!
+//! Native code runs inside an interpreter frame: the stub's frame (whose code carries the
+//! function's own instructions and locations at their own units, see
+//! [`crate::rewrite::with_entry_appended`]) or the frame of a counted function whose loop
+//! was entered natively (the original units after the counting prologue). Before every
+//! helper call, which may run Python code that reads frames (`logging`, `inspect`,
+//! `warnings`, `traceback`, `sys._getframe`, another thread's `sys._current_frames`),
+//! native code writes the frame's instruction index (`lasti`, a public field of the VM's
+//! `InterpreterFrame`), so the frame reports the line of the instruction that left native
+//! code, as the interpreter would.
+//!
+//! A function called natively by another compiled function has no interpreter frame of its
+//! own; its position goes to a cell of its activation ([`NativePosition::own`]).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Where a native activation writes its position: `lasti` of the frame it runs in (or a
+/// cell of its own when it has none) and the unit the function's first instruction has
+/// in that frame's code. Native code stores `base + unit + 1` (the interpreter's `lasti`
+/// convention: the index after the executing unit).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct NativePosition {
+    pub lasti: *const AtomicU32,
+    /// The same frame's `lasti` as its frame object holds it when the frame was
+    /// materialized before native code started (other threads read that copy:
+    /// `sys._current_frames`); `lasti` itself otherwise.
+    pub mirror: *const AtomicU32,
+    pub base: u32,
+    /// The interpreter frame native code runs in; null for a function called natively.
+    pub frame: *const rustpython_vm::frame::InterpreterFrame,
+}
+
+impl NativePosition {
+    /// The frame that called the running builtin (a stub, a counting prologue or a loop
+    /// hook), whose code holds the function's units from unit `base` on.
+    pub fn calling_frame(base: u32) -> Option<Self> {
+        let frame = rustpython_vm::frame::current_thread_iframe();
+        if frame.is_null() {
+            return None;
+        }
+        // SAFETY: a builtin runs on the calling frame's thread while that frame is live,
+        // and native code entered from the builtin returns before the builtin does, so
+        // the frame outlives every store through this pointer. `lasti` is a public field
+        // of the VM's frame (an atomic: another thread may read it at any time).
+        let lasti: &AtomicU32 = unsafe { &(*frame).lasti };
+        // A frame object made for a running frame has a copy of its `lasti`, which the
+        // interpreter brings up to date when the frame returns; the frame keeps that
+        // object alive while it runs.
+        let mirror: *const AtomicU32 = match rustpython_vm::frame::find_owned_chain_frame_by_iframe(frame) {
+            Some(fo) if !std::ptr::eq(fo.iframe(), frame) => &fo.iframe().lasti,
+            _ => lasti,
+        };
+        Some(Self {
+            lasti,
+            mirror,
+            base,
+            frame,
+        })
+    }
+
+    /// A position cell of the activation's own (no interpreter frame).
+    pub fn own(cell: &AtomicU32) -> Self {
+        Self {
+            lasti: cell,
+            mirror: cell,
+            base: 0,
+            frame: std::ptr::null(),
+        }
+    }
+
+    /// Reports original unit `unit` as the one executing until the returned guard is
+    /// dropped, which puts the frame's own `lasti` back: the interpreter resumes the frame
+    /// from it when the builtin that entered native code returns.
+    pub fn reporting_from(&self, unit: u32) -> RestoreLasti {
+        // SAFETY: see the constructors: the cell outlives the activation, and the guard
+        // is dropped by the builtin that entered native code, before it returns.
+        let cell = unsafe { &*self.lasti };
+        let saved = cell.swap(self.base + unit + 1, Ordering::Relaxed);
+        // SAFETY: as above (the frame object outlives the frame's run).
+        let mirror = unsafe { &*self.mirror };
+        let mirror_saved = mirror.swap(self.base + unit + 1, Ordering::Relaxed);
+        RestoreLasti {
+            cell: self.lasti,
+            saved,
+            mirror: self.mirror,
+            mirror_saved,
+        }
+    }
+}
+
+/// Puts a frame's `lasti` back (see [`NativePosition::reporting_from`]).
+pub struct RestoreLasti {
+    cell: *const AtomicU32,
+    saved: u32,
+    mirror: *const AtomicU32,
+    mirror_saved: u32,
+}
+
+impl Drop for RestoreLasti {
+    fn drop(&mut self) {
+        // SAFETY: as in `reporting_from`.
+        unsafe {
+            (*self.mirror).store(self.mirror_saved, Ordering::Relaxed);
+            (*self.cell).store(self.saved, Ordering::Relaxed);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The frames a program sees: the interpreter's chain, plus the activations of functions
+// called natively (no interpreter frame of their own), minus frames whose function was
+// continued in a continuation frame after a deopt (the continuation stands for them).
+
+use std::cell::{Cell, RefCell};
+
+use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
+use rustpython_vm::function::{FuncArgs, OptionalArg};
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::helpers::NativeCtx;
+
+/// A function running natively without an interpreter frame: called by native code. It
+/// sits just above `anchor`, the interpreter frame that was on top when it was entered.
+struct Activation {
+    ctx: *const NativeCtx<'static>,
+    anchor: *const InterpreterFrame,
+    outer: *const Activation,
+}
+
+thread_local! {
+    /// This thread's innermost frameless activation (a linked list through `outer`).
+    static ACTIVATIONS: Cell<*const Activation> = const { Cell::new(std::ptr::null()) };
+    /// Interpreter frames whose function continues in a continuation frame right above
+    /// them (after a deopt): not shown, the continuation is that function's frame.
+    static HIDDEN: RefCell<Vec<*const InterpreterFrame>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Restores the thread's activation list when a native call ends (also on unwinding).
+struct ActivationGuard(*const Activation);
+
+impl Drop for ActivationGuard {
+    fn drop(&mut self) {
+        ACTIVATIONS.with(|a| a.set(self.0));
+    }
+}
+
+/// Runs `f`, the native code of a function without an interpreter frame of its own, with
+/// its activation visible to frame introspection.
+pub fn with_activation<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
+    let outer = ACTIVATIONS.with(|a| a.get());
+    let act = Activation {
+        ctx: ctx as *const NativeCtx<'_> as *const NativeCtx<'static>,
+        anchor: rustpython_vm::frame::current_thread_iframe(),
+        outer,
+    };
+    ACTIVATIONS.with(|a| a.set(&act));
+    let _restore = ActivationGuard(outer);
+    f()
+}
+
+/// Runs `f` (a continuation of the function whose native code ran in `frame`) with
+/// `frame` hidden: the continuation's own frame stands for the function.
+pub fn with_hidden<R>(frame: *const InterpreterFrame, f: impl FnOnce() -> R) -> R {
+    if frame.is_null() {
+        return f();
+    }
+    struct Unhide;
+    impl Drop for Unhide {
+        fn drop(&mut self) {
+            HIDDEN.with(|h| {
+                h.borrow_mut().pop();
+            });
+        }
+    }
+    HIDDEN.with(|h| h.borrow_mut().push(frame));
+    let _unhide = Unhide;
+    f()
+}
+
+thread_local! {
+    /// Frame objects that stood for an activation which then continued in a continuation
+    /// frame, with the interpreter frame the continuation runs on top of.
+    static CONTINUED: RefCell<Vec<(FrameObjectRef, *const InterpreterFrame)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` (the continuation of a function called natively, whose activation was
+/// `ctx`) so that a frame object that stood for the activation is still found where the
+/// continuation's frame is: a program may hold it (`sys._getframe()` before the deopt)
+/// and walk on from it.
+pub fn with_continued<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
+    let Some((frame, _)) = ctx.tb_frame.borrow().clone() else {
+        return f();
+    };
+    struct Forget;
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            CONTINUED.with(|c| {
+                c.borrow_mut().pop();
+            });
+        }
+    }
+    let anchor = rustpython_vm::frame::current_thread_iframe();
+    CONTINUED.with(|c| c.borrow_mut().push((frame, anchor)));
+    let _forget = Forget;
+    f()
+}
+
+/// Whether this thread's frames differ from the interpreter's chain right now.
+fn rewritten() -> bool {
+    !ACTIVATIONS.with(|a| a.get()).is_null()
+        || HIDDEN.with(|h| !h.borrow().is_empty())
+        || CONTINUED.with(|c| !c.borrow().is_empty())
+}
+
+/// One frame of the program's view, innermost first.
+#[derive(Clone, Copy)]
+enum Seen {
+    /// The interpreter frame `k` links below the innermost one.
+    Real(usize, *const InterpreterFrame),
+    Native(*const Activation),
+}
+
+/// The program's view of this thread's frames, innermost first.
+fn seen_frames() -> Vec<Seen> {
+    let mut acts = Vec::new();
+    let mut a = ACTIVATIONS.with(|a| a.get());
+    while !a.is_null() {
+        acts.push(a);
+        // SAFETY: activations are linked only while their `with_activation` call runs
+        // on this thread, innermost first; each outer one outlives the inner.
+        a = unsafe { (*a).outer };
+    }
+    let hidden = HIDDEN.with(|h| h.borrow().clone());
+    let mut seen = Vec::new();
+    let mut next = 0;
+    let mut cur = rustpython_vm::frame::current_thread_iframe();
+    let mut k = 0;
+    while !cur.is_null() {
+        // SAFETY: as above.
+        while next < acts.len() && unsafe { (*acts[next]).anchor } == cur {
+            seen.push(Seen::Native(acts[next]));
+            next += 1;
+        }
+        if !hidden.contains(&cur) {
+            seen.push(Seen::Real(k, cur));
+        }
+        // SAFETY: frames on the thread's chain are live while it runs this code.
+        cur = unsafe { (*cur).previous() };
+        k += 1;
+    }
+    seen.extend(acts[next..].iter().map(|a| Seen::Native(*a)));
+    seen
+}
+
+/// The frame object of one frame of the view.
+fn frame_object(s: Seen, vm: &VirtualMachine) -> Option<FrameObjectRef> {
+    match s {
+        Seen::Real(k, _) => rustpython_vm::frame::frame_at_offset(k, vm),
+        Seen::Native(a) => {
+            // SAFETY: `a` is on this thread's activation list (see `seen_frames`), so
+            // its native context is live.
+            let ctx = unsafe { &*(*a).ctx };
+            let cached = ctx.tb_frame.borrow().clone();
+            let (frame, p) = match cached {
+                Some(made) => made,
+                None => {
+                    let made = ctx.tb_frames.frame(ctx)?;
+                    *ctx.tb_frame.borrow_mut() = Some(made.clone());
+                    made
+                }
+            };
+            // SAFETY: the activation's own position cell lives in its native context.
+            let at = unsafe { (*ctx.position.lasti).load(Ordering::Relaxed) };
+            frame.set_lasti(p + at);
+            Some(frame)
+        }
+    }
+}
+
+/// Where frame object `f` is in the view, if it is there.
+fn position_in_view(seen: &[Seen], f: &FrameObjectRef, vm: &VirtualMachine) -> Option<usize> {
+    let iframe = f.iframe() as *const InterpreterFrame;
+    if let Some(i) = seen
+        .iter()
+        .position(|s| matches!(s, Seen::Real(_, p) if *p == iframe))
+    {
+        return Some(i);
+    }
+    // A frame object of an activation that continued after a deopt: the continuation's
+    // frame is the one just above the frame the activation ran on.
+    let continued = CONTINUED.with(|c| {
+        c.borrow()
+            .iter()
+            .rev()
+            .find(|(g, _)| g.is(f))
+            .map(|(_, anchor)| *anchor)
+    });
+    if let Some(anchor) = continued {
+        return seen.iter().position(|s| match *s {
+            // SAFETY: frames on the thread's chain are live.
+            Seen::Real(_, p) => std::ptr::eq(unsafe { (*p).previous() }, anchor),
+            Seen::Native(_) => false,
+        });
+    }
+    seen.iter().position(|s| match *s {
+        Seen::Native(a) => {
+            // SAFETY: as in `frame_object`.
+            let ctx = unsafe { &*(*a).ctx };
+            let cached = ctx.tb_frame.borrow();
+            cached.as_ref().is_some_and(|(g, _)| g.is(f))
+        }
+        Seen::Real(k, _) => {
+            rustpython_vm::frame::frame_at_offset(k, vm).is_some_and(|g| g.is(f))
+        }
+    })
+}
+
+/// Replaces `sys._getframe`, `sys._getframemodulename` and frames' `f_back` with
+/// versions that show the program's view (the interpreter's own when nothing native is
+/// in between, which is also their fast path).
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    let sys: PyObjectRef = vm.sys_module.clone().into();
+    let getframe = sys.get_attr("_getframe", vm)?;
+    let depth_of = |args: &FuncArgs, vm: &VirtualMachine| -> PyResult<usize> {
+        let depth: OptionalArg<i64> = match args.args.first() {
+            Some(d) => OptionalArg::Present(d.try_to_value(vm)?),
+            None => OptionalArg::Missing,
+        };
+        Ok(depth.unwrap_or(0).max(0) as usize)
+    };
+    let orig = getframe.clone();
+    sys.set_attr(
+        "_getframe",
+        vm.new_function("_getframe", move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+            if !rewritten() || !args.kwargs.is_empty() {
+                return orig.call(args, vm);
+            }
+            let depth = depth_of(&args, vm)?;
+            match seen_frames().get(depth).copied() {
+                Some(Seen::Real(k, _)) => orig.call((k,), vm),
+                Some(s) => frame_object(s, vm)
+                    .map(Into::into)
+                    .ok_or_else(|| vm.new_value_error("call stack is not deep enough")),
+                None => Err(vm.new_value_error("call stack is not deep enough")),
+            }
+        }),
+        vm,
+    )?;
+    if let Ok(orig) = sys.get_attr("_getframemodulename", vm) {
+        sys.set_attr(
+            "_getframemodulename",
+            vm.new_function(
+                "_getframemodulename",
+                move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+                    if !rewritten() || !args.kwargs.is_empty() {
+                        return orig.call(args, vm);
+                    }
+                    let depth = depth_of(&args, vm)?;
+                    match seen_frames().get(depth).copied() {
+                        Some(Seen::Real(k, _)) => orig.call((k,), vm),
+                        Some(Seen::Native(a)) => {
+                            // SAFETY: as in `frame_object`.
+                            let ctx = unsafe { &*(*a).ctx };
+                            Ok(ctx
+                                .func
+                                .as_object()
+                                .get_attr("__module__", vm)
+                                .unwrap_or_else(|_| vm.ctx.none()))
+                        }
+                        None => Ok(vm.ctx.none()),
+                    }
+                },
+            ),
+            vm,
+        )?;
+    }
+    install_warn(vm)?;
+    let frame_type = vm.ctx.types.frame_type;
+    let getset = rustpython_vm::builtins::PyGetSet::new("f_back", frame_type, &vm.ctx).with_get(
+        |f: FrameObjectRef, vm: &VirtualMachine| -> Option<FrameObjectRef> {
+            if !rewritten() {
+                return f.f_back(vm);
+            }
+            let seen = seen_frames();
+            match position_in_view(&seen, &f, vm) {
+                Some(i) => seen.get(i + 1).and_then(|s| frame_object(*s, vm)),
+                None => f.f_back(vm),
+            }
+        },
+    );
+    let getset = rustpython_vm::PyRef::new_ref(
+        getset,
+        vm.ctx.types.getset_type.to_owned(),
+        None,
+    );
+    frame_type.set_attr(vm.ctx.intern_str("f_back"), getset.into());
+    Ok(())
+}
+
+/// `warnings.warn` finds the frame a warning is attributed to (`stacklevel`) by walking
+/// the VM's frame chain in Rust, which does not see the view above. While the view differs
+/// from that chain, `warn` runs this Python version instead (CPython's `_py_warnings.warn`
+/// frame walk), which reads frames through `sys._getframe` and `f_back`; the warning
+/// itself is issued by the VM's `warn_explicit`, as `warn` does.
+const WARN_SOURCE: &str = r#"
+def _rpyjit_make_warn(warn_explicit, sys):
+    def _is_internal_frame(frame):
+        filename = frame.f_code.co_filename
+        return 'importlib' in filename and '_bootstrap' in filename
+
+    def _next_external_frame(frame, skip_file_prefixes):
+        frame = frame.f_back
+        while frame is not None and (
+                _is_internal_frame(frame)
+                or frame.f_code.co_filename.startswith(skip_file_prefixes)):
+            frame = frame.f_back
+        return frame
+
+    def warn(message, category=None, stacklevel=1, source=None,
+             *, skip_file_prefixes=()):
+        if isinstance(message, Warning):
+            category = message.__class__
+        if category is None:
+            category = UserWarning
+        if not (isinstance(category, type) and issubclass(category, Warning)):
+            raise TypeError("category must be a Warning subclass, "
+                            "not '{:s}'".format(type(category).__name__))
+        if not isinstance(skip_file_prefixes, tuple):
+            raise TypeError('skip_file_prefixes must be a tuple of strs')
+        if skip_file_prefixes:
+            stacklevel = max(2, stacklevel)
+        try:
+            if stacklevel <= 1 or _is_internal_frame(sys._getframe(1)):
+                frame = sys._getframe(stacklevel)
+            else:
+                frame = sys._getframe(1)
+                for x in range(stacklevel - 1):
+                    frame = _next_external_frame(frame, skip_file_prefixes)
+                    if frame is None:
+                        raise ValueError
+        except ValueError:
+            globals = sys.__dict__
+            filename = "<sys>"
+            lineno = 1
+        else:
+            globals = frame.f_globals
+            filename = frame.f_code.co_filename
+            lineno = frame.f_lineno
+        module = globals['__name__'] if '__name__' in globals else "<string>"
+        registry = globals.setdefault("__warningregistry__", {})
+        # No module globals: as the VM's own `warn`, the source line is read when the
+        # warning is shown.
+        warn_explicit(message, category, filename, lineno, module, registry,
+                      None, source)
+
+    return warn
+"#;
+
+fn install_warn(vm: &VirtualMachine) -> PyResult<()> {
+    let Ok(module) = vm.import("_warnings", 0) else {
+        return Ok(());
+    };
+    let (Ok(orig), Ok(explicit)) = (
+        module.get_attr("warn", vm),
+        module.get_attr("warn_explicit", vm),
+    ) else {
+        return Ok(());
+    };
+    let code = vm
+        .compile(
+            WARN_SOURCE,
+            rustpython_vm::compiler::Mode::Exec,
+            "<rpyjit warnings>",
+        )
+        .map_err(|e| vm.new_system_error(format!("rpyjit: {e}")))?;
+    let scope = vm.new_scope_with_builtins();
+    vm.run_code_obj(code, scope.clone())?;
+    let make = scope.globals.get_item("_rpyjit_make_warn", vm)?;
+    let walking_warn = make.call((explicit, vm.sys_module.clone()), vm)?;
+    let wrapped = orig.clone();
+    let warn = vm.new_function("warn", move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+        if rewritten() {
+            walking_warn.call(args, vm)
+        } else {
+            wrapped.call(args, vm)
+        }
+    });
+    let warn: PyObjectRef = warn.into();
+    module.set_attr("warn", warn.clone(), vm)?;
+    // `warnings` took `warn` from `_warnings` when it was imported.
+    let modules = vm.sys_module.get_attr("modules", vm)?;
+    if let Ok(warnings) = modules.get_item("warnings", vm) {
+        if warnings.get_attr("warn", vm).is_ok_and(|w| w.is(&orig)) {
+            warnings.set_attr("warn", warn, vm)?;
+        }
+    }
+    Ok(())
+}
