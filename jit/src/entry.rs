@@ -193,10 +193,17 @@ impl Target {
             .map(|insn| match &self.profile {
                 Some((code, offset)) => {
                     let i = (offset + insn.at) as usize;
-                    if i < code.code.instructions.len() {
-                        code.code.instructions.read_op(i)
-                    } else {
-                        insn.quickened
+                    let op = (i < code.code.instructions.len())
+                        .then(|| code.code.instructions.read_op(i));
+                    // Units the counting code's entry jump took over show the jump.
+                    match op {
+                        Some(op)
+                            if std::mem::discriminant(&op.deoptimize())
+                                == std::mem::discriminant(&insn.quickened.deoptimize()) =>
+                        {
+                            op
+                        }
+                        _ => insn.quickened,
                     }
                 }
                 None => self.original.code.instructions.read_op(insn.at as usize),
@@ -653,7 +660,7 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     let nargs = translate::arg_slots(orig);
     // The function's own units stay in place (a frame running the stub reports their
     // lines while native code runs, see `crate::frames`); the stub runs after them.
-    crate::rewrite::with_entry_appended(vm, orig, nargs as u32 + 4, |e| {
+    let appended = crate::rewrite::with_entry_appended(vm, orig, nargs as u32 + 4, crate::rewrite::Appended::Final, |e| {
         e.emit(
             Instruction::Resume {
                 context: Arg::marker(),
@@ -681,7 +688,8 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
         let handler = e.units.len() as u32;
         e.drop_tb_and_reraise(DROP_TB_BUILTIN);
         e.handlers_push(protected, call_end, handler);
-    })
+    });
+    appended.expect("a stub's entry never needs to move instructions")
 }
 
 /// `__rpyjit_drop_tb__(exc)`: removes the stub frame's own traceback entry (the head).
@@ -1204,6 +1212,7 @@ fn run_native(
         large.resize(slots, 0);
         &mut large
     };
+    let buf_ptr = buf.as_mut_ptr();
     let ctx = crate::helpers::NativeCtx {
         vm,
         code: &c.original,
@@ -1215,27 +1224,25 @@ fn run_native(
         tb_frames: &c.tb_frames,
         tb_frame: std::cell::RefCell::new(None),
         position,
+        spilled: (buf_ptr, &native.t.spilled),
     };
     // SAFETY: `entry` was compiled for exactly this signature; `words` holds the argument
     // slots it reads and `buf` at least `buf_slots` slots, the most any exit or return
     // writes; `ctx` outlives the call. The lifetime is erased only for the call's duration.
-    let mut run = || {
+    let run = || {
         crate::helpers::with_vm(vm, || unsafe {
             (native.entry)(
                 words.as_ptr(),
-                buf.as_mut_ptr(),
+                buf_ptr,
                 &ctx as *const crate::helpers::NativeCtx<'_>
                     as *const crate::helpers::NativeCtx<'static>,
             )
         })
     };
-    // A function called natively has no interpreter frame: its activation stands in for
-    // one wherever a program looks at frames.
-    let status = if position.frame.is_null() {
-        crate::frames::with_activation(&ctx, run)
-    } else {
-        run()
-    };
+    // The activation is visible to frame introspection: a function called natively has
+    // no interpreter frame (its activation stands in for one), and any frame native code
+    // runs in shows its locals from the activation.
+    let status = crate::frames::with_activation(&ctx, run);
     if status < 0 {
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].

@@ -121,12 +121,20 @@ use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
 use crate::helpers::NativeCtx;
 
-/// A function running natively without an interpreter frame: called by native code. It
-/// sits just above `anchor`, the interpreter frame that was on top when it was entered.
+/// A function running natively. Without an interpreter frame of its own (called by
+/// native code), it sits just above `anchor`, the interpreter frame that was on top when
+/// it was entered; otherwise `ctx.position.frame` is its frame.
 struct Activation {
     ctx: *const NativeCtx<'static>,
     anchor: *const InterpreterFrame,
     outer: *const Activation,
+}
+
+impl Activation {
+    fn frameless(&self) -> bool {
+        // SAFETY: see `seen_frames`: a linked activation's context is live.
+        unsafe { (*self.ctx).position.frame.is_null() }
+    }
 }
 
 thread_local! {
@@ -146,8 +154,8 @@ impl Drop for ActivationGuard {
     }
 }
 
-/// Runs `f`, the native code of a function without an interpreter frame of its own, with
-/// its activation visible to frame introspection.
+/// Runs `f`, native code running with context `ctx`, with its activation visible to
+/// frame introspection.
 pub fn with_activation<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
     let outer = ACTIVATIONS.with(|a| a.get());
     let act = Activation {
@@ -208,9 +216,19 @@ pub fn with_continued<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// This thread's innermost activation without a frame of its own, if any.
+fn innermost_frameless() -> *const Activation {
+    let mut a = ACTIVATIONS.with(|a| a.get());
+    // SAFETY: see `seen_frames`.
+    while !a.is_null() && !unsafe { (*a).frameless() } {
+        a = unsafe { (*a).outer };
+    }
+    a
+}
+
 /// Whether this thread's frames differ from the interpreter's chain right now.
 fn rewritten() -> bool {
-    !ACTIVATIONS.with(|a| a.get()).is_null()
+    !innermost_frameless().is_null()
         || HIDDEN.with(|h| !h.borrow().is_empty())
         || CONTINUED.with(|c| !c.borrow().is_empty())
 }
@@ -228,9 +246,11 @@ fn seen_frames() -> Vec<Seen> {
     let mut acts = Vec::new();
     let mut a = ACTIVATIONS.with(|a| a.get());
     while !a.is_null() {
-        acts.push(a);
         // SAFETY: activations are linked only while their `with_activation` call runs
         // on this thread, innermost first; each outer one outlives the inner.
+        if unsafe { (*a).frameless() } {
+            acts.push(a);
+        }
         a = unsafe { (*a).outer };
     }
     let hidden = HIDDEN.with(|h| h.borrow().clone());
@@ -397,7 +417,99 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         None,
     );
     frame_type.set_attr(vm.ctx.intern_str("f_back"), getset.into());
+    let getset = rustpython_vm::builtins::PyGetSet::new("f_locals", frame_type, &vm.ctx)
+        .with_get(|f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
+            if !ACTIVATIONS.with(|a| a.get()).is_null() {
+                if let Some(locals) = activation_of(&f).and_then(|a| native_locals(a, vm)) {
+                    return Ok(locals.into());
+                }
+            }
+            f.f_locals(vm)
+        });
+    let getset = rustpython_vm::PyRef::new_ref(
+        getset,
+        vm.ctx.types.getset_type.to_owned(),
+        None,
+    );
+    frame_type.set_attr(vm.ctx.intern_str("f_locals"), getset.into());
     Ok(())
+}
+
+/// The running native activation frame object `f` shows, if any: a frameless
+/// activation's stand-in, or the frame native code runs in.
+fn activation_of(f: &FrameObjectRef) -> Option<*const Activation> {
+    let iframe = f.iframe() as *const InterpreterFrame;
+    let mut a = ACTIVATIONS.with(|a| a.get());
+    while !a.is_null() {
+        // SAFETY: see `seen_frames`.
+        let act = unsafe { &*a };
+        let ctx = unsafe { &*act.ctx };
+        let frame = ctx.position.frame;
+        let shows = if frame.is_null() {
+            ctx.tb_frame.borrow().as_ref().is_some_and(|(g, _)| g.is(f))
+        } else {
+            std::ptr::eq(frame, iframe)
+                || rustpython_vm::frame::find_owned_chain_frame_by_iframe(frame)
+                    .is_some_and(|g| g.is(f))
+        };
+        if shows {
+            return Some(a);
+        }
+        a = act.outer;
+    }
+    None
+}
+
+/// The locals of activation `a` as of the call it is in, by name (cells show their
+/// contents), if native code stored them before that call
+/// ([`crate::translate::Translation::spilled`]).
+fn native_locals(a: *const Activation, vm: &VirtualMachine) -> Option<rustpython_vm::builtins::PyDictRef> {
+    use crate::translate::Kind;
+    use rustpython_vm::bytecode::{CO_FAST_CELL, CO_FAST_FREE};
+    // SAFETY: see `seen_frames`.
+    let ctx = unsafe { &*(*a).ctx };
+    // SAFETY: the position cell outlives the activation.
+    let lasti = unsafe { (*ctx.position.lasti).load(Ordering::Relaxed) };
+    let unit = lasti.checked_sub(ctx.position.base + 1)?;
+    let (buf, spilled) = ctx.spilled;
+    let (_, kinds) = spilled.iter().find(|(u, _)| *u == unit)?;
+    let code = &ctx.code.code;
+    let names = localsplus_names(code);
+    let dict = vm.ctx.new_dict();
+    let mut slot = 0usize;
+    for (i, k) in kinds.iter().enumerate() {
+        let Some(k) = k else {
+            slot += 1;
+            continue;
+        };
+        // SAFETY: native code stored this local's words at `slot` before the call that
+        // is running (the exit layout), and the buffer lives as long as the activation.
+        let word = |j: usize| unsafe { *buf.add(slot + j) };
+        let value: Option<PyObjectRef> = match k {
+            Kind::Int => Some(vm.ctx.new_int(word(0) as i64).into()),
+            Kind::Float => Some(vm.ctx.new_float(f64::from_bits(word(0))).into()),
+            Kind::Bool => Some(vm.ctx.new_bool(word(0) != 0).into()),
+            // SAFETY: a live reference native code holds across the call (or NULL).
+            Kind::Obj => std::ptr::NonNull::new(word(0) as *mut rustpython_vm::PyObject)
+                .map(|p| unsafe { p.as_ref() }.to_owned()),
+            Kind::Range => None,
+        };
+        slot += k.slots();
+        let Some(mut value) = value else { continue };
+        let is_cell_slot = code
+            .localspluskinds
+            .get(i)
+            .is_some_and(|kind| kind & (CO_FAST_CELL | CO_FAST_FREE) != 0);
+        if is_cell_slot && value.class().is(vm.ctx.types.cell_type) {
+            match crate::helpers::cell_get(vm, &value) {
+                Ok(v) => value = v,
+                Err(_) => continue,
+            }
+        }
+        let name = names.get(i)?;
+        dict.set_item(*name, value, vm).ok()?;
+    }
+    Some(dict)
 }
 
 /// `warnings.warn` finds the frame a warning is attributed to (`stacklevel`) by walking
@@ -498,4 +610,23 @@ fn install_warn(vm: &VirtualMachine) -> PyResult<()> {
         }
     }
     Ok(())
+}
+
+/// The name of every `localsplus` slot of `code`, in slot order: the local variables, then
+/// the cell variables that are not also arguments, then the free variables (as the VM
+/// names them for `f_locals`).
+fn localsplus_names<C>(
+    code: &rustpython_vm::bytecode::CodeObject<C>,
+) -> Vec<&'static rustpython_vm::builtins::PyStrInterned>
+where
+    C: rustpython_vm::bytecode::Constant<Name = &'static rustpython_vm::builtins::PyStrInterned>,
+{
+    let mut names: Vec<_> = code.varnames.to_vec();
+    for cell in code.cellvars.iter() {
+        if !code.varnames.iter().any(|v| v.as_str() == cell.as_str()) {
+            names.push(*cell);
+        }
+    }
+    names.extend(code.freevars.iter().copied());
+    names
 }

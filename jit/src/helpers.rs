@@ -57,6 +57,9 @@ pub struct NativeCtx<'a> {
     /// Where native code reports the instruction it is at before each helper call (read
     /// by native code at [`NativeCtx::POSITION_LASTI`] and [`NativeCtx::POSITION_BASE`]).
     pub position: crate::frames::NativePosition,
+    /// The exit buffer and the calls before which native code stores its locals there
+    /// ([`crate::translate::Translation::spilled`]): the frame's `f_locals` while a call runs.
+    pub spilled: (*const u64, &'a [(u32, Vec<Option<crate::translate::Kind>>)]),
 }
 
 impl NativeCtx<'_> {
@@ -1745,7 +1748,7 @@ fn not_a_descriptor(vm: &VirtualMachine) -> PyBaseExceptionRef {
 }
 
 /// `cell.cell_contents`: ValueError when the cell is empty.
-fn cell_get(vm: &VirtualMachine, cell: &PyObject) -> PyResult {
+pub(crate) fn cell_get(vm: &VirtualMachine, cell: &PyObject) -> PyResult {
     let descr = cell_contents(vm);
     let get = descr
         .class()

@@ -240,17 +240,20 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     };
     let (hooked, sites) = crate::rewrite::with_back_edge_hooks(vm, &plain, &analysis, &names)
         .unwrap_or_else(|| (plain.clone(), Vec::new()));
-    // The counting prologue; when this call made the function hot, the call itself runs
+    // The counting code; when this call made the function hot, the call itself runs
     // natively (so `-X jit-threshold=0` compiles before the first execution):
     //
-    //     LOAD_GLOBAL count+NULL; CALL 0; POP_JUMP_IF_FALSE body
-    //     LOAD_GLOBAL enter_now+NULL; CALL 0; RETURN_VALUE
-    //     handler: LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
-    //     body: (the function's code)
+    //     0:     JUMP_FORWARD count                 (over the first instructions)
+    //            (the function's code, loop hooks)
+    //     count: LOAD_GLOBAL count+NULL; CALL 0; POP_JUMP_IF_FALSE body
+    //            LOAD_GLOBAL enter_now+NULL; CALL 0; RETURN_VALUE
+    //            handler: LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+    //     body:  (the instructions the jump displaced: RESUME, MAKE_CELL...)
+    //            JUMP_BACKWARD_NO_INTERRUPT (the first instruction not displaced)
     //
     // An exception from the native run already went through the function's own
     // handlers: the handler only drops this frame's duplicate traceback entry.
-    let instrumented = crate::rewrite::with_prologue(vm, &hooked, 0, 4, |e| {
+    let counting = |e: &mut crate::rewrite::Emitter| {
         use rustpython_vm::bytecode::Arg;
         e.call_builtin(COUNT_BUILTIN);
         // Jump distance: the enter sequence and the handler, measured on a scratch copy.
@@ -282,8 +285,24 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             len,
         );
         tail(e, false);
-    });
-    let prologue = (instrumented.code.instructions.len() - hooked.code.instructions.len()) as u32;
+    };
+    // Appended after the function's units (which keep their places, so frames report
+    // the function's own positions), or, where the first instructions cannot move, in
+    // front of them.
+    let (instrumented, prologue) = match crate::rewrite::with_entry_appended(
+        vm,
+        &hooked,
+        4,
+        crate::rewrite::Appended::ResumeOriginal,
+        counting,
+    ) {
+        Some(code) => (code, 0),
+        None => {
+            let code = crate::rewrite::with_prologue(vm, &hooked, 0, 4, counting);
+            let p = (code.code.instructions.len() - hooked.code.instructions.len()) as u32;
+            (code, p)
+        }
+    };
     let loops = sites
         .into_iter()
         .map(|site| Loop {

@@ -297,20 +297,77 @@ pub fn with_prologue(
     vm.ctx.new_code(c)
 }
 
+/// How the units appended by [`with_entry_appended`] end.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// They never fall through (a stub: they return or raise).
+    Final,
+    /// Falling off their end runs the function from its start: the instructions the
+    /// entry jump displaced (`RESUME`, `MAKE_CELL`, `COPY_FREE_VARS`) run there, then a
+    /// jump back to the first one not displaced. Their units are on the `def` line.
+    ResumeOriginal,
+}
+
 /// `code` with its instructions, locations and line table kept at their own units and
 /// `build`'s units appended after them; the first units become a jump to the appended
-/// ones, which is all that runs. A frame running the result reports the original's lines
-/// for the original's units (native code writes those into `lasti`), and `co_lines()`
-/// reads as the original's (the appended units have no line). `handlers` of the emitter
-/// are rebased onto the appended units.
+/// ones. A frame running the result reports the original's lines for the original's
+/// units (native code writes those into `lasti`), and `co_lines()` reads as the
+/// original's where the original's units are. `handlers` of the emitter are rebased onto
+/// the appended units. `None` when the displaced instructions cannot be moved (only for
+/// [`Appended::ResumeOriginal`]).
 pub fn with_entry_appended(
     vm: &VirtualMachine,
     code: &Py<PyCode>,
     extra_stack: u32,
+    ends: Appended,
     build: impl FnOnce(&mut Emitter),
-) -> PyRef<PyCode> {
+) -> Option<PyRef<PyCode>> {
     use rustpython_vm::bytecode::Arg;
     let orig = &code.code;
+    let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
+    let base = units.len() as u32;
+    // JUMP_FORWARD with as many EXTENDED_ARG prefixes as its distance needs.
+    let jump = Instruction::JumpForward {
+        delta: Arg::marker(),
+    };
+    let (span, dist) = (1..=4u32)
+        .map(|n| (n, base - n))
+        .find(|(n, d)| u64::from(*d) < 1u64 << (8 * n))
+        .expect("a code object has fewer than 2^32 units");
+    // A jump of `span` units needs a distance of at least 256^(span-1) > span units.
+    debug_assert!((span as usize) < units.len());
+    // The whole instructions the jump overwrites.
+    let mut displaced = 0usize;
+    while displaced < span as usize
+        || matches!(units[displaced - 1].op, Instruction::ExtendedArg)
+    {
+        let op = units[displaced].op.deoptimize();
+        let movable = matches!(
+            op,
+            Instruction::Resume { .. }
+                | Instruction::MakeCell { .. }
+                | Instruction::CopyFreeVars { .. }
+                | Instruction::Nop
+                | Instruction::ExtendedArg
+        );
+        if !movable && ends == Appended::ResumeOriginal {
+            return None;
+        }
+        displaced += 1 + op.cache_entries();
+    }
+    if ends == Appended::ResumeOriginal {
+        // Nothing may jump into the displaced units (a loop whose header is the first
+        // instruction after `RESUME`): it would land in the entry jump.
+        let insns = crate::bytecode::decode(orig).ok()?;
+        let handlers = decode_exception_table(&orig.exceptiontable);
+        let mut targets = insns
+            .iter()
+            .filter_map(|i| i.jump_target())
+            .chain(handlers.iter().map(|x| x.target));
+        if targets.any(|t| 0 < t && (t as usize) < displaced) {
+            return None;
+        }
+    }
     let mut e = Emitter {
         vm,
         units: Vec::new(),
@@ -321,29 +378,31 @@ pub fn with_entry_appended(
         handlers: Vec::new(),
     };
     build(&mut e);
-    let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
-    // Unquickened: the original units are never run, but must read as the original's.
+    if ends == Appended::ResumeOriginal {
+        for u in &units[..displaced] {
+            e.units.push(CodeUnit::new(u.op.deoptimize(), u.arg));
+        }
+        let back_op = Instruction::JumpBackwardNoInterrupt {
+            delta: Arg::marker(),
+        };
+        let start = base + e.units.len() as u32;
+        let (prefixes, back) = (0..=3usize)
+            .map(|n| {
+                let end = start + (n + 1 + back_op.cache_entries()) as u32;
+                (n, end - displaced as u32)
+            })
+            .find(|(n, back)| u64::from(*back) < 1u64 << (8 * (n + 1)))?;
+        e.emit_wide(back_op, back, prefixes);
+    }
+    // The original units are never run from here on, but must read as the original's.
     for u in units.iter_mut() {
         u.op = u.op.deoptimize();
     }
-    let base = units.len() as u32;
-    // JUMP_FORWARD with as many EXTENDED_ARG prefixes as its distance needs.
-    let jump = Instruction::JumpForward {
-        delta: Arg::marker(),
-    };
-    let (span, dist) = (1..=4u32)
-        .map(|n| (n, base - n))
-        .find(|(n, d)| u64::from(*d) < 1u64 << (8 * n))
-        .expect("a code object has fewer than 2^32 units");
-    let mut head = Vec::new();
     let bytes = dist.to_be_bytes();
     for i in 0..span {
         let op = if i + 1 == span { jump } else { Instruction::ExtendedArg };
-        head.push(CodeUnit::new(op, OpArgByte::new(bytes[(4 - span + i) as usize])));
+        units[i as usize] = CodeUnit::new(op, OpArgByte::new(bytes[(4 - span + i) as usize]));
     }
-    // A jump of `span` units needs a distance of at least 256^(span-1) > span units.
-    debug_assert!(head.len() < units.len());
-    units[..head.len()].copy_from_slice(&head);
     let added = e.units.len();
     units.extend(std::mem::take(&mut e.units));
     let mut c = orig.clone();
@@ -353,16 +412,100 @@ pub fn with_entry_appended(
     let mut locations = orig.locations.to_vec();
     locations.resize(base as usize + added, def);
     c.locations = locations.into_boxed_slice();
-    let entries: Vec<ExceptionTableEntry> = e
-        .handlers
-        .iter()
-        .map(|&(start, end, handler, depth)| {
-            ExceptionTableEntry::new(start + base, end + base, handler + base, depth, false)
-        })
-        .collect();
+    if ends == Appended::ResumeOriginal {
+        // Code that runs in the interpreter on every call: a frame there (another
+        // thread looking) is on the `def` line, as while `RESUME` runs.
+        let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
+        let mut lt = orig.linetable.to_vec();
+        append_lines(&mut lt, line_at_end(orig), std::iter::repeat_n(first, added));
+        c.linetable = lt.into_boxed_slice();
+    }
+    let mut entries = decode_exception_table(&orig.exceptiontable);
+    entries.extend(e.handlers.iter().map(|&(start, end, handler, depth)| {
+        ExceptionTableEntry::new(start + base, end + base, handler + base, depth, false)
+    }));
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
-    vm.ctx.new_code(c)
+    Some(vm.ctx.new_code(c))
+}
+
+/// The line the line table of `code` leaves its state at (the base for a delta appended
+/// after it).
+fn line_at_end<C: rustpython_vm::bytecode::Constant>(
+    code: &rustpython_vm::bytecode::CodeObject<C>,
+) -> i32 {
+    let mut line = code.first_line_number.map_or(1, |l| l.get() as i32);
+    let lt = &code.linetable;
+    let mut i = 0;
+    let varint = |i: &mut usize| -> u32 {
+        let (mut v, mut shift) = (0u32, 0);
+        while *i < lt.len() {
+            let b = lt[*i];
+            *i += 1;
+            v |= u32::from(b & 0x3f) << shift;
+            shift += 6;
+            if b & 0x40 == 0 {
+                break;
+            }
+        }
+        v
+    };
+    let svarint = |i: &mut usize| -> i32 {
+        let v = varint(i);
+        if v & 1 != 0 {
+            -((v >> 1) as i32)
+        } else {
+            (v >> 1) as i32
+        }
+    };
+    while i < lt.len() {
+        let head = lt[i];
+        i += 1;
+        match (head >> 3) & 0xf {
+            15 => {}
+            14 => {
+                line += svarint(&mut i);
+                varint(&mut i);
+                varint(&mut i);
+                varint(&mut i);
+            }
+            13 => line += svarint(&mut i),
+            10..=12 => {
+                line += i32::from((head >> 3) & 0xf) - 10;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    line
+}
+
+/// Appends line-table entries for units on `lines` (one line per unit), the table's line
+/// state being `line` before them: no-column entries (code 13) of up to 8 units.
+fn append_lines(lt: &mut Vec<u8>, mut line: i32, lines: impl Iterator<Item = i32>) {
+    let lines: Vec<i32> = lines.collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let k = lines[i..].iter().take(8).take_while(|&&x| x == l).count();
+        lt.push(0x80 | (13 << 3) | (k as u8 - 1));
+        push_svarint(lt, l - line);
+        line = l;
+        i += k;
+    }
+}
+
+fn push_svarint(buf: &mut Vec<u8>, v: i32) {
+    let mut u = if v < 0 {
+        (v.unsigned_abs() << 1) | 1
+    } else {
+        (v as u32) << 1
+    };
+    while u >= 64 {
+        buf.push(0x40 | (u & 0x3f) as u8);
+        u >>= 6;
+    }
+    buf.push(u as u8);
 }
 
 /// A loop back-edge that got a hotness hook (see [`with_back_edge_hooks`]).
@@ -578,7 +721,6 @@ pub fn with_back_edge_hooks(
     if sites.is_empty() {
         return None;
     }
-    let added = e.units.len();
     units.extend(std::mem::take(&mut e.units));
     let mut c = orig.clone();
     c.instructions = units.into();
@@ -586,13 +728,15 @@ pub fn with_back_edge_hooks(
     let mut all_locations = orig.locations.to_vec();
     all_locations.extend(locations);
     c.locations = all_locations.into_boxed_slice();
+    // A hook runs on its back-edge's line (another thread may look while it runs).
     let mut lt = orig.linetable.to_vec();
-    let mut left = added;
-    while left > 0 {
-        let n = left.min(8);
-        lt.push(0xF8 | (n as u8 - 1));
-        left -= n;
-    }
+    append_lines(
+        &mut lt,
+        line_at_end(orig),
+        c.locations[orig.locations.len()..]
+            .iter()
+            .map(|(loc, _)| loc.line.get() as i32),
+    );
     c.linetable = lt.into_boxed_slice();
     let mut all = original.clone();
     all.extend(entries);

@@ -127,6 +127,10 @@ pub struct Translation {
     /// Attribute loads and stores with an inline cache: native code passes each its site number,
     /// and the helper keeps the cache in `NativeCtx::attr_caches`.
     pub attr_sites: usize,
+    /// Calls before which native code stores its locals into the exit buffer (with the
+    /// layout of an exit there): their unit and the kinds of the locals. While such a call
+    /// runs, a program reading the frame's `f_locals` gets these values.
+    pub spilled: Vec<(u32, Vec<Option<Kind>>)>,
 }
 
 impl Translation {
@@ -1242,6 +1246,8 @@ struct Emitter<'a, 'b> {
     /// Unit of the instruction being emitted: what the frame reports while a helper
     /// called for it runs (see [`crate::frames`]).
     unit: u32,
+    /// See [`Translation::spilled`].
+    spilled: Vec<(u32, Vec<Option<Kind>>)>,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1437,6 +1443,32 @@ impl Emitter<'_, '_> {
             .ins()
             .call_indirect(self.sig_ops, f, &[self.ctx, ops, a]);
         self.b.inst_results(call)[0]
+    }
+
+    /// Stores the locals of state `st` into the exit buffer, where an exit at `at` would
+    /// put them, before a call: Python code it runs may read the frame's `f_locals`
+    /// (borrowed references: native code keeps its own for the call).
+    fn spill_locals(&mut self, st: &TypeState, at: &Insn) {
+        let flags = MemFlagsData::trusted();
+        let buf = self.buf;
+        let mut slot = 0i32;
+        for (i, k) in st.locals.iter().enumerate() {
+            match k {
+                Some(k) => {
+                    for part in 0..k.slots() {
+                        let v = self.var(true, i, *k, part);
+                        let v = self.b.use_var(v);
+                        self.b.ins().store(flags, v, buf, slot * 8);
+                        slot += 1;
+                    }
+                }
+                None => slot += 1,
+            }
+        }
+        self.buf_slots = self.buf_slots.max(slot as usize);
+        if !self.spilled.iter().any(|(u, _)| *u == at.at) {
+            self.spilled.push((at.at, st.locals.clone()));
+        }
     }
 
     /// Saves the frame state `st` into the exit buffer and returns `site`. `temps` are
@@ -1847,6 +1879,7 @@ pub fn translate(
             })
             .collect(),
         unit: 0,
+        spilled: Vec::new(),
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -1951,6 +1984,7 @@ pub fn translate(
         exits,
         buf_slots,
         attr_sites,
+        spilled,
         ..
     } = e;
     b.seal_all_blocks();
@@ -1964,6 +1998,7 @@ pub fn translate(
         helper_work,
         in_place_work,
         attr_sites: attr_sites as usize,
+        spilled,
     })
 }
 
@@ -2398,6 +2433,7 @@ fn emit_insn(
                 emit_range(e, st, insn, n);
             } else {
                 let temps = e.operands(st, n + 2);
+                e.spill_locals(st, insn);
                 e.call_op_checked(Op::Call, u64::from(arg), st, insn, &temps);
                 push!(d - n - 2, Obj, e.load_op(0));
             }
@@ -2405,10 +2441,12 @@ fn emit_insn(
         I::CallKw { .. } => {
             let n = arg as usize;
             let temps = e.operands(st, n + 3);
+            e.spill_locals(st, insn);
             e.call_op_checked(Op::CallKw, u64::from(arg), st, insn, &temps);
             push!(d - n - 3, Obj, e.load_op(0));
         }
         I::CallFunctionEx => {
+            e.spill_locals(st, insn);
             e.op_to_obj(st, insn, Op::CallEx, 0, 4);
         }
         I::CallIntrinsic1 { .. } => {

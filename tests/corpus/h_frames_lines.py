@@ -267,3 +267,54 @@ def globals_caller(n):
 
 
 print("globals():", globals_caller(2000))
+
+
+# f_locals of a frame running natively: the values as of the call that left native code.
+def peek_locals():
+    return dict(sys._getframe(1).f_locals)
+
+
+def loop_locals(n):
+    acc = 0
+    label = "w"
+    ratio = 1.5
+    seen = None
+    for i in range(n):
+        acc += i
+        if i == n - 1:
+            seen = peek_locals()
+    return seen
+
+
+print("f_locals in a loop:", loop_locals(3000))
+
+
+def callee_locals(a, b):
+    c = a * 2
+    return peek_locals()
+
+
+def callee_caller(n):
+    r = None
+    for i in range(n):
+        r = callee_locals(i, "s")
+    return r
+
+
+print("f_locals of a natively called function:", callee_caller(2000))
+
+
+def closure_locals():
+    cellv = [1]
+
+    def inner(k):
+        t = k + 1
+        return peek_locals(), cellv
+
+    r = None
+    for i in range(1500):
+        r = inner(i)
+    return r[0]
+
+
+print("f_locals with cells:", closure_locals())
