@@ -185,6 +185,12 @@ impl Target {
         self.profile = Some((code, offset));
     }
 
+    /// The unit the function's first instruction has in the counted code its loops are
+    /// entered from (0 unless the counting code had to go in front).
+    fn frame_base(&self) -> u32 {
+        self.profile.as_ref().map_or(0, |(_, offset)| *offset)
+    }
+
     /// The specialized form the interpreter chose for each instruction, if it ran.
     fn quickened(&self) -> Vec<Instruction> {
         self.analysis
@@ -801,6 +807,11 @@ fn translate_guarded(
 ) -> Result<Translation, Refusal> {
     let mut profile = translate::Profile::new(target.quickened());
     profile.generic = generic.to_vec();
+    // A loop is entered in the counted code's frame; a call runs in its stub's frame,
+    // which keeps the function's units in place.
+    if matches!(entry, translate::Entry::Loop { .. }) {
+        profile.frame_base = target.frame_base();
+    }
     let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         translate::translate(&target.original, &target.analysis, &profile, entry, isa, h)
     }))
@@ -1197,22 +1208,30 @@ fn run_native(
     entry_unit: u32,
     too_many_exits: &dyn Fn(&str),
 ) -> PyResult {
-    let own_position = std::sync::atomic::AtomicU32::new(0);
-    let position = position.unwrap_or_else(|| NativePosition::own(&own_position));
-    // The interpreter continues the frame from its `lasti` once the builtin that entered
+    let own_position = std::sync::atomic::AtomicU32::new(entry_unit + 1);
+    // The interpreter continues a frame from its `lasti` once the builtin that entered
     // native code returns: what native code reported is put back before that.
-    let _restore = position.reporting_from(entry_unit);
+    let _restore = position.map(|p| p.reporting_from(entry_unit));
+    let position = position.unwrap_or_else(|| NativePosition::own(&own_position));
     // The exit buffer lives on the stack unless a site saves a very large frame.
-    let mut small = [0u64; 48];
+    // Not zeroed (a memset on every call): native code writes every slot that is read
+    // back (a return's result, an exit's saved values, the locals before a call), and
+    // slots are only ever read through `saved`, after they were written.
+    let mut small = std::mem::MaybeUninit::<[u64; 48]>::uninit();
     let mut large = Vec::new();
     let slots = native.t.buf_slots.max(1);
-    let buf: &mut [u64] = if slots <= small.len() {
-        &mut small[..slots]
+    let buf_ptr: *mut u64 = if slots <= 48 {
+        small.as_mut_ptr().cast()
     } else {
-        large.resize(slots, 0);
-        &mut large
+        large.resize(slots, 0u64);
+        large.as_mut_ptr()
     };
-    let buf_ptr = buf.as_mut_ptr();
+    // The words native code stored at `slot..slot + n`.
+    // SAFETY (of every use): the exit or return being handled wrote exactly these slots.
+    let saved = |slot: usize, n: usize| -> &[u64] {
+        debug_assert!(slot + n <= slots);
+        unsafe { std::slice::from_raw_parts(buf_ptr.add(slot), n) }
+    };
     let ctx = crate::helpers::NativeCtx {
         vm,
         code: &c.original,
@@ -1246,7 +1265,7 @@ fn run_native(
     if status < 0 {
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].
-        return Ok(unsafe { unmarshal(vm, Kind::Obj, &buf[..1]) }?.unwrap_or_else(|| vm.ctx.none()));
+        return Ok(unsafe { unmarshal(vm, Kind::Obj, saved(0, 1)) }?.unwrap_or_else(|| vm.ctx.none()));
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
@@ -1259,7 +1278,7 @@ fn run_native(
             return None;
         };
         // SAFETY: the exit stored this value's words with kind `k` at `slot`.
-        let v = unsafe { unmarshal(vm, k, &buf[*slot..*slot + k.slots()]) };
+        let v = unsafe { unmarshal(vm, k, saved(*slot, k.slots())) };
         *slot += k.slots();
         v.unwrap_or_else(|e| {
             failed.get_or_insert(e);

@@ -60,6 +60,17 @@ impl NativePosition {
         })
     }
 
+    /// This position with its reports going to `cell` instead of the frame (which keeps
+    /// its own line): for a frame whose code does not hold the function's units where
+    /// native code reports them.
+    pub fn reporting_to(self, cell: &AtomicU32) -> Self {
+        Self {
+            lasti: cell,
+            mirror: cell,
+            ..self
+        }
+    }
+
     /// A position cell of the activation's own (no interpreter frame).
     pub fn own(cell: &AtomicU32) -> Self {
         Self {
@@ -145,27 +156,51 @@ thread_local! {
     static HIDDEN: RefCell<Vec<*const InterpreterFrame>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Restores the thread's activation list when a native call ends (also on unwinding).
-struct ActivationGuard(*const Activation);
-
-impl Drop for ActivationGuard {
-    fn drop(&mut self) {
-        ACTIVATIONS.with(|a| a.set(self.0));
+/// Runs `f`, native code running with context `ctx`, with its activation visible to
+/// frame introspection. On every native call: one thread-local access.
+#[inline]
+pub fn with_activation<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
+    /// Restores the thread's activation list when the call ends (also on unwinding).
+    struct Unlink<'t>(&'t Cell<*const Activation>, *const Activation);
+    impl Drop for Unlink<'_> {
+        fn drop(&mut self) {
+            self.0.set(self.1);
+        }
     }
+    ACTIVATIONS.with(|top| {
+        let outer = top.get();
+        let anchor = if ctx.position.frame.is_null() {
+            anchor_for_call_from(outer)
+        } else {
+            ctx.position.frame
+        };
+        let act = Activation {
+            ctx: ctx as *const NativeCtx<'_> as *const NativeCtx<'static>,
+            anchor,
+            outer,
+        };
+        top.set(&act);
+        let _unlink = Unlink(top, outer);
+        f()
+    })
 }
 
-/// Runs `f`, native code running with context `ctx`, with its activation visible to
-/// frame introspection.
-pub fn with_activation<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
-    let outer = ACTIVATIONS.with(|a| a.get());
-    let act = Activation {
-        ctx: ctx as *const NativeCtx<'_> as *const NativeCtx<'static>,
-        anchor: rustpython_vm::frame::current_thread_iframe(),
-        outer,
-    };
-    ACTIVATIONS.with(|a| a.set(&act));
-    let _restore = ActivationGuard(outer);
-    f()
+/// The interpreter frame a frameless activation called by activation `caller` sits above.
+/// Such an activation is called by native code, the innermost activation's, and no
+/// interpreter frame was pushed since that one started: the caller's own frame, or the
+/// frame the caller itself sits above.
+fn anchor_for_call_from(caller: *const Activation) -> *const InterpreterFrame {
+    if caller.is_null() {
+        return rustpython_vm::frame::current_thread_iframe();
+    }
+    // SAFETY: see `seen_frames`.
+    let caller = unsafe { &*caller };
+    if caller.frameless() {
+        caller.anchor
+    } else {
+        // SAFETY: as above.
+        unsafe { (*caller.ctx).position.frame }
+    }
 }
 
 /// Runs `f` (a continuation of the function whose native code ran in `frame`) with
@@ -342,6 +377,11 @@ fn position_in_view(seen: &[Seen], f: &FrameObjectRef, vm: &VirtualMachine) -> O
 /// versions that show the program's view (the interpreter's own when nothing native is
 /// in between, which is also their fast path).
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    if !positions_work(vm) {
+        return Err(vm.new_system_error(
+            "rpyjit: this VM does not report a frame's line from its `lasti` as expected; the JIT stays off",
+        ));
+    }
     let sys: PyObjectRef = vm.sys_module.clone().into();
     let getframe = sys.get_attr("_getframe", vm)?;
     let depth_of = |args: &FuncArgs, vm: &VirtualMachine| -> PyResult<usize> {
@@ -581,24 +621,34 @@ fn install_warn(vm: &VirtualMachine) -> PyResult<()> {
     ) else {
         return Ok(());
     };
-    let code = vm
-        .compile(
-            WARN_SOURCE,
-            rustpython_vm::compiler::Mode::Exec,
-            "<rpyjit warnings>",
-        )
-        .map_err(|e| vm.new_system_error(format!("rpyjit: {e}")))?;
-    let scope = vm.new_scope_with_builtins();
-    vm.run_code_obj(code, scope.clone())?;
-    let make = scope.globals.get_item("_rpyjit_make_warn", vm)?;
-    let walking_warn = make.call((explicit, vm.sys_module.clone()), vm)?;
+    // Made at its first use: most programs never warn while native code is in between.
+    let walking_warn: std::sync::OnceLock<PyObjectRef> = std::sync::OnceLock::new();
+    let make_walking_warn = move |vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+        let code = vm
+            .compile(
+                WARN_SOURCE,
+                rustpython_vm::compiler::Mode::Exec,
+                "<rpyjit warnings>",
+            )
+            .map_err(|e| vm.new_system_error(format!("rpyjit: {e}")))?;
+        let scope = vm.new_scope_with_builtins();
+        vm.run_code_obj(code, scope.clone())?;
+        let make = scope.globals.get_item("_rpyjit_make_warn", vm)?;
+        make.call((explicit.clone(), vm.sys_module.clone()), vm)
+    };
     let wrapped = orig.clone();
     let warn = vm.new_function("warn", move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-        if rewritten() {
-            walking_warn.call(args, vm)
-        } else {
-            wrapped.call(args, vm)
+        if !rewritten() {
+            return wrapped.call(args, vm);
         }
+        let walking = match walking_warn.get() {
+            Some(w) => w.clone(),
+            None => {
+                let w = make_walking_warn(vm)?;
+                walking_warn.get_or_init(|| w).clone()
+            }
+        };
+        walking.call(args, vm)
     });
     let warn: PyObjectRef = warn.into();
     module.set_attr("warn", warn.clone(), vm)?;
@@ -629,4 +679,50 @@ where
     }
     names.extend(code.freevars.iter().copied());
     names
+}
+
+/// The start-up check of what [`NativePosition`] relies on: a frame reports the line of
+/// the unit its `lasti` names while a builtin it called runs, and resumes where it was
+/// once `lasti` is put back. A function calls a probe builtin that reports the unit of a
+/// later line, reads the frame's `f_lineno` and restores `lasti`; the function must then
+/// return normally.
+fn positions_work(vm: &VirtualMachine) -> bool {
+    const PROBE: &str = "__rpyjit_probe_position__";
+    let source = format!("def probe():\n    seen = {PROBE}()\n    return ('after', seen)\n");
+    let run = || -> PyResult<bool> {
+        let code = vm
+            .compile(&source, rustpython_vm::compiler::Mode::Exec, "<rpyjit probe>")
+            .map_err(|e| vm.new_system_error(e.to_string()))?;
+        let function_code: rustpython_vm::PyRef<rustpython_vm::builtins::PyCode> = code
+            .code
+            .constants
+            .iter()
+            .find_map(|c| PyObjectRef::from(c.clone()).downcast().ok())
+            .ok_or_else(|| vm.new_system_error("no function code"))?;
+        // The unit of `return`'s line (3).
+        let unit = function_code
+            .code
+            .locations
+            .iter()
+            .position(|(loc, _)| loc.line.get() == 3)
+            .ok_or_else(|| vm.new_system_error("no line 3"))? as u32;
+        let probe = vm.new_function(PROBE, move |vm: &VirtualMachine| -> PyResult {
+            let position = NativePosition::calling_frame(0)
+                .ok_or_else(|| vm.new_system_error("no calling frame"))?;
+            let _restore = position.reporting_from(unit);
+            let frame = rustpython_vm::frame::current_thread_frame_materialize(vm)
+                .ok_or_else(|| vm.new_system_error("no frame"))?;
+            frame.as_object().get_attr("f_lineno", vm)
+        });
+        let scope = vm.new_scope_with_builtins();
+        scope.globals.set_item(PROBE, probe.into(), vm)?;
+        vm.run_code_obj(code, scope.clone())?;
+        let result = scope.globals.get_item("probe", vm)?.call((), vm)?;
+        let expected = vm.ctx.new_tuple(vec![
+            vm.ctx.new_str("after").into(),
+            vm.ctx.new_int(3).into(),
+        ]);
+        result.rich_compare_bool(expected.as_object(), rustpython_vm::types::PyComparisonOp::Eq, vm)
+    };
+    run().unwrap_or(false)
 }

@@ -391,15 +391,15 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
     for name in code.code.varnames.iter().take(nargs) {
         args.push(snapshot.get_item(*name, vm)?);
     }
-    // This frame runs the counting prologue's code: the function's units follow it.
-    let position = crate::frames::NativePosition::calling_frame(prologue_of_calling_code());
+    // This frame runs the counted code. Native code of a call reports positions for the
+    // function's units in place (as in its stub); where the counting code had to go in
+    // front of them, this one call reports nowhere and the frame stays on the `def` line.
+    let unreported = std::sync::atomic::AtomicU32::new(0);
+    let mut position = crate::frames::NativePosition::calling_frame(0);
+    if with_calling_hot(|hot| hot.prologue).unwrap_or(0) != 0 {
+        position = position.map(|p| p.reporting_to(&unreported));
+    }
     entry::call_compiled(vm, &compiled, args, position)
-}
-
-/// Length of the counting prologue of the code the calling frame runs (0 if it is not
-/// counted code).
-fn prologue_of_calling_code() -> u32 {
-    with_calling_hot(|hot| hot.prologue).unwrap_or(0)
 }
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true

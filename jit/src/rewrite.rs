@@ -355,7 +355,7 @@ pub fn with_entry_appended(
         }
         displaced += 1 + op.cache_entries();
     }
-    if ends == Appended::ResumeOriginal {
+    if ends == Appended::ResumeOriginal && displaced > 1 {
         // Nothing may jump into the displaced units (a loop whose header is the first
         // instruction after `RESUME`): it would land in the entry jump.
         let insns = crate::bytecode::decode(orig).ok()?;

@@ -263,6 +263,11 @@ pub struct Profile {
     /// assumption, their operands boxed and handed to the VM's generic operation. This
     /// is how a recompilation drops a failing assumption (see `entry::run_native`).
     pub generic: Vec<usize>,
+    /// The unit the function's first instruction has in the frame native code runs in
+    /// (see [`crate::frames`]): 0 for a function's entry (its stub keeps the function's
+    /// units in place), the counting code's length for a loop entered natively where it
+    /// had to go in front.
+    pub frame_base: u32,
 }
 
 impl Profile {
@@ -270,6 +275,7 @@ impl Profile {
         Profile {
             quick,
             generic: Vec::new(),
+            frame_base: 0,
         }
     }
 
@@ -1248,6 +1254,8 @@ struct Emitter<'a, 'b> {
     unit: u32,
     /// See [`Translation::spilled`].
     spilled: Vec<(u32, Vec<Option<Kind>>)>,
+    /// See [`Profile::frame_base`].
+    frame_base: u32,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1414,13 +1422,10 @@ impl Emitter<'_, '_> {
             self.ctx,
             crate::helpers::NativeCtx::POSITION_LASTI as i32,
         );
-        let base = self.b.ins().load(
-            types::I32,
-            flags,
-            self.ctx,
-            crate::helpers::NativeCtx::POSITION_BASE as i32,
-        );
-        let lasti = self.b.ins().iadd_imm_s(base, i64::from(self.unit) + 1);
+        let lasti = self
+            .b
+            .ins()
+            .iconst(types::I32, i64::from(self.frame_base + self.unit + 1));
         self.b.ins().store(flags, lasti, cell, 0);
         let mirror = self.b.ins().load(
             self.ptr,
@@ -1880,6 +1885,7 @@ pub fn translate(
             .collect(),
         unit: 0,
         spilled: Vec::new(),
+        frame_base: p.frame_base,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.

@@ -428,3 +428,46 @@ fn refcounts_balance_across_native_calls_entry_misses_and_deopts() {
         stderr(&o)
     );
 }
+
+/// A program that logs from a hot function (its loop entered natively, and a function
+/// its native code calls) gets the same records on stderr in every JIT mode: the
+/// function names and line numbers `logging` reads from the running frames, and
+/// `stack_info` with the whole chain of callers.
+#[test]
+fn logging_from_hot_code_names_the_running_line() {
+    let script = temp_script(
+        "hot_logging",
+        r#"import logging
+logging.basicConfig(format="%(levelname)s %(funcName)s:%(lineno)d %(message)s")
+log = logging.getLogger("app")
+
+def record(i):
+    if i % 1000 == 999:
+        log.warning("record %d", i)
+    return i
+
+def process(n):
+    total = 0
+    for i in range(n):
+        total += record(i)
+        if i == n - 1:
+            log.warning("done", stack_info=True)
+    return total
+
+print(process(3000))
+"#,
+    );
+    let script = script.to_str().unwrap();
+    let reference = run(&["-X", "jit=off", script]);
+    assert!(reference.status.success(), "{}", stderr(&reference));
+    let expected = stderr(&reference);
+    assert!(expected.contains("WARNING record:7 record 999"), "{expected}");
+    assert!(expected.contains("WARNING process:15 done"), "{expected}");
+    assert!(expected.contains("in process\n"), "{expected}");
+    for mode in [&["-X", "jit-threshold=1000"][..], &["-X", "jit-threshold=0"][..]] {
+        let o = run(&[mode, &[script]].concat());
+        assert!(o.status.success(), "{mode:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&reference), "{mode:?}");
+        assert_eq!(stderr(&o), expected, "{mode:?}");
+    }
+}
