@@ -318,3 +318,21 @@ def closure_locals():
 
 
 print("f_locals with cells:", closure_locals())
+
+
+def frame_info(i):
+    frame = inspect.currentframe()
+    info = inspect.getframeinfo(frame)
+    caller = inspect.getframeinfo(frame.f_back)
+    return (info.function, info.lineno, info.code_context[0].strip(),
+            caller.function, caller.lineno)
+
+
+def frame_info_caller(n):
+    r = None
+    for i in range(n):
+        r = frame_info(i)
+    return r
+
+
+print("getframeinfo:", frame_info_caller(2000))

@@ -104,3 +104,24 @@ ok = frame is not None and isinstance(frame.f_lineno, int) and frame.f_lineno in
 stop.set()
 t.join()
 print("other thread:", ok)
+
+# Several threads, each with natively called functions reading their callers' frames.
+def where(i):
+    f = sys._getframe(1)
+    return f.f_code.co_name, f.f_lineno
+
+
+def thread_worker(tag, n, out):
+    last = None
+    for i in range(n):
+        last = where(i)
+    out[tag] = last
+
+
+results = {}
+workers = [threading.Thread(target=thread_worker, args=(k, 3000, results)) for k in range(3)]
+for w in workers:
+    w.start()
+for w in workers:
+    w.join()
+print("threads:", sorted(results.items()))
