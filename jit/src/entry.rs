@@ -337,7 +337,31 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     crate::frames::install(vm)?;
+    replace_own_code(vm);
     watch_tracers(vm)
+}
+
+/// `code.replace(...)` (and `copy.replace`) on a stub or on counted code makes its copy
+/// from the function's own code: a program that rewrites a compiled function's code
+/// (`f.__code__ = f.__code__.replace(co_linetable=...)`) gets a copy of what it wrote,
+/// not of rpyjit's trampoline.
+fn replace_own_code(vm: &VirtualMachine) {
+    let code_type = vm.ctx.types.code_type;
+    for name in ["replace", "__replace__"] {
+        let Some(orig) = code_type.get_attr(vm.ctx.intern_str(name)) else {
+            continue;
+        };
+        let method = vm.new_method(
+            name,
+            code_type,
+            move |zelf: PyRef<PyCode>, mut args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+                let own = crate::hotness::uninstrumented(&zelf);
+                args.args.insert(0, own.into());
+                orig.call(args, vm)
+            },
+        );
+        code_type.set_attr(vm.ctx.intern_str(name), method.into());
+    }
 }
 
 /// Whether the JIT's builtins exist (the JIT is on); `rpyjit.compile` is a no-op otherwise.
@@ -725,6 +749,9 @@ fn kind_of(vm: &VirtualMachine, obj: &rustpython_vm::PyObject) -> Option<(Kind, 
 /// The argument words for native code specialized on `kinds`, or `None` if an argument
 /// does not fit its kind (the entry guard). Object arguments become owned pointers.
 fn marshal(vm: &VirtualMachine, kinds: &[Kind], args: &[PyObjectRef]) -> Option<Vec<u64>> {
+    if kinds.len() != args.len() {
+        return None;
+    }
     let mut words = Vec::with_capacity(args.len());
     for (k, a) in kinds.iter().zip(args) {
         match k {
@@ -1144,6 +1171,16 @@ pub fn call_compiled(
     args: Vec<PyObjectRef>,
     position: Option<NativePosition>,
 ) -> PyResult {
+    if args.len() != translate::arg_slots(&c.target.original) {
+        // Not bound as the compiled code expects (a copy of a stub made by
+        // `code.replace`, called with its own signature): never run natively.
+        return Err(vm.new_system_error(format!(
+            "rpyjit: {} called with {} argument slots instead of {}",
+            c.target.original.code.qualname,
+            args.len(),
+            translate::arg_slots(&c.target.original)
+        )));
+    }
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {

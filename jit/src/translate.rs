@@ -34,7 +34,7 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::{
-    BorrowedConstant, CodeFlags, Constant, ExceptionTableEntry, Instruction, LoadSuperAttr,
+    CodeFlags, ExceptionTableEntry, Instruction, LoadSuperAttr,
 };
 use rustpython_vm::Py;
 
@@ -356,21 +356,34 @@ fn speculated_compare(quick: Option<Instruction>, a: Kind, b: Kind) -> Option<Ki
     (fits(a) && fits(b) && (a == Obj || b == Obj)).then_some(want)
 }
 
-/// A constant's kind and, for unboxed kinds, its bits.
+/// A constant's kind and, for unboxed kinds, its bits. Read from the object itself:
+/// RustPython 0.6's `borrow_constant` panics on constants of unusual types and leaks an
+/// allocation per call for slices and frozensets.
 fn const_kind(code: &Py<PyCode>, i: u32) -> Result<(Kind, u64), Refusal> {
+    use rustpython_vm::builtins::{PyFloat, PyInt};
+    use rustpython_vm::AsObject;
     let c = code
         .code
         .constants
         .get(i as usize)
         .ok_or_else(|| Refusal("bad constant index".into()))?;
-    Ok(match c.borrow_constant() {
-        BorrowedConstant::Integer { value } => match i64::try_from(value) {
-            Ok(v) => (Kind::Int, v as u64),
-            Err(_) => (Kind::Obj, 0),
-        },
-        BorrowedConstant::Float { value } => (Kind::Float, value.to_bits()),
-        BorrowedConstant::Boolean { value } => (Kind::Bool, value as u64),
-        _ => (Kind::Obj, 0),
+    let obj: &rustpython_vm::PyObject = std::borrow::Borrow::borrow(c);
+    let types = &rustpython_vm::Context::genesis().types;
+    let class = obj.class();
+    Ok(if class.is(types.bool_type) {
+        (Kind::Bool, obj.is(&rustpython_vm::Context::genesis().true_value) as u64)
+    } else if class.is(types.int_type) {
+        match obj.downcast_ref::<PyInt>().map(|v| i64::try_from(v.as_bigint())) {
+            Some(Ok(v)) => (Kind::Int, v as u64),
+            _ => (Kind::Obj, 0),
+        }
+    } else if class.is(types.float_type) {
+        match obj.downcast_ref::<PyFloat>() {
+            Some(f) => (Kind::Float, f.to_f64().to_bits()),
+            None => (Kind::Obj, 0),
+        }
+    } else {
+        (Kind::Obj, 0)
     })
 }
 

@@ -1,0 +1,187 @@
+"""CPython's own test suite as a conformance harness for rpyjit's JIT.
+
+Runs test modules of CPython 3.13's `test` package under rpyjit in every JIT mode
+(`-X jit=off`, the default, `-X jit-threshold=0`) and compares them per test case.
+RustPython 0.6 passes only part of CPython's tests, so the oracle is `-X jit=off`: every
+case that passes there must pass in both JIT modes. The status of every case in every
+mode is recorded in `tests/cpython/expected/<module>.txt`; a case whose status differs
+from the record (one that starts passing, or stops) fails the run, so the record cannot
+go stale. Regenerate a record after a deliberate change with `--record`.
+
+    python3 tests/cpython/run.py [--record] [--jobs N] [--modules-file FILE] [module ...]
+
+With no module given, the bounded selection in `tests/cpython/modules.txt` runs (what CI
+runs); `--all` runs every `test_*` module of the package. Needs CPython 3.13 (its test
+package; found with pyenv or $CPYTHON313) and a built rpyjit ($RPYJIT, or
+target/release/rpyjit).
+"""
+
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MODES = {
+    "off": ["-X", "jit=off"],
+    "default": [],
+    "t0": ["-X", "jit-threshold=0"],
+}
+# One line of `unittest -v`: "name (module.Class.name) ... status".
+CASE = re.compile(
+    r"^(?P<name>\S+) \((?P<id>[\w.]+)\)(?:\n[^\n]*?)? \.\.\. "
+    r"(?P<status>ok|FAIL|ERROR|skipped|expected failure|unexpected success)",
+    re.MULTILINE,
+)
+STATUS = {
+    "ok": "pass",
+    "FAIL": "fail",
+    "ERROR": "error",
+    "skipped": "skip",
+    "expected failure": "xfail",
+    "unexpected success": "xpass",
+}
+
+
+def cpython_test_dir():
+    py = os.environ.get("CPYTHON313")
+    if not py:
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
+        py = os.path.join(root, "versions", "3.13.0", "bin", "python3.13")
+    out = subprocess.run(
+        [py, "-c", "import os, test; print(os.path.dirname(test.__file__))"],
+        capture_output=True, text=True, check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_path():
+    """A directory holding only CPython's `test` package (RustPython's own stdlib serves
+    everything else)."""
+    d = os.path.join(tempfile.gettempdir(), "rpyjit-cpython-tests")
+    os.makedirs(d, exist_ok=True)
+    link = os.path.join(d, "test")
+    if not os.path.islink(link):
+        os.symlink(cpython_test_dir(), link)
+    return d
+
+
+def run_module(rpyjit, path, module, mode, timeout):
+    """{test id: status} of one module in one mode ({} plus a note if it did not finish)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "RPYJIT_"))}
+    env["PYTHONPATH"] = path
+    env["PYTHONHASHSEED"] = "0"
+    cmd = [rpyjit, *MODES[mode], "-m", "unittest", "-v", f"test.{module}"]
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
+                           cwd=tempfile.gettempdir(), stdin=subprocess.DEVNULL)
+        out, note = p.stderr + p.stdout, ""
+        if p.returncode not in (0, 1):
+            note = f"exit status {p.returncode}"
+    except subprocess.TimeoutExpired as e:
+        out = (e.stderr or b"").decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        note = f"timed out after {timeout} s"
+    cases = {}
+    for m in CASE.finditer(out):
+        status = STATUS[m.group("status")]
+        # A case with subtests can report twice; the worst status wins.
+        prev = cases.get(m.group("id"))
+        if prev is None or prev == "pass":
+            cases[m.group("id")] = status
+    return cases, note
+
+
+def record_path(module):
+    return os.path.join(HERE, "expected", f"{module}.txt")
+
+
+def read_record(module):
+    rec = {}
+    try:
+        with open(record_path(module)) as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                test_id, off, default, t0 = line.split()
+                rec[test_id] = (off, default, t0)
+    except FileNotFoundError:
+        return None
+    return rec
+
+
+def write_record(module, table):
+    os.makedirs(os.path.join(HERE, "expected"), exist_ok=True)
+    with open(record_path(module), "w") as f:
+        f.write(f"# test.{module} under rpyjit: status per JIT mode (jit=off, default, threshold 0)\n")
+        f.write("# regenerate: python3 tests/cpython/run.py --record " + module + "\n")
+        for test_id in sorted(table):
+            f.write(" ".join([test_id, *table[test_id]]) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("modules", nargs="*")
+    ap.add_argument("--record", action="store_true", help="write the statuses as the record")
+    ap.add_argument("--all", action="store_true", help="every test_* module of the package")
+    ap.add_argument("--modules-file", default=os.path.join(HERE, "modules.txt"))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=int, default=600)
+    args = ap.parse_args()
+    rpyjit = os.environ.get("RPYJIT") or os.path.join(ROOT, "target", "release", "rpyjit")
+    path = test_path()
+    if args.all:
+        modules = sorted(n[:-3] for n in os.listdir(os.path.join(path, "test"))
+                         if n.startswith("test_") and n.endswith(".py"))
+    elif args.modules:
+        modules = args.modules
+    else:
+        with open(args.modules_file) as f:
+            modules = [l.split("#")[0].strip() for l in f if l.split("#")[0].strip()]
+
+    jobs = [(m, mode) for m in modules for mode in MODES]
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = {pool.submit(run_module, rpyjit, path, m, mode, args.timeout): (m, mode)
+                   for m, mode in jobs}
+        for fut in concurrent.futures.as_completed(futures):
+            results[futures[fut]] = fut.result()
+
+    problems, totals = [], {"cases": 0, "pass_off": 0, "jit_regressions": 0}
+    for m in modules:
+        table = {}
+        ids = set()
+        for mode in MODES:
+            cases, note = results[(m, mode)]
+            if note:
+                print(f"test.{m} [{mode}]: {note}", file=sys.stderr)
+            ids |= set(cases)
+        for test_id in ids:
+            table[test_id] = tuple(results[(m, mode)][0].get(test_id, "missing") for mode in MODES)
+        totals["cases"] += len(table)
+        totals["pass_off"] += sum(1 for s in table.values() if s[0] == "pass")
+        regress = [t for t, s in table.items() if s[0] == "pass" and (s[1] != "pass" or s[2] != "pass")]
+        totals["jit_regressions"] += len(regress)
+        if args.record:
+            write_record(m, table)
+            continue
+        rec = read_record(m)
+        if rec is None:
+            problems.append(f"test.{m}: no record (run with --record)")
+            continue
+        for test_id in sorted(set(rec) | set(table)):
+            want, got = rec.get(test_id), table.get(test_id, ("missing",) * 3)
+            if want != got:
+                problems.append(f"{test_id}: recorded {want}, now {got}")
+    print(f"{len(modules)} modules, {totals['cases']} test cases; {totals['pass_off']} pass with "
+          f"-X jit=off; {totals['jit_regressions']} of those fail in a JIT mode")
+    for p in problems:
+        print("  " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
