@@ -101,7 +101,7 @@ impl Native {
             }
             return Err(Refusal(UNPROFITABLE.into()));
         }
-        let entry = finalize(&t)?;
+        let entry = finalize(&t, &label)?;
         STATS.compiled(&label, work_estimate(&t), started.elapsed());
         let sites = t.exits.len();
         let attr_caches = (0..t.attr_sites).map(|_| Default::default()).collect();
@@ -914,7 +914,8 @@ fn worth_compiling(t: &Translation) -> bool {
 }
 
 /// Compiles a translation into code memory and returns its entry point.
-fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
+/// `name` labels the code for profilers (see [`perf_map`]).
+fn finalize(t: &Translation, name: &str) -> Result<NativeFn, Refusal> {
     let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
     let mem = mem.get_or_insert_with(|| {
         let builder = JITBuilder::with_isa(
@@ -936,8 +937,31 @@ fn finalize(t: &Translation) -> Result<NativeFn, Refusal> {
         .finalize_definitions()
         .map_err(|e| Refusal(format!("finalize: {e}")))?;
     let ptr = module.get_finalized_function(id);
+    if let Some(code) = ctx.compiled_code() {
+        perf_map(ptr, code.code_buffer().len(), name);
+    }
     // SAFETY: `ptr` is the finalized code of a function with `native_signature`.
     Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) })
+}
+
+/// `RPYJIT_PERF_MAP=1`: every compiled function is listed in `/tmp/perf-<pid>.map`, the
+/// file `perf report` (and gdb scripts) read to name code that has no symbols.
+fn perf_map(start: *const u8, len: usize, name: &str) {
+    static FILE: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    let file = FILE.get_or_init(|| {
+        std::env::var_os("RPYJIT_PERF_MAP")
+            .is_some_and(|v| v == "1")
+            .then(|| {
+                let path = format!("/tmp/perf-{}.map", std::process::id());
+                std::fs::File::create(path).ok().map(Mutex::new)
+            })
+            .flatten()
+    });
+    if let Some(file) = file {
+        use std::io::Write;
+        let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(f, "{:x} {:x} py::{}", start as usize, len, name.replace(' ', "_"));
+    }
 }
 
 /// Puts a function back in the interpreter for good.

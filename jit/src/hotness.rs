@@ -285,6 +285,11 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             len,
         );
         tail(e, false);
+        // Where this code goes in front of the function (see below), a frame running
+        // it is on the `def` line, as while `RESUME` runs: the interpreter's position
+        // there, for a program that looks at it (another thread, or the first call's
+        // native code, which reports no position into a frame laid out this way).
+        e.raises_at(0, 0);
     };
     // Appended after the function's units (which keep their places, so frames report
     // the function's own positions), or, where the first instructions cannot move, in
