@@ -69,6 +69,7 @@ const BLOCKS: &[(&str, u64)] = &[
     ("soup", 14),
     ("calls", 6),
     ("kernels", 16),
+    ("frames", 8),
 ];
 
 impl Gen {
@@ -172,6 +173,7 @@ impl Gen {
             "soup" => self.soup(p),
             "calls" => self.calls(p),
             "kernels" => self.kernels(p),
+            "frames" => self.frames(p),
             _ => unreachable!("{kind}"),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod gen;
+mod introspect;
 mod kernels;
 pub mod minimize;
 pub mod rng;

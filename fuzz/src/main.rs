@@ -228,6 +228,30 @@ fn main() -> std::process::ExitCode {
         let _ = h.join();
     }
     let _ = std::fs::remove_dir_all(&work);
+    // How often each block kind and feature was emitted (generation is a pure function of
+    // the seed, so this is counted again here rather than passed back from the workers).
+    let mut emitted: std::collections::BTreeMap<String, u64> = Default::default();
+    for (_, seed) in jobs.iter() {
+        if let Some(s) = seed {
+            for line in generate(*s).lines() {
+                let line = line.trim_start();
+                let what = if let Some(f) = line.strip_prefix("# feature: ") {
+                    Some(f.to_string())
+                } else {
+                    line.strip_prefix("# block ")
+                        .and_then(|b| b.split_once(": "))
+                        .map(|(_, kind)| format!("block {kind}"))
+                };
+                if let Some(w) = what {
+                    *emitted.entry(w).or_default() += 1;
+                }
+            }
+        }
+    }
+    if !emitted.is_empty() {
+        let list: Vec<String> = emitted.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("emitted: {}", list.join(", "));
+    }
     let modes_line: Vec<String> = cfg
         .modes
         .iter()
