@@ -33,13 +33,18 @@ impl Gen {
     pub(crate) fn frames(&mut self, p: &str) {
         let probe = *self.r.pick(PROBES);
         wl!(self, "# feature: {probe}");
-        wl!(self, "import sys, inspect, traceback, logging, warnings, io, collections, enum, pickle");
+        wl!(
+            self,
+            "import sys, inspect, traceback, logging, warnings, io, collections, enum, pickle"
+        );
         self.frames_probe(p, probe);
         // The chain: leaf -> (mid) -> caller loop; the leaf probes once in a while.
         let every = self.r.range(97, 700);
         let at = self.r.below(every as u64) as i64;
         let flip = self.r.range(300, 2500);
-        let depth = self.r.range(2, 5);
+        // At most the frames every chain has (probe, leaf, caller loop, module): beyond the
+        // stack, RustPython's `warnings` reports line 1 where CPython reports 0.
+        let depth = self.r.range(2, 4);
         wl!(self, "def {p}_leaf(i, x):");
         self.ind_inc();
         wl!(self, "y = x * {} + i", self.r.range(2, 9));
@@ -151,7 +156,10 @@ impl Gen {
                 wl!(self, "return sorted((k, v) for k, v in loc.items() if type(v) in (int, float, str) and not k.startswith('__'))");
             }
             "inspect_stack" => {
-                wl!(self, "return [(fi.function, fi.lineno) for fi in inspect.stack()[1:depth + 1]]");
+                wl!(
+                    self,
+                    "return [(fi.function, fi.lineno) for fi in inspect.stack()[1:depth + 1]]"
+                );
             }
             "extract_stack" => {
                 wl!(self, "return [(fs.name, fs.lineno) for fs in traceback.extract_stack()[-depth - 1:-1]]");
@@ -172,12 +180,18 @@ impl Gen {
                 // A global of the same name, so pickle finds the class.
                 wl!(self, "global {p}_T");
                 wl!(self, "{p}_T = collections.namedtuple('{p}_T', 'a b')");
-                wl!(self, "return {p}_T.__module__, pickle.loads(pickle.dumps({p}_T(1, y))) == (1, y)");
+                wl!(
+                    self,
+                    "return {p}_T.__module__, pickle.loads(pickle.dumps({p}_T(1, y))) == (1, y)"
+                );
             }
             _ => {
                 wl!(self, "global {p}_E");
                 wl!(self, "{p}_E = enum.Enum('{p}_E', 'A B')");
-                wl!(self, "return {p}_E.__module__, pickle.loads(pickle.dumps({p}_E.A)).name");
+                wl!(
+                    self,
+                    "return {p}_E.__module__, pickle.loads(pickle.dumps({p}_E.A)).name"
+                );
             }
         }
         self.ind_dec();

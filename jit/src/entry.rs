@@ -690,35 +690,41 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     let nargs = translate::arg_slots(orig);
     // The function's own units stay in place (a frame running the stub reports their
     // lines while native code runs, see `crate::frames`); the stub runs after them.
-    let appended = crate::rewrite::with_entry_appended(vm, orig, nargs as u32 + 4, crate::rewrite::Appended::Final, |e| {
-        e.emit(
-            Instruction::Resume {
-                context: Arg::marker(),
-            },
-            0,
-        );
-        let protected = e.units.len() as u32;
-        e.load_global_for_call(ENTER_BUILTIN);
-        for i in 0..nargs {
+    let appended = crate::rewrite::with_entry_appended(
+        vm,
+        orig,
+        nargs as u32 + 4,
+        crate::rewrite::Appended::Final,
+        |e| {
             e.emit(
-                Instruction::LoadFast {
-                    var_num: Arg::marker(),
+                Instruction::Resume {
+                    context: Arg::marker(),
                 },
-                i as u32,
+                0,
             );
-        }
-        e.emit(
-            Instruction::Call {
-                argc: Arg::marker(),
-            },
-            nargs as u32,
-        );
-        let call_end = e.units.len() as u32;
-        e.emit(Instruction::ReturnValue, 0);
-        let handler = e.units.len() as u32;
-        e.drop_tb_and_reraise(DROP_TB_BUILTIN);
-        e.handlers_push(protected, call_end, handler);
-    });
+            let protected = e.units.len() as u32;
+            e.load_global_for_call(ENTER_BUILTIN);
+            for i in 0..nargs {
+                e.emit(
+                    Instruction::LoadFast {
+                        var_num: Arg::marker(),
+                    },
+                    i as u32,
+                );
+            }
+            e.emit(
+                Instruction::Call {
+                    argc: Arg::marker(),
+                },
+                nargs as u32,
+            );
+            let call_end = e.units.len() as u32;
+            e.emit(Instruction::ReturnValue, 0);
+            let handler = e.units.len() as u32;
+            e.drop_tb_and_reraise(DROP_TB_BUILTIN);
+            e.handlers_push(protected, call_end, handler);
+        },
+    );
     appended.expect("a stub's entry never needs to move instructions")
 }
 
@@ -960,7 +966,13 @@ fn perf_map(start: *const u8, len: usize, name: &str) {
     if let Some(file) = file {
         use std::io::Write;
         let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(f, "{:x} {:x} py::{}", start as usize, len, name.replace(' ', "_"));
+        let _ = writeln!(
+            f,
+            "{:x} {:x} py::{}",
+            start as usize,
+            len,
+            name.replace(' ', "_")
+        );
     }
 }
 
@@ -1248,9 +1260,15 @@ pub fn call_compiled(
         }
     };
     drop(args);
-    run_native(vm, &c.target, native.latest(), &words, position, 0, &|why| {
-        fall_back(vm, &c, why)
-    })
+    run_native(
+        vm,
+        &c.target,
+        native.latest(),
+        &words,
+        position,
+        0,
+        &|why| fall_back(vm, &c, why),
+    )
 }
 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:
@@ -1326,7 +1344,9 @@ fn run_native(
     if status < 0 {
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].
-        return Ok(unsafe { unmarshal(vm, Kind::Obj, saved(0, 1)) }?.unwrap_or_else(|| vm.ctx.none()));
+        return Ok(
+            unsafe { unmarshal(vm, Kind::Obj, saved(0, 1)) }?.unwrap_or_else(|| vm.ctx.none())
+        );
     }
     let site = status as usize;
     let exit = &native.t.exits[site];
@@ -1623,10 +1643,18 @@ pub fn enter_at_loop(
     drop(locals);
     drop(stack);
     STATS.osr_entry();
-    run_native(vm, target, native.latest(), &words, position, site.header, &|why| {
-        STATS.fallback(why);
-        disable();
-    })
+    run_native(
+        vm,
+        target,
+        native.latest(),
+        &words,
+        position,
+        site.header,
+        &|why| {
+            STATS.fallback(why);
+            disable();
+        },
+    )
 }
 
 fn osr_kind(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> Kind {

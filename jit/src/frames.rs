@@ -1,24 +1,40 @@
 //! Frames stay exact while native code runs.
 //!
-//! Native code runs inside an interpreter frame: the stub's frame (whose code carries the
-//! function's own instructions and locations at their own units, see
-//! [`crate::rewrite::with_entry_appended`]) or the frame of a counted function whose loop
-//! was entered natively (the original units after the counting prologue). Before every
-//! helper call, which may run Python code that reads frames (`logging`, `inspect`,
-//! `warnings`, `traceback`, `sys._getframe`, another thread's `sys._current_frames`),
-//! native code writes the frame's instruction index (`lasti`, a public field of the VM's
-//! `InterpreterFrame`), so the frame reports the line of the instruction that left native
-//! code, as the interpreter would.
-//!
-//! A function called natively by another compiled function has no interpreter frame of its
-//! own; its position goes to a cell of its activation ([`NativePosition::own`]).
+//! - **Lines.** Native code runs inside an interpreter frame: its stub's frame, or the
+//!   frame of a counted function whose loop (or first call) it entered. Both codes keep
+//!   the function's own units, locations and line table at their own places (the stub
+//!   and the counting code are appended, see [`crate::rewrite::with_entry_appended`]).
+//!   Before every helper call, which may run Python code that reads frames (`logging`,
+//!   `inspect`, `warnings`, `traceback`, `sys._getframe`, another thread's
+//!   `sys._current_frames`), native code writes the frame's instruction index (`lasti`, a
+//!   public field of the VM's `InterpreterFrame`): `frame_base + unit + 1`, the base being
+//!   part of the translation ([`crate::translate::Profile::frame_base`]). The frame then
+//!   reports the line of the instruction that left native code, as the interpreter would.
+//!   [`positions_work`] checks at start-up that the VM reads lines this way.
+//! - **Locals.** Before each call native code stores its locals where an exit there
+//!   would ([`crate::translate::Translation::spilled`]); `frame.f_locals` of a frame native
+//!   code runs in shows them.
+//! - **Frames that are not the interpreter's.** A function called natively by another
+//!   compiled function has no interpreter frame: its position goes to a cell of its own
+//!   ([`NativePosition::own`]) and its activation is linked on a per-thread list. A frame
+//!   whose function continues in a continuation frame after a deopt is hidden. The
+//!   program's view of the frames ([`seen_frames`]) is what `sys._getframe`,
+//!   `sys._getframemodulename`, `frame.f_back`, `frame.f_locals` and `warnings.warn`
+//!   (replaced by [`install`]) show.
 
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
+use rustpython_vm::function::{FuncArgs, OptionalArg};
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::helpers::NativeCtx;
 
 /// Where a native activation writes its position: `lasti` of the frame it runs in (or a
 /// cell of its own when it has none) and the unit the function's first instruction has
 /// in that frame's code. Native code stores `base + unit + 1` (the interpreter's `lasti`
-/// convention: the index after the executing unit).
+/// convention: the index after the executing unit), `base` baked into the translation.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct NativePosition {
@@ -48,10 +64,11 @@ impl NativePosition {
         // A frame object made for a running frame has a copy of its `lasti`, which the
         // interpreter brings up to date when the frame returns; the frame keeps that
         // object alive while it runs.
-        let mirror: *const AtomicU32 = match rustpython_vm::frame::find_owned_chain_frame_by_iframe(frame) {
-            Some(fo) if !std::ptr::eq(fo.iframe(), frame) => &fo.iframe().lasti,
-            _ => lasti,
-        };
+        let mirror: *const AtomicU32 =
+            match rustpython_vm::frame::find_owned_chain_frame_by_iframe(frame) {
+                Some(fo) if !std::ptr::eq(fo.iframe(), frame) => &fo.iframe().lasti,
+                _ => lasti,
+            };
         Some(Self {
             lasti,
             mirror,
@@ -123,14 +140,6 @@ impl Drop for RestoreLasti {
 // The frames a program sees: the interpreter's chain, plus the activations of functions
 // called natively (no interpreter frame of their own), minus frames whose function was
 // continued in a continuation frame after a deopt (the continuation stands for them).
-
-use std::cell::{Cell, RefCell};
-
-use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
-use rustpython_vm::function::{FuncArgs, OptionalArg};
-use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
-
-use crate::helpers::NativeCtx;
 
 /// A function running natively. Without an interpreter frame of its own (called by
 /// native code), it sits just above `anchor`, the interpreter frame that was on top when
@@ -367,9 +376,7 @@ fn position_in_view(seen: &[Seen], f: &FrameObjectRef, vm: &VirtualMachine) -> O
             let cached = ctx.tb_frame.borrow();
             cached.as_ref().is_some_and(|(g, _)| g.is(f))
         }
-        Seen::Real(k, _) => {
-            rustpython_vm::frame::frame_at_offset(k, vm).is_some_and(|g| g.is(f))
-        }
+        Seen::Real(k, _) => rustpython_vm::frame::frame_at_offset(k, vm).is_some_and(|g| g.is(f)),
     })
 }
 
@@ -394,19 +401,22 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     let orig = getframe.clone();
     sys.set_attr(
         "_getframe",
-        vm.new_function("_getframe", move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-            if !rewritten() || !args.kwargs.is_empty() {
-                return orig.call(args, vm);
-            }
-            let depth = depth_of(&args, vm)?;
-            match seen_frames().get(depth).copied() {
-                Some(Seen::Real(k, _)) => orig.call((k,), vm),
-                Some(s) => frame_object(s, vm)
-                    .map(Into::into)
-                    .ok_or_else(|| vm.new_value_error("call stack is not deep enough")),
-                None => Err(vm.new_value_error("call stack is not deep enough")),
-            }
-        }),
+        vm.new_function(
+            "_getframe",
+            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+                if !rewritten() || !args.kwargs.is_empty() {
+                    return orig.call(args, vm);
+                }
+                let depth = depth_of(&args, vm)?;
+                match seen_frames().get(depth).copied() {
+                    Some(Seen::Real(k, _)) => orig.call((k,), vm),
+                    Some(s) => frame_object(s, vm)
+                        .map(Into::into)
+                        .ok_or_else(|| vm.new_value_error("call stack is not deep enough")),
+                    None => Err(vm.new_value_error("call stack is not deep enough")),
+                }
+            },
+        ),
         vm,
     )?;
     if let Ok(orig) = sys.get_attr("_getframemodulename", vm) {
@@ -451,26 +461,19 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
             }
         },
     );
-    let getset = rustpython_vm::PyRef::new_ref(
-        getset,
-        vm.ctx.types.getset_type.to_owned(),
-        None,
-    );
+    let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
     frame_type.set_attr(vm.ctx.intern_str("f_back"), getset.into());
-    let getset = rustpython_vm::builtins::PyGetSet::new("f_locals", frame_type, &vm.ctx)
-        .with_get(|f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
+    let getset = rustpython_vm::builtins::PyGetSet::new("f_locals", frame_type, &vm.ctx).with_get(
+        |f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
             if !ACTIVATIONS.with(|a| a.get()).is_null() {
                 if let Some(locals) = activation_of(&f).and_then(|a| native_locals(a, vm)) {
                     return Ok(locals.into());
                 }
             }
             f.f_locals(vm)
-        });
-    let getset = rustpython_vm::PyRef::new_ref(
-        getset,
-        vm.ctx.types.getset_type.to_owned(),
-        None,
+        },
     );
+    let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
     frame_type.set_attr(vm.ctx.intern_str("f_locals"), getset.into());
     Ok(())
 }
@@ -503,7 +506,10 @@ fn activation_of(f: &FrameObjectRef) -> Option<*const Activation> {
 /// The locals of activation `a` as of the call it is in, by name (cells show their
 /// contents), if native code stored them before that call
 /// ([`crate::translate::Translation::spilled`]).
-fn native_locals(a: *const Activation, vm: &VirtualMachine) -> Option<rustpython_vm::builtins::PyDictRef> {
+fn native_locals(
+    a: *const Activation,
+    vm: &VirtualMachine,
+) -> Option<rustpython_vm::builtins::PyDictRef> {
     use crate::translate::Kind;
     use rustpython_vm::bytecode::{CO_FAST_CELL, CO_FAST_FREE};
     // SAFETY: see `seen_frames`.
@@ -637,19 +643,22 @@ fn install_warn(vm: &VirtualMachine) -> PyResult<()> {
         make.call((explicit.clone(), vm.sys_module.clone()), vm)
     };
     let wrapped = orig.clone();
-    let warn = vm.new_function("warn", move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-        if !rewritten() {
-            return wrapped.call(args, vm);
-        }
-        let walking = match walking_warn.get() {
-            Some(w) => w.clone(),
-            None => {
-                let w = make_walking_warn(vm)?;
-                walking_warn.get_or_init(|| w).clone()
+    let warn = vm.new_function(
+        "warn",
+        move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+            if !rewritten() {
+                return wrapped.call(args, vm);
             }
-        };
-        walking.call(args, vm)
-    });
+            let walking = match walking_warn.get() {
+                Some(w) => w.clone(),
+                None => {
+                    let w = make_walking_warn(vm)?;
+                    walking_warn.get_or_init(|| w).clone()
+                }
+            };
+            walking.call(args, vm)
+        },
+    );
     let warn: PyObjectRef = warn.into();
     module.set_attr("warn", warn.clone(), vm)?;
     // `warnings` took `warn` from `_warnings` when it was imported.
@@ -691,7 +700,11 @@ fn positions_work(vm: &VirtualMachine) -> bool {
     let source = format!("def probe():\n    seen = {PROBE}()\n    return ('after', seen)\n");
     let run = || -> PyResult<bool> {
         let code = vm
-            .compile(&source, rustpython_vm::compiler::Mode::Exec, "<rpyjit probe>")
+            .compile(
+                &source,
+                rustpython_vm::compiler::Mode::Exec,
+                "<rpyjit probe>",
+            )
             .map_err(|e| vm.new_system_error(e.to_string()))?;
         let function_code: rustpython_vm::PyRef<rustpython_vm::builtins::PyCode> = code
             .code
@@ -722,7 +735,11 @@ fn positions_work(vm: &VirtualMachine) -> bool {
             vm.ctx.new_str("after").into(),
             vm.ctx.new_int(3).into(),
         ]);
-        result.rich_compare_bool(expected.as_object(), rustpython_vm::types::PyComparisonOp::Eq, vm)
+        result.rich_compare_bool(
+            expected.as_object(),
+            rustpython_vm::types::PyComparisonOp::Eq,
+            vm,
+        )
     };
     run().unwrap_or(false)
 }

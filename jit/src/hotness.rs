@@ -532,5 +532,7 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     };
     // The hooked frame runs the counted code: the function's units follow the prologue.
     let position = crate::frames::NativePosition::calling_frame(hot.prologue);
-    entry::enter_at_loop(vm, &target, &l.site, &l.osr, locals, stack, position, &disable)
+    entry::enter_at_loop(
+        vm, &target, &l.site, &l.osr, locals, stack, position, &disable,
+    )
 }

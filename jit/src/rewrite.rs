@@ -338,9 +338,7 @@ pub fn with_entry_appended(
     debug_assert!((span as usize) < units.len());
     // The whole instructions the jump overwrites.
     let mut displaced = 0usize;
-    while displaced < span as usize
-        || matches!(units[displaced - 1].op, Instruction::ExtendedArg)
-    {
+    while displaced < span as usize || matches!(units[displaced - 1].op, Instruction::ExtendedArg) {
         let op = units[displaced].op.deoptimize();
         let movable = matches!(
             op,
@@ -400,7 +398,11 @@ pub fn with_entry_appended(
     }
     let bytes = dist.to_be_bytes();
     for i in 0..span {
-        let op = if i + 1 == span { jump } else { Instruction::ExtendedArg };
+        let op = if i + 1 == span {
+            jump
+        } else {
+            Instruction::ExtendedArg
+        };
         units[i as usize] = CodeUnit::new(op, OpArgByte::new(bytes[(4 - span + i) as usize]));
     }
     let added = e.units.len();
@@ -417,7 +419,11 @@ pub fn with_entry_appended(
         // thread looking) is on the `def` line, as while `RESUME` runs.
         let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
         let mut lt = orig.linetable.to_vec();
-        append_lines(&mut lt, line_at_end(orig), std::iter::repeat_n(first, added));
+        append_lines(
+            &mut lt,
+            line_at_end(orig),
+            std::iter::repeat_n(first, added),
+        );
         c.linetable = lt.into_boxed_slice();
     }
     let mut entries = decode_exception_table(&orig.exceptiontable);

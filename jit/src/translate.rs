@@ -33,9 +33,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use rustpython_vm::builtins::PyCode;
-use rustpython_vm::bytecode::{
-    CodeFlags, ExceptionTableEntry, Instruction, LoadSuperAttr,
-};
+use rustpython_vm::bytecode::{CodeFlags, ExceptionTableEntry, Instruction, LoadSuperAttr};
 use rustpython_vm::Py;
 
 use crate::bytecode::{Analysis, Insn};
@@ -371,9 +369,15 @@ fn const_kind(code: &Py<PyCode>, i: u32) -> Result<(Kind, u64), Refusal> {
     let types = &rustpython_vm::Context::genesis().types;
     let class = obj.class();
     Ok(if class.is(types.bool_type) {
-        (Kind::Bool, obj.is(&rustpython_vm::Context::genesis().true_value) as u64)
+        (
+            Kind::Bool,
+            obj.is(&rustpython_vm::Context::genesis().true_value) as u64,
+        )
     } else if class.is(types.int_type) {
-        match obj.downcast_ref::<PyInt>().map(|v| i64::try_from(v.as_bigint())) {
+        match obj
+            .downcast_ref::<PyInt>()
+            .map(|v| i64::try_from(v.as_bigint()))
+        {
             Some(Ok(v)) => (Kind::Int, v as u64),
             _ => (Kind::Obj, 0),
         }

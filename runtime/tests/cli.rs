@@ -461,10 +461,16 @@ print(process(3000))
     let reference = run(&["-X", "jit=off", script]);
     assert!(reference.status.success(), "{}", stderr(&reference));
     let expected = stderr(&reference);
-    assert!(expected.contains("WARNING record:7 record 999"), "{expected}");
+    assert!(
+        expected.contains("WARNING record:7 record 999"),
+        "{expected}"
+    );
     assert!(expected.contains("WARNING process:15 done"), "{expected}");
     assert!(expected.contains("in process\n"), "{expected}");
-    for mode in [&["-X", "jit-threshold=1000"][..], &["-X", "jit-threshold=0"][..]] {
+    for mode in [
+        &["-X", "jit-threshold=1000"][..],
+        &["-X", "jit-threshold=0"][..],
+    ] {
         let o = run(&[mode, &[script]].concat());
         assert!(o.status.success(), "{mode:?}: {}", stderr(&o));
         assert_eq!(stdout(&o), stdout(&reference), "{mode:?}");
