@@ -227,6 +227,36 @@ pub fn resume(
 /// its globals, closure, name and qualified name, so frames and tracebacks read as
 /// `func`'s.
 pub fn stand_in(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult {
+    let closure = func.as_object().get_attr("__closure__", vm)?;
+    stand_in_with_closure(vm, func, code, closure)
+}
+
+/// [`stand_in`] with empty cells for `func`'s closure: for a function kept beyond one
+/// call, which must not keep the objects in `func`'s cells alive.
+pub fn detached_stand_in(
+    vm: &VirtualMachine,
+    func: &Py<PyFunction>,
+    code: PyRef<PyCode>,
+) -> PyResult {
+    let closure = func.as_object().get_attr("__closure__", vm)?;
+    let closure = if vm.is_none(&closure) {
+        closure
+    } else {
+        let n = closure.length(vm)?;
+        let cells = (0..n)
+            .map(|_| vm.ctx.types.cell_type.as_object().call((), vm))
+            .collect::<PyResult<Vec<_>>>()?;
+        vm.ctx.new_tuple(cells).into()
+    };
+    stand_in_with_closure(vm, func, code, closure)
+}
+
+fn stand_in_with_closure(
+    vm: &VirtualMachine,
+    func: &Py<PyFunction>,
+    code: PyRef<PyCode>,
+    closure: PyObjectRef,
+) -> PyResult {
     let f = func.as_object();
     let globals: PyDictRef = f.get_attr("__globals__", vm)?.try_into_value(vm)?;
     let made = vm.ctx.types.function_type.as_object().call(
@@ -235,7 +265,7 @@ pub fn stand_in(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>)
             globals,
             f.get_attr("__name__", vm)?,
             vm.ctx.none(),
-            f.get_attr("__closure__", vm)?,
+            closure,
         ),
         vm,
     )?;

@@ -165,7 +165,10 @@ impl Native {
 /// What native code of one function runs against: the function, its own code and what
 /// the helpers and deoptimization need from it.
 pub struct Target {
-    func: PyRef<PyFunction>,
+    /// Held weakly: native code must not keep its function (and so its closure's cells
+    /// and the objects in them) alive once the program dropped it. Every entry into native
+    /// code has the running function in hand and passes it.
+    func: WeakFunction,
     /// The function's own code (without rpyjit's hooks): what is translated, and what
     /// continuations are built from.
     original: PyRef<PyCode>,
@@ -229,7 +232,7 @@ impl Target {
             .map_err(|_| vm.new_type_error("__globals__ is not a dict"))?;
         let builtins = func.as_object().get_attr("__builtins__", vm)?;
         Ok(Self {
-            func: func.clone(),
+            func: WeakFunction::new(vm, func)?,
             original: original.clone(),
             globals,
             builtins,
@@ -237,6 +240,31 @@ impl Target {
             profile: None,
             tb_frames: Default::default(),
         })
+    }
+}
+
+/// A function object held without keeping it alive.
+struct WeakFunction {
+    weak: PyRef<rustpython_vm::builtins::PyWeak>,
+    id: usize,
+}
+
+impl WeakFunction {
+    fn new(vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<Self> {
+        Ok(Self {
+            weak: func.as_object().downgrade(None, vm)?,
+            id: func.as_object().get_id(),
+        })
+    }
+
+    /// The function, while it is alive.
+    fn get(&self) -> Option<PyRef<PyFunction>> {
+        self.weak.upgrade()?.downcast().ok()
+    }
+
+    /// Whether `func` is this function (ids are unique among live objects).
+    fn is(&self, func: &Py<PyFunction>) -> bool {
+        func.as_object().get_id() == self.id && self.get().is_some()
     }
 }
 
@@ -453,8 +481,8 @@ fn send_all_back(vm: &VirtualMachine) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for c in all {
-        if is_compiled(vm, &c.target.func) {
-            let _ = set_code(vm, &c.target.func, c.target.original.clone());
+        if let Some(func) = c.target.func.get().filter(|f| is_compiled(vm, f)) {
+            let _ = set_code(vm, &func, c.target.original.clone());
         }
     }
 }
@@ -626,16 +654,19 @@ pub fn compile_for_native_callers(
 ) -> Result<Arc<Compiled>, Refusal> {
     let target = prepare_target(vm, func, &original, Some(profile))?;
     let c = Arc::new(Compiled::new(target, None, false));
-    NATIVE_CALLERS_ONLY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .insert(func.as_object().get_id(), c.clone());
+    let mut map = NATIVE_CALLERS_ONLY.lock().unwrap_or_else(|p| p.into_inner());
+    let map = map.get_or_insert_with(HashMap::new);
+    // Entries of functions the program dropped go when the map doubles.
+    if map.len() >= 64 && map.len().is_power_of_two() {
+        map.retain(|_, c| c.target.func.get().is_some());
+    }
+    map.insert(func.as_object().get_id(), c.clone());
     Ok(c)
 }
 
-/// Code compiled by [`compile_for_native_callers`], by the id of its function (which the
-/// entry keeps alive, so the id is never reused).
+/// Code compiled by [`compile_for_native_callers`], by the id of its function (held
+/// weakly: an entry whose function died matches no live function, see
+/// [`Compiled::is_for`]).
 static NATIVE_CALLERS_ONLY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
 
 /// The native code calls of `func` from native code run: `func`'s own compiled code,
@@ -984,7 +1015,9 @@ fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     c.sent_back.store(true, Ordering::Relaxed);
     // Code compiled for native callers only never replaced `__code__`.
     if c._stub.is_some() {
-        let _ = set_code(vm, &c.target.func, original.clone());
+        if let Some(func) = c.target.func.get() {
+            let _ = set_code(vm, &func, original.clone());
+        }
     }
 }
 
@@ -1022,10 +1055,11 @@ fn left_alone(code: &Py<PyCode>) -> Option<&'static str> {
 fn interpret(
     vm: &VirtualMachine,
     c: &Compiled,
+    func: &Py<PyFunction>,
     args: Vec<PyObjectRef>,
     frame: *const rustpython_vm::frame::InterpreterFrame,
 ) -> PyResult {
-    interpret_as(vm, c, &c.target.func, args, frame)
+    interpret_as(vm, c, func, args, frame)
 }
 
 /// [`interpret`] for `func`, a function running `c`'s stub that is not `c`'s own
@@ -1080,13 +1114,17 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         )
     };
     let c = compiled_for_id(code_id).ok_or_else(outside)?;
-    if func.is_some_and(|f| !std::ptr::eq(f, c.target.func.as_object())) {
-        if let Some(func) = crate::hotness::calling_function() {
-            return interpret_as(vm, &c, &func, args.args, frame);
-        }
+    // SAFETY: the frame's function object is alive while the frame runs.
+    let func = func
+        .and_then(|f| unsafe { (*f).to_owned() }.downcast::<PyFunction>().ok())
+        .or_else(|| c.target.func.get())
+        .ok_or_else(outside)?;
+    if !c.target.func.is(&func) {
+        // A function made from the stub code with other globals or closure.
+        return interpret_as(vm, &c, &func, args.args, frame);
     }
     // The stub carries the function's units at their own places (base 0).
-    call_compiled(vm, &c, args.args, NativePosition::calling_frame(0))
+    call_compiled(vm, &c, &func, args.args, NativePosition::calling_frame(0))
 }
 
 /// The compiled function whose `__code__` is `code` (a stub), if any.
@@ -1122,8 +1160,13 @@ thread_local! {
 /// Calls compiled function `c` directly from native code (no stub frame) with its
 /// positional arguments bound exactly. Deep recursion raises RecursionError as the
 /// interpreter would, and never exhausts the machine stack.
-pub fn call_compiled_direct(vm: &VirtualMachine, c: &Compiled, args: Vec<PyObjectRef>) -> PyResult {
-    nested_native_call(vm, || call_compiled(vm, c, args, None))
+pub fn call_compiled_direct(
+    vm: &VirtualMachine,
+    c: &Compiled,
+    func: &Py<PyFunction>,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
+    nested_native_call(vm, || call_compiled(vm, c, func, args, None))
 }
 
 /// Runs `call`, a native-to-native call, one level deeper against the recursion limit.
@@ -1153,6 +1196,7 @@ const MAX_BORROWED_ARGS: usize = 16;
 pub unsafe fn call_compiled_borrowed(
     vm: &VirtualMachine,
     c: &Compiled,
+    func: &Py<PyFunction>,
     argv: &[u64],
 ) -> Option<PyResult> {
     if vm.use_tracing.get() || stepped_aside() {
@@ -1188,6 +1232,7 @@ pub unsafe fn call_compiled_borrowed(
         run_native(
             vm,
             &c.target,
+            func,
             native.latest(),
             &words[..argv.len()],
             None,
@@ -1204,6 +1249,7 @@ pub unsafe fn call_compiled_borrowed(
 pub fn call_compiled(
     vm: &VirtualMachine,
     c: &Compiled,
+    func: &Py<PyFunction>,
     args: Vec<PyObjectRef>,
     position: Option<NativePosition>,
 ) -> PyResult {
@@ -1220,7 +1266,7 @@ pub fn call_compiled(
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {
-        return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
+        return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
     }
     let native = c.native.get_or_init(|| {
         let kinds: Vec<Kind> = args
@@ -1233,7 +1279,7 @@ pub fn call_compiled(
         Ok(n) => n,
         Err(r) => {
             fall_back(vm, &c, &r.0);
-            return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
+            return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
         }
     };
     // Entry guard: the argument kinds the code was specialized for. On a miss, the
@@ -1254,7 +1300,7 @@ pub fn call_compiled(
                 ),
                 Err(r) => {
                     fall_back(vm, &c, &r.0);
-                    return interpret(vm, &c, args, position.map_or(std::ptr::null(), |p| p.frame));
+                    return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
                 }
             }
         }
@@ -1263,6 +1309,7 @@ pub fn call_compiled(
     run_native(
         vm,
         &c.target,
+        func,
         native.latest(),
         &words,
         position,
@@ -1281,6 +1328,7 @@ pub fn call_compiled(
 fn run_native(
     vm: &VirtualMachine,
     c: &Target,
+    func: &Py<PyFunction>,
     native: &Native,
     words: &[u64],
     position: Option<NativePosition>,
@@ -1314,7 +1362,7 @@ fn run_native(
     let ctx = crate::helpers::NativeCtx {
         vm,
         code: &c.original,
-        func: &c.func,
+        func,
         globals: &c.globals,
         builtins: &c.builtins,
         exc: std::cell::RefCell::new(None),
@@ -1451,9 +1499,9 @@ fn run_native(
     // The continuation's frame is the function's frame from here on: the frame native
     // code ran in (a stub's or a counted function's) is not shown while it runs.
     if position.frame.is_null() {
-        crate::frames::with_continued(&ctx, || deopt::resume(vm, &c.func, cont, state))
+        crate::frames::with_continued(&ctx, || deopt::resume(vm, func, cont, state))
     } else {
-        crate::frames::with_hidden(position.frame, || deopt::resume(vm, &c.func, cont, state))
+        crate::frames::with_hidden(position.frame, || deopt::resume(vm, func, cont, state))
     }
 }
 
@@ -1543,6 +1591,7 @@ fn range_iterator_state(vm: &VirtualMachine, it: &PyObjectRef) -> Option<Vec<u64
 pub fn enter_at_loop(
     vm: &VirtualMachine,
     target: &Target,
+    func: &Py<PyFunction>,
     site: &crate::rewrite::LoopSite,
     cache: &OsrCache,
     locals: Vec<Option<PyObjectRef>>,
@@ -1562,7 +1611,7 @@ pub fn enter_at_loop(
         let cont = deopt::continuation_code(vm, &target.original, &target.analysis, &state)
             .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
         let frame = position.map_or(std::ptr::null(), |p| p.frame);
-        crate::frames::with_hidden(frame, || deopt::resume(vm, &target.func, cont, state))
+        crate::frames::with_hidden(frame, || deopt::resume(vm, func, cont, state))
     };
     if stepped_aside() || vm.use_tracing.get() {
         return interpret_from_header(locals, stack);
@@ -1646,6 +1695,7 @@ pub fn enter_at_loop(
     run_native(
         vm,
         target,
+        func,
         native.latest(),
         &words,
         position,

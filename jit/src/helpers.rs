@@ -110,7 +110,9 @@ impl TracebackFrames {
                     e.emit(rustpython_vm::bytecode::Instruction::ReturnValue, 0);
                 });
                 let p = (code.code.instructions.len() - ctx.code.code.instructions.len()) as u32;
-                let maker = crate::deopt::stand_in(vm, ctx.func, code).ok()?;
+                // Kept for the compiled function's lifetime: without the cells of the
+                // function it was first made for.
+                let maker = crate::deopt::detached_stand_in(vm, ctx.func, code).ok()?;
                 Some((maker, p))
             })
             .as_ref()?;
@@ -1012,7 +1014,7 @@ unsafe fn call_compiled_in_place(vm: &VirtualMachine, ops: *mut u64, n: usize) -
     if c.exact_argc != Some(argv.len() as u32) {
         return None;
     }
-    crate::entry::call_compiled_borrowed(vm, compiled, argv)
+    crate::entry::call_compiled_borrowed(vm, compiled, f, argv)
 }
 
 /// Positional arguments of a call: `self` (if the self-or-null slot is set) then the
@@ -1184,7 +1186,7 @@ fn call_exact(
         .filter(|c| c.usable())
         .or_else(|| hot_from_native(f, vm))
     {
-        Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, args),
+        Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, f, args),
         None => f.invoke_exact_args(args, vm),
     }
 }

@@ -404,7 +404,7 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
     if with_calling_hot(|hot| hot.prologue).unwrap_or(0) != 0 {
         position = position.map(|p| p.reporting_to(&unreported));
     }
-    entry::call_compiled(vm, &compiled, args, position)
+    entry::call_compiled(vm, &compiled, &func, args, position)
 }
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
@@ -533,6 +533,6 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     // The hooked frame runs the counted code: the function's units follow the prologue.
     let position = crate::frames::NativePosition::calling_frame(hot.prologue);
     entry::enter_at_loop(
-        vm, &target, &l.site, &l.osr, locals, stack, position, &disable,
+        vm, &target, &func, &l.site, &l.osr, locals, stack, position, &disable,
     )
 }
