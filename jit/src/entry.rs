@@ -354,6 +354,8 @@ pub extern "C" fn backedge_check() -> i64 {
 
 /// Installs the builtins stubs and continuations call. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    // First: it checks that frames can be kept exact, and the JIT stays off if not.
+    crate::frames::install(vm)?;
     deopt::install(vm)?;
     crate::helpers::install(vm)?;
     INSTALLED.store(true, Ordering::Relaxed);
@@ -364,7 +366,6 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm.new_function(DROP_TB_BUILTIN, drop_stub_tb),
         vm,
     )?;
-    crate::frames::install(vm)?;
     replace_own_code(vm);
     watch_tracers(vm)
 }
