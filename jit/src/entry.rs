@@ -655,7 +655,9 @@ pub fn compile_for_native_callers(
 ) -> Result<Arc<Compiled>, Refusal> {
     let target = prepare_target(vm, func, &original, Some(profile))?;
     let c = Arc::new(Compiled::new(target, None, false));
-    let mut map = NATIVE_CALLERS_ONLY.lock().unwrap_or_else(|p| p.into_inner());
+    let mut map = NATIVE_CALLERS_ONLY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let map = map.get_or_insert_with(HashMap::new);
     // Entries of functions the program dropped go when the map doubles.
     if map.len() >= 64 && map.len().is_power_of_two() {
@@ -1267,7 +1269,13 @@ pub fn call_compiled(
     // A tracer or profiler (settrace, setprofile, debuggers, coverage) sees every line and
     // call only in the interpreter: watched code does not run natively.
     if vm.use_tracing.get() || stepped_aside() {
-        return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
+        return interpret(
+            vm,
+            &c,
+            func,
+            args,
+            position.map_or(std::ptr::null(), |p| p.frame),
+        );
     }
     let native = c.native.get_or_init(|| {
         let kinds: Vec<Kind> = args
@@ -1280,7 +1288,13 @@ pub fn call_compiled(
         Ok(n) => n,
         Err(r) => {
             fall_back(vm, &c, &r.0);
-            return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
+            return interpret(
+                vm,
+                &c,
+                func,
+                args,
+                position.map_or(std::ptr::null(), |p| p.frame),
+            );
         }
     };
     // Entry guard: the argument kinds the code was specialized for. On a miss, the
@@ -1301,7 +1315,13 @@ pub fn call_compiled(
                 ),
                 Err(r) => {
                     fall_back(vm, &c, &r.0);
-                    return interpret(vm, &c, func, args, position.map_or(std::ptr::null(), |p| p.frame));
+                    return interpret(
+                        vm,
+                        &c,
+                        func,
+                        args,
+                        position.map_or(std::ptr::null(), |p| p.frame),
+                    );
                 }
             }
         }
