@@ -1052,24 +1052,13 @@ fn left_alone(code: &Py<PyCode>) -> Option<&'static str> {
         .map(|(_, reason)| *reason)
 }
 
-/// Runs the function in the interpreter from its first instruction with `args` bound.
-/// `frame` is the frame of the stub or counted code that calls it (hidden while the
-/// function runs in its continuation frame), or null.
+/// Runs `func`, whose code is `c`'s stub, in the interpreter from its first instruction
+/// with `args` bound: when `c` cannot run natively (a tracer, a refusal), and for a
+/// function made from the stub code with other globals or closure (as
+/// `types.FunctionType(f.__code__, globals)` does, e.g. `annotationlib`; native code is
+/// bound to its own function's globals). `frame` is the frame of the stub or counted code
+/// that calls it (hidden while the function runs in its continuation frame), or null.
 fn interpret(
-    vm: &VirtualMachine,
-    c: &Compiled,
-    func: &Py<PyFunction>,
-    args: Vec<PyObjectRef>,
-    frame: *const rustpython_vm::frame::InterpreterFrame,
-) -> PyResult {
-    interpret_as(vm, c, func, args, frame)
-}
-
-/// [`interpret`] for `func`, a function running `c`'s stub that is not `c`'s own
-/// function: one made from the stub code with other globals or closure (as
-/// `types.FunctionType(f.__code__, globals)` does, e.g. `annotationlib`). Native code is
-/// bound to its function's globals, so such a function always runs in the interpreter.
-fn interpret_as(
     vm: &VirtualMachine,
     c: &Compiled,
     func: &Py<PyFunction>,
@@ -1124,7 +1113,7 @@ fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         .ok_or_else(outside)?;
     if !c.target.func.is(&func) {
         // A function made from the stub code with other globals or closure.
-        return interpret_as(vm, &c, &func, args.args, frame);
+        return interpret(vm, &c, &func, args.args, frame);
     }
     // The stub carries the function's units at their own places (base 0).
     call_compiled(vm, &c, &func, args.args, NativePosition::calling_frame(0))

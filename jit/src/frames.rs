@@ -389,93 +389,95 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
             "rpyjit: this VM does not report a frame's line from its `lasti` as expected; the JIT stays off",
         ));
     }
-    let sys: PyObjectRef = vm.sys_module.clone().into();
-    let getframe = sys.get_attr("_getframe", vm)?;
-    let depth_of = |args: &FuncArgs, vm: &VirtualMachine| -> PyResult<usize> {
-        let depth: OptionalArg<i64> = match args.args.first() {
-            Some(d) => OptionalArg::Present(d.try_to_value(vm)?),
-            None => OptionalArg::Missing,
-        };
-        Ok(depth.unwrap_or(0).max(0) as usize)
-    };
-    let orig = getframe.clone();
-    sys.set_attr(
-        "_getframe",
-        vm.new_function(
-            "_getframe",
-            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-                if !rewritten() || !args.kwargs.is_empty() {
-                    return orig.call(args, vm);
+    replace_depth_reader(vm, "_getframe", |s, vm| {
+        s.and_then(|s| frame_object(s, vm))
+            .map(Into::into)
+            .ok_or_else(|| vm.new_value_error("call stack is not deep enough"))
+    })?;
+    replace_depth_reader(vm, "_getframemodulename", |s, vm| {
+        Ok(match s {
+            Some(Seen::Native(a)) => {
+                // SAFETY: as in `frame_object`.
+                let ctx = unsafe { &*(*a).ctx };
+                ctx.func
+                    .as_object()
+                    .get_attr("__module__", vm)
+                    .unwrap_or_else(|_| vm.ctx.none())
+            }
+            _ => vm.ctx.none(),
+        })
+    })?;
+    install_warn(vm)?;
+    replace_frame_getter(vm, "f_back", |g| {
+        g.with_get(
+            |f: FrameObjectRef, vm: &VirtualMachine| -> Option<FrameObjectRef> {
+                if !rewritten() {
+                    return f.f_back(vm);
                 }
-                let depth = depth_of(&args, vm)?;
-                match seen_frames().get(depth).copied() {
-                    Some(Seen::Real(k, _)) => orig.call((k,), vm),
-                    Some(s) => frame_object(s, vm)
-                        .map(Into::into)
-                        .ok_or_else(|| vm.new_value_error("call stack is not deep enough")),
-                    None => Err(vm.new_value_error("call stack is not deep enough")),
+                let seen = seen_frames();
+                match position_in_view(&seen, &f, vm) {
+                    Some(i) => seen.get(i + 1).and_then(|s| frame_object(*s, vm)),
+                    None => f.f_back(vm),
                 }
             },
-        ),
-        vm,
-    )?;
-    if let Ok(orig) = sys.get_attr("_getframemodulename", vm) {
-        sys.set_attr(
-            "_getframemodulename",
-            vm.new_function(
-                "_getframemodulename",
-                move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-                    if !rewritten() || !args.kwargs.is_empty() {
-                        return orig.call(args, vm);
-                    }
-                    let depth = depth_of(&args, vm)?;
-                    match seen_frames().get(depth).copied() {
-                        Some(Seen::Real(k, _)) => orig.call((k,), vm),
-                        Some(Seen::Native(a)) => {
-                            // SAFETY: as in `frame_object`.
-                            let ctx = unsafe { &*(*a).ctx };
-                            Ok(ctx
-                                .func
-                                .as_object()
-                                .get_attr("__module__", vm)
-                                .unwrap_or_else(|_| vm.ctx.none()))
-                        }
-                        None => Ok(vm.ctx.none()),
-                    }
-                },
-            ),
-            vm,
-        )?;
-    }
-    install_warn(vm)?;
-    let frame_type = vm.ctx.types.frame_type;
-    let getset = rustpython_vm::builtins::PyGetSet::new("f_back", frame_type, &vm.ctx).with_get(
-        |f: FrameObjectRef, vm: &VirtualMachine| -> Option<FrameObjectRef> {
-            if !rewritten() {
-                return f.f_back(vm);
-            }
-            let seen = seen_frames();
-            match position_in_view(&seen, &f, vm) {
-                Some(i) => seen.get(i + 1).and_then(|s| frame_object(*s, vm)),
-                None => f.f_back(vm),
-            }
-        },
-    );
-    let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
-    frame_type.set_attr(vm.ctx.intern_str("f_back"), getset.into());
-    let getset = rustpython_vm::builtins::PyGetSet::new("f_locals", frame_type, &vm.ctx).with_get(
-        |f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
+        )
+    });
+    replace_frame_getter(vm, "f_locals", |g| {
+        g.with_get(|f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
             if !ACTIVATIONS.with(|a| a.get()).is_null() {
                 if let Some(locals) = activation_of(&f).and_then(|a| native_locals(a, vm)) {
                     return Ok(locals.into());
                 }
             }
             f.f_locals(vm)
-        },
-    );
-    let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
-    frame_type.set_attr(vm.ctx.intern_str("f_locals"), getset.into());
+        })
+    });
     Ok(())
+}
+
+/// Replaces `sys.<name>(depth=0, /)` with a version that answers from the program's view
+/// of the frames when it differs from the interpreter's: the original for the interpreter
+/// frame at that depth (or for any call while the views agree), `other` for a frameless
+/// activation or a depth past the outermost frame (`None`).
+fn replace_depth_reader(
+    vm: &VirtualMachine,
+    name: &'static str,
+    other: fn(Option<Seen>, &VirtualMachine) -> PyResult,
+) -> PyResult<()> {
+    let sys: PyObjectRef = vm.sys_module.clone().into();
+    let Ok(orig) = sys.get_attr(name, vm) else {
+        return Ok(());
+    };
+    let reader = move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+        if !rewritten() || !args.kwargs.is_empty() {
+            return orig.call(args, vm);
+        }
+        let depth: OptionalArg<i64> = match args.args.first() {
+            Some(d) => OptionalArg::Present(d.try_to_value(vm)?),
+            None => OptionalArg::Missing,
+        };
+        let depth = depth.unwrap_or(0).max(0) as usize;
+        match seen_frames().get(depth).copied() {
+            Some(Seen::Real(k, _)) => orig.call((k,), vm),
+            s => other(s, vm),
+        }
+    };
+    sys.set_attr(name, vm.new_function(name, reader), vm)
+}
+
+/// Replaces the getset of frame attribute `name` with the one `with_getter` makes of an
+/// empty one (the frame type's own attributes are getsets).
+fn replace_frame_getter(
+    vm: &VirtualMachine,
+    name: &'static str,
+    with_getter: impl FnOnce(rustpython_vm::builtins::PyGetSet) -> rustpython_vm::builtins::PyGetSet,
+) {
+    let frame_type = vm.ctx.types.frame_type;
+    let getset = with_getter(rustpython_vm::builtins::PyGetSet::new(
+        name, frame_type, &vm.ctx,
+    ));
+    let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
+    frame_type.set_attr(vm.ctx.intern_str(name), getset.into());
 }
 
 /// The running native activation frame object `f` shows, if any: a frameless

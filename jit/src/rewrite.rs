@@ -26,7 +26,25 @@ pub struct Emitter<'a> {
     handlers: Vec<(u32, u32, u32, u16)>,
 }
 
-impl Emitter<'_> {
+impl<'a> Emitter<'a> {
+    /// An emitter for units added to `code`, whose own names and constants come first.
+    fn for_code<
+        C: rustpython_vm::bytecode::Constant<Name = &'static rustpython_vm::builtins::PyStrInterned>,
+    >(
+        vm: &'a VirtualMachine,
+        code: &rustpython_vm::bytecode::CodeObject<C>,
+    ) -> Self {
+        Emitter {
+            vm,
+            units: Vec::new(),
+            names: code.names.to_vec(),
+            consts: Vec::new(),
+            base_consts: code.constants.len(),
+            covered: Vec::new(),
+            handlers: Vec::new(),
+        }
+    }
+
     /// Appends `op` with its argument, at least `min_prefixes` `EXTENDED_ARG` prefixes (so
     /// a size can be fixed before the argument is known), and zeroed inline caches.
     pub fn emit_wide(&mut self, op: Instruction, arg: u32, min_prefixes: usize) {
@@ -169,23 +187,6 @@ fn prologue_linetable<C: rustpython_vm::bytecode::Constant>(
     p: u32,
     covered: &[(u32, u32, u32)],
 ) -> Vec<u8> {
-    fn varint(buf: &mut Vec<u8>, mut v: u32) {
-        while v >= 64 {
-            buf.push(0x40 | (v & 0x3f) as u8);
-            v >>= 6;
-        }
-        buf.push(v as u8);
-    }
-    fn svarint(buf: &mut Vec<u8>, v: i32) {
-        varint(
-            buf,
-            if v < 0 {
-                (v.unsigned_abs() << 1) | 1
-            } else {
-                (v as u32) << 1
-            },
-        );
-    }
     fn none(buf: &mut Vec<u8>, mut n: u32) {
         while n > 0 {
             let k = n.min(8);
@@ -243,15 +244,7 @@ pub fn with_prologue(
     build: impl FnOnce(&mut Emitter),
 ) -> PyRef<PyCode> {
     let orig = &code.code;
-    let mut e = Emitter {
-        vm,
-        units: Vec::new(),
-        names: orig.names.to_vec(),
-        consts: Vec::new(),
-        base_consts: orig.constants.len(),
-        covered: Vec::new(),
-        handlers: Vec::new(),
-    };
+    let mut e = Emitter::for_code(vm, orig);
     build(&mut e);
     let p = e.units.len() as u32;
     let mut c = orig.clone();
@@ -366,15 +359,7 @@ pub fn with_entry_appended(
             return None;
         }
     }
-    let mut e = Emitter {
-        vm,
-        units: Vec::new(),
-        names: orig.names.to_vec(),
-        consts: Vec::new(),
-        base_consts: orig.constants.len(),
-        covered: Vec::new(),
-        handlers: Vec::new(),
-    };
+    let mut e = Emitter::for_code(vm, orig);
     build(&mut e);
     if ends == Appended::ResumeOriginal {
         for u in &units[..displaced] {
@@ -495,23 +480,31 @@ fn append_lines(lt: &mut Vec<u8>, mut line: i32, lines: impl Iterator<Item = i32
         let l = lines[i];
         let k = lines[i..].iter().take(8).take_while(|&&x| x == l).count();
         lt.push(0x80 | (13 << 3) | (k as u8 - 1));
-        push_svarint(lt, l - line);
+        svarint(lt, l - line);
         line = l;
         i += k;
     }
 }
 
-fn push_svarint(buf: &mut Vec<u8>, v: i32) {
-    let mut u = if v < 0 {
-        (v.unsigned_abs() << 1) | 1
-    } else {
-        (v as u32) << 1
-    };
-    while u >= 64 {
-        buf.push(0x40 | (u & 0x3f) as u8);
-        u >>= 6;
+/// Line-table varint: 6 bits per byte, low bits first, 0x40 marking more bytes.
+fn varint(buf: &mut Vec<u8>, mut v: u32) {
+    while v >= 64 {
+        buf.push(0x40 | (v & 0x3f) as u8);
+        v >>= 6;
     }
-    buf.push(u as u8);
+    buf.push(v as u8);
+}
+
+/// Line-table signed varint: the magnitude shifted left, the sign in bit 0.
+fn svarint(buf: &mut Vec<u8>, v: i32) {
+    varint(
+        buf,
+        if v < 0 {
+            (v.unsigned_abs() << 1) | 1
+        } else {
+            (v as u32) << 1
+        },
+    );
 }
 
 /// A loop back-edge that got a hotness hook (see [`with_back_edge_hooks`]).
@@ -574,15 +567,7 @@ pub fn with_back_edge_hooks(
     }
     let mut units: Vec<CodeUnit> = orig.instructions.iter().copied().collect();
     let base = units.len() as u32;
-    let mut e = Emitter {
-        vm,
-        units: Vec::new(),
-        names: orig.names.to_vec(),
-        consts: Vec::new(),
-        base_consts: orig.constants.len(),
-        covered: Vec::new(),
-        handlers: Vec::new(),
-    };
+    let mut e = Emitter::for_code(vm, orig);
     let original = decode_exception_table(&orig.exceptiontable);
     let mut entries: Vec<ExceptionTableEntry> = Vec::new();
     let mut locations: Vec<_> = Vec::new();

@@ -1471,6 +1471,16 @@ impl Emitter<'_, '_> {
     /// put them, before a call: Python code it runs may read the frame's `f_locals`
     /// (borrowed references: native code keeps its own for the call).
     fn spill_locals(&mut self, st: &TypeState, at: &Insn) {
+        let slots = self.store_locals(st);
+        self.buf_slots = self.buf_slots.max(slots as usize);
+        if !self.spilled.iter().any(|(u, _)| *u == at.at) {
+            self.spilled.push((at.at, st.locals.clone()));
+        }
+    }
+
+    /// Stores the locals of state `st` into the exit buffer from slot 0 (an unbound local
+    /// keeps its slot, unwritten); returns the next free slot. The exit layout.
+    fn store_locals(&mut self, st: &TypeState) -> i32 {
         let flags = MemFlagsData::trusted();
         let buf = self.buf;
         let mut slot = 0i32;
@@ -1487,10 +1497,7 @@ impl Emitter<'_, '_> {
                 None => slot += 1,
             }
         }
-        self.buf_slots = self.buf_slots.max(slot as usize);
-        if !self.spilled.iter().any(|(u, _)| *u == at.at) {
-            self.spilled.push((at.at, st.locals.clone()));
-        }
+        slot
     }
 
     /// Saves the frame state `st` into the exit buffer and returns `site`. `temps` are
@@ -1521,21 +1528,8 @@ impl Emitter<'_, '_> {
             kind,
         });
         let flags = MemFlagsData::trusted();
-        let mut slot = 0i32;
+        let mut slot = self.store_locals(st);
         let buf = self.buf;
-        for (i, k) in st.locals.iter().enumerate() {
-            match k {
-                Some(k) => {
-                    for part in 0..k.slots() {
-                        let v = self.var(true, i, *k, part);
-                        let v = self.b.use_var(v);
-                        self.b.ins().store(flags, v, buf, slot * 8);
-                        slot += 1;
-                    }
-                }
-                None => slot += 1,
-            }
-        }
         for (i, k) in st.stack.iter().enumerate() {
             for part in 0..k.slots() {
                 let v = self.var(false, i, *k, part);
