@@ -1546,10 +1546,54 @@ fn leave_with_exception(
 }
 
 /// Native code for on-stack replacement at one loop, per the kinds of the frame's values
-/// when it was entered (the first kinds seen, then a generic all-objects version).
+/// when it was entered: the first kinds seen, then generic all-objects versions (one per
+/// pattern of unbound locals), at most [`MAX_OSR_VERSIONS`] in all.
 #[derive(Default)]
 pub struct OsrCache {
-    versions: Mutex<Vec<(Vec<Option<Kind>>, Vec<Kind>, Arc<Native>)>>,
+    versions: Mutex<Vec<OsrVersion>>,
+}
+
+/// One version is entered only with values of exactly the kinds it was built for
+/// (unbound locals included: native code treats them as unbound), so its argument words
+/// are what it reads.
+struct OsrVersion {
+    locals: Vec<Option<Kind>>,
+    stack: Vec<Kind>,
+    generic: bool,
+    native: Arc<Native>,
+}
+
+/// Beyond this many versions of one loop, further entries run in the interpreter.
+const MAX_OSR_VERSIONS: usize = 4;
+
+impl OsrCache {
+    /// The version built for exactly these kinds, if any.
+    fn find(&self, locals: &[Option<Kind>], stack: &[Kind], generic: bool) -> Option<Arc<Native>> {
+        let versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        versions
+            .iter()
+            .find(|v| v.generic == generic && v.locals == locals && v.stack == stack)
+            .map(|v| v.native.clone())
+    }
+
+    fn len(&self) -> usize {
+        self.versions.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Adds a version, unless one for the same kinds was added meanwhile (building can
+    /// run Python code that enters the same loop): then that one is kept and returned.
+    fn add(&self, v: OsrVersion) -> Arc<Native> {
+        let mut versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(have) = versions
+            .iter()
+            .find(|h| h.generic == v.generic && h.locals == v.locals && h.stack == v.stack)
+        {
+            return have.native.clone();
+        }
+        let n = v.native.clone();
+        versions.push(v);
+        n
+    }
 }
 
 /// The kind a value of a running frame enters native code with, and its words. Only a
@@ -1637,27 +1681,20 @@ pub fn enter_at_loop(
             .collect();
         (l, s)
     };
+    // The version for these kinds, else the generic one for this pattern of unbound
+    // locals; the first entry builds a specialized version, later ones a generic one.
     let (lk, sk) = kinds_of(false);
-    let found = {
-        let versions = cache.versions.lock().unwrap_or_else(|p| p.into_inner());
-        versions
-            .iter()
-            .find(|(l, s, _)| *l == lk && *s == sk)
-            .map(|v| v.2.clone())
-            .or_else(|| {
-                // Beyond two versions, the generic one (if built) takes every entry.
-                (versions.len() >= 2).then(|| versions[1].2.clone())
-            })
-    };
-    let native = match found {
-        Some(n) => n,
+    let (glk, gsk) = kinds_of(true);
+    let found = cache
+        .find(&lk, &sk, false)
+        .map(|n| (n, false))
+        .or_else(|| cache.find(&glk, &gsk, true).map(|n| (n, true)));
+    let (native, generic) = match found {
+        Some(found) => found,
+        None if cache.len() >= MAX_OSR_VERSIONS => return interpret_from_header(locals, stack),
         None => {
-            let generic = !cache
-                .versions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .is_empty();
-            let (lk, sk) = kinds_of(generic);
+            let generic = cache.len() > 0;
+            let (lk, sk) = if generic { (glk, gsk) } else { (lk, sk) };
             let name = format!(
                 "{} (loop at unit {}{})",
                 target.original.code.qualname,
@@ -1671,13 +1708,13 @@ pub fn enter_at_loop(
             };
             match Native::build(vm, target, entered, Vec::new(), false, name) {
                 Ok(n) => {
-                    let n = Arc::new(n);
-                    cache
-                        .versions
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((lk, sk, n.clone()));
-                    n
+                    let native = cache.add(OsrVersion {
+                        locals: lk,
+                        stack: sk,
+                        generic,
+                        native: Arc::new(n),
+                    });
+                    (native, generic)
                 }
                 Err(r) => {
                     STATS.refused(&r.0);
@@ -1688,7 +1725,6 @@ pub fn enter_at_loop(
         }
     };
     // Marshal with the version's kinds (the generic one takes objects).
-    let generic = native.t.args.iter().all(|k| *k == Kind::Obj);
     let mut words = Vec::new();
     for v in &locals {
         match v {
