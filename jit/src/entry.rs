@@ -792,23 +792,46 @@ fn marshal(vm: &VirtualMachine, kinds: &[Kind], args: &[PyObjectRef]) -> Option<
     if kinds.len() != args.len() {
         return None;
     }
-    let mut words = Vec::with_capacity(args.len());
+    let mut words = Vec::with_capacity(2 * args.len());
     for (k, a) in kinds.iter().zip(args) {
-        match k {
-            Kind::Obj => words.push(0),
-            k => match kind_of(vm, a) {
-                Some((ak, bits)) if ak == *k => words.push(bits),
-                _ => return None,
-            },
+        if !push_unboxed(vm, *k, a, &mut words)? {
+            words.push(0);
         }
     }
     // Only now that the guard passed, hand over references.
-    for (i, k) in kinds.iter().enumerate() {
+    let mut slot = 0;
+    for (k, a) in kinds.iter().zip(args) {
         if *k == Kind::Obj {
-            words[i] = PyObjectRef::into_raw(args[i].clone()).as_ptr() as u64;
+            words[slot] = PyObjectRef::into_raw(a.clone()).as_ptr() as u64;
         }
+        slot += k.slots();
     }
     Some(words)
+}
+
+/// The entry guard of one argument: pushes the words of `a` as kind `k` unless `k` is
+/// [`Kind::Obj`] (returns whether it pushed), `None` if `a` does not fit `k`. An
+/// unboxed int or float takes its object along as a borrowed box: the caller keeps the
+/// argument alive for the whole activation.
+fn push_unboxed(
+    vm: &VirtualMachine,
+    k: Kind,
+    a: &rustpython_vm::PyObject,
+    words: &mut Vec<u64>,
+) -> Option<bool> {
+    if k == Kind::Obj {
+        return Some(false);
+    }
+    match kind_of(vm, a) {
+        Some((ak, bits)) if ak == k => {
+            words.push(bits);
+            if matches!(k, Kind::Int | Kind::Float) {
+                words.push(crate::helpers::address_of(a) | translate::BORROWED_BOX);
+            }
+            Some(true)
+        }
+        _ => None,
+    }
 }
 
 /// Rebuilds the object of a saved value (see [`translate::ExitSite`] for the layout).
@@ -816,6 +839,9 @@ fn marshal(vm: &VirtualMachine, kinds: &[Kind], args: &[PyObjectRef]) -> Option<
 /// `words` are what native code stored for a value of kind `k`: an owned reference for
 /// [`Kind::Obj`] (NULL allowed).
 unsafe fn unmarshal(vm: &VirtualMachine, k: Kind, words: &[u64]) -> PyResult<Option<PyObjectRef>> {
+    if let Some(b) = take_box(k, words) {
+        return Ok(Some(b));
+    }
     Ok(match k {
         Kind::Int => Some(vm.ctx.new_int(words[0] as i64).into()),
         Kind::Float => Some(vm.ctx.new_float(f64::from_bits(words[0])).into()),
@@ -836,6 +862,25 @@ unsafe fn unmarshal(vm: &VirtualMachine, k: Kind, words: &[u64]) -> PyResult<Opt
             )?;
             Some(r.get_iter(vm)?.into())
         }
+    })
+}
+
+/// The box saved with an unboxed int or float (see [`Kind`]), as an owned reference.
+/// # Safety
+/// `words` are a saved value of kind `k`; a box in them is owned, or borrowed from an
+/// object that is still alive.
+pub(crate) unsafe fn take_box(k: Kind, words: &[u64]) -> Option<PyObjectRef> {
+    if !matches!(k, Kind::Int | Kind::Float) || words[1] == 0 {
+        return None;
+    }
+    let p = (words[1] & !translate::BORROWED_BOX) as *mut rustpython_vm::PyObject;
+    let p = std::ptr::NonNull::new(p)?;
+    Some(if words[1] & translate::BORROWED_BOX != 0 {
+        // SAFETY: a borrowed box is alive while the activation runs (caller's promise).
+        unsafe { p.as_ref() }.to_owned()
+    } else {
+        // SAFETY: native code handed over the reference it owned.
+        unsafe { PyObjectRef::from_raw(p) }
     })
 }
 
@@ -1201,24 +1246,23 @@ pub unsafe fn call_compiled_borrowed(
     if kinds.len() != argv.len() || argv.len() > MAX_BORROWED_ARGS {
         return None;
     }
-    let mut words = [0u64; MAX_BORROWED_ARGS];
-    for (i, (k, &p)) in kinds.iter().zip(argv).enumerate() {
-        if *k != Kind::Obj {
-            // SAFETY: the caller guarantees `p` is a live object.
-            let o = unsafe { &*(p as *const rustpython_vm::PyObject) };
-            match kind_of(vm, o) {
-                Some((ak, bits)) if ak == *k => words[i] = bits,
-                _ => return None,
-            }
+    let mut words = Vec::with_capacity(2 * argv.len());
+    for (k, &p) in kinds.iter().zip(argv) {
+        // SAFETY: the caller guarantees `p` is a live object.
+        let o = unsafe { &*(p as *const rustpython_vm::PyObject) };
+        if !push_unboxed(vm, *k, o, &mut words)? {
+            words.push(0);
         }
     }
     // The guard passed: object arguments get a reference of their own, which the
     // native code owns (as `marshal` hands over).
-    for (i, k) in kinds.iter().enumerate() {
+    let mut slot = 0;
+    for (k, &p) in kinds.iter().zip(argv) {
         if *k == Kind::Obj {
             // SAFETY: as above; the new reference is released by the native code.
-            words[i] = unsafe { crate::helpers::incref(argv[i]) };
+            words[slot] = unsafe { crate::helpers::incref(p) };
         }
+        slot += k.slots();
     }
     Some(nested_native_call(vm, || {
         run_native(
@@ -1226,7 +1270,7 @@ pub unsafe fn call_compiled_borrowed(
             &c.target,
             func,
             native.latest(),
-            &words[..argv.len()],
+            &words,
             None,
             0,
             &|why| fall_back(vm, c, why),
@@ -1315,8 +1359,9 @@ pub fn call_compiled(
             }
         }
     };
-    drop(args);
-    run_native(
+    // `args` stay alive until native code returns: they are the borrowed boxes of its
+    // unboxed arguments.
+    let r = run_native(
         vm,
         &c.target,
         func,
@@ -1325,7 +1370,9 @@ pub fn call_compiled(
         position,
         0,
         &|why| fall_back(vm, &c, why),
-    )
+    );
+    drop(args);
+    r
 }
 
 /// Runs native code with `words` as its arguments and turns its outcome into a result:
@@ -1577,7 +1624,10 @@ impl OsrCache {
     }
 
     fn len(&self) -> usize {
-        self.versions.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 
     /// Adds a version, unless one for the same kinds was added meanwhile (building can
@@ -1605,8 +1655,10 @@ fn osr_value(
     on_stack: bool,
 ) -> (Kind, Vec<u64>) {
     if !generic {
-        if let Some((k, bits)) = kind_of(vm, v) {
-            return (k, vec![bits]);
+        let mut words = Vec::new();
+        if let Some((k, _)) = kind_of(vm, v) {
+            push_unboxed(vm, k, v, &mut words);
+            return (k, words);
         }
         if on_stack && v.class().is(vm.ctx.types.range_iterator_type) {
             if let Some(words) = range_iterator_state(vm, v) {
@@ -1735,10 +1787,10 @@ pub fn enter_at_loop(
     for v in &stack {
         words.extend(osr_value(vm, v, generic, true).1);
     }
-    drop(locals);
-    drop(stack);
     STATS.osr_entry();
-    run_native(
+    // `locals` and `stack` stay alive until native code returns: they hold the borrowed
+    // boxes of its unboxed values.
+    let r = run_native(
         vm,
         target,
         func,
@@ -1750,7 +1802,9 @@ pub fn enter_at_loop(
             STATS.fallback(why);
             disable();
         },
-    )
+    );
+    drop((locals, stack));
+    r
 }
 
 fn osr_kind(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> Kind {

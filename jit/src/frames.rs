@@ -533,7 +533,14 @@ fn native_locals(
         // SAFETY: native code stored this local's words at `slot` before the call that
         // is running (the exit layout), and the buffer lives as long as the activation.
         let word = |j: usize| unsafe { *buf.add(slot + j) };
+        let boxed = matches!(k, Kind::Int | Kind::Float) && word(1) != 0;
         let value: Option<PyObjectRef> = match k {
+            // SAFETY: the box of a live value (owned by native code, or borrowed from an
+            // object alive for the activation), untagged.
+            _ if boxed => std::ptr::NonNull::new(
+                (word(1) & !crate::translate::BORROWED_BOX) as *mut rustpython_vm::PyObject,
+            )
+            .map(|p| unsafe { p.as_ref() }.to_owned()),
             Kind::Int => Some(vm.ctx.new_int(word(0) as i64).into()),
             Kind::Float => Some(vm.ctx.new_float(f64::from_bits(word(0))).into()),
             Kind::Bool => Some(vm.ctx.new_bool(word(0) != 0).into()),

@@ -40,11 +40,18 @@ use crate::bytecode::{Analysis, Insn};
 use crate::helpers::{address_of, HelperTable, Op};
 
 /// The representation of a value in native code.
+///
+/// An unboxed int or float keeps the object it was unboxed from (its *box*, the second
+/// part), so that boxing it again gives the same object back: `is`, `id()` and
+/// identity-based containment see what the interpreter would. A box is NULL (a value
+/// computed in native code: boxed when needed), an owned reference, or a borrowed one
+/// tagged with [`BORROWED_BOX`] (a constant of the code, or an argument the caller keeps
+/// alive for the whole activation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
-    /// An exact `int` in `i64` range.
+    /// An exact `int` in `i64` range, and its box.
     Int,
-    /// A `float`, as `f64`.
+    /// A `float`, as `f64`, and its box.
     Float,
     /// A `bool`, as `i64` 0 or 1.
     Bool,
@@ -56,12 +63,21 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Exit-buffer slots a value of this kind takes.
+    /// Exit-buffer slots a value of this kind takes (the parts of the value, in order).
     pub fn slots(self) -> usize {
-        if self == Kind::Range {
-            3
-        } else {
-            1
+        match self {
+            Kind::Range => 3,
+            Kind::Int | Kind::Float => 2,
+            Kind::Bool | Kind::Obj => 1,
+        }
+    }
+    /// The part holding a reference the slot may own: an object, or an unboxed value's
+    /// box.
+    fn owned_part(self) -> Option<usize> {
+        match self {
+            Kind::Obj => Some(0),
+            Kind::Int | Kind::Float => Some(1),
+            Kind::Bool | Kind::Range => None,
         }
     }
     /// The kind of a value that may come from either kind.
@@ -1155,12 +1171,17 @@ fn infer(
     Ok(states)
 }
 
-fn clif_type(k: Kind) -> types::Type {
-    match k {
-        Kind::Float => types::F64,
+/// The CLIF type of part `part` of a value of kind `k`.
+fn clif_type(k: Kind, part: usize) -> types::Type {
+    match (k, part) {
+        (Kind::Float, 0) => types::F64,
         _ => types::I64,
     }
 }
+
+/// The tag of a box borrowed for the activation (see [`Kind`]): object pointers are
+/// aligned, so the low bit is free.
+pub const BORROWED_BOX: u64 = 1;
 
 /// Why `code` cannot be translated whatever its arguments, from its flags and shape alone.
 pub fn unsupported_shape(code: &Py<PyCode>) -> Option<&'static str> {
@@ -1241,8 +1262,9 @@ pub enum Entry {
     },
 }
 
-/// Variables holding one value: one per CLIF value it needs (three for a range iterator).
-type Vars = [Option<Variable>; 7];
+/// Variables holding one value: one per CLIF value it needs (two for an unboxed int or
+/// float, three for a range iterator).
+type Vars = [Option<Variable>; 9];
 
 struct Emitter<'a, 'b> {
     b: FunctionBuilder<'b>,
@@ -1273,12 +1295,16 @@ struct Emitter<'a, 'b> {
     spilled: Vec<(u32, Vec<Option<Kind>>)>,
     /// See [`Profile::frame_base`].
     frame_base: u32,
+    /// Per value-stack slot: the local its unboxed value was loaded from in this block,
+    /// while that local still holds it. Boxing such a value boxes the local's (once), so
+    /// that every copy of a value computed here boxes to the same object.
+    origin: Vec<Option<usize>>,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
     match k {
-        Kind::Int => 0,
-        Kind::Float => 1,
+        Kind::Int => [0, 7][part],
+        Kind::Float => [1, 8][part],
         Kind::Bool => 2,
         Kind::Obj => 3,
         Kind::Range => 4 + part,
@@ -1300,13 +1326,13 @@ impl Emitter<'_, '_> {
             &mut self.stack
         };
         if table.len() <= i {
-            table.resize(i + 1, [None; 7]);
+            table.resize(i + 1, [None; 9]);
         }
         let slot = &mut table[i][var_index(k, part)];
         if let Some(v) = *slot {
             return v;
         }
-        let v = self.b.declare_var(clif_type(k));
+        let v = self.b.declare_var(clif_type(k, part));
         *slot = Some(v);
         v
     }
@@ -1314,12 +1340,124 @@ impl Emitter<'_, '_> {
         let v = self.var(local, i, k, 0);
         self.b.use_var(v)
     }
+    /// Sets a slot to value `v` of kind `k`; an unboxed value computed here has no box.
     fn set(&mut self, local: bool, i: usize, k: Kind, v: Value) {
+        self.assigned(local, i, None);
         let var = self.var(local, i, k, 0);
         self.b.def_var(var, v);
+        if matches!(k, Kind::Int | Kind::Float) {
+            let none = self.b.ins().iconst(types::I64, 0);
+            let var = self.var(local, i, k, 1);
+            self.b.def_var(var, none);
+        }
+    }
+    /// Slot `i` gets a new value, loaded from local `origin` if given (see
+    /// [`Self::origin`]).
+    fn assigned(&mut self, local: bool, i: usize, origin: Option<usize>) {
+        if local {
+            self.forget_origins(|o| o == i);
+        } else {
+            if self.origin.len() <= i {
+                self.origin.resize(i + 1, None);
+            }
+            self.origin[i] = origin;
+        }
+    }
+    fn forget_origins(&mut self, which: impl Fn(usize) -> bool) {
+        for o in self.origin.iter_mut() {
+            if o.is_some_and(&which) {
+                *o = None;
+            }
+        }
+    }
+    /// Before stack slot `i` (kind `k`) without a box of its own is boxed: it takes the
+    /// box of the local it was loaded from, boxing that local first if need be.
+    fn share_origin_box(&mut self, i: usize, k: Kind) {
+        let Some(j) = self.origin.get(i).copied().flatten() else {
+            return;
+        };
+        let slot_box = self.var(false, i, k, 1);
+        let local_box = self.var(true, j, k, 1);
+        let sb = self.b.use_var(slot_box);
+        let fill = self.b.create_block();
+        let alloc = self.b.create_block();
+        let share = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(share, types::I64);
+        self.b.ins().brif(sb, done, &[], fill, &[]);
+        self.b.switch_to_block(fill);
+        let lb = self.b.use_var(local_box);
+        self.b.ins().brif(lb, share, &[lb.into()], alloc, &[]);
+        self.b.switch_to_block(alloc);
+        let x = self.get(false, i, k);
+        let o = if k == Kind::Int {
+            self.call_value(self.h.box_int, x)
+        } else {
+            let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
+            self.call_value(self.h.box_float, bits)
+        };
+        // The local owns the new box.
+        self.b.def_var(local_box, o);
+        self.b.ins().jump(share, &[o.into()]);
+        self.b.switch_to_block(share);
+        let p = self.b.block_params(share)[0];
+        // ... and the slot a reference of its own.
+        self.b.def_var(slot_box, p);
+        let owned = self.owned_box(p);
+        self.incref(owned);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+    /// The reference part of a slot (an object, or a box), if its kind has one.
+    fn owned(&mut self, local: bool, i: usize, k: Kind) -> Option<Value> {
+        let part = k.owned_part()?;
+        let var = self.var(local, i, k, part);
+        Some(self.b.use_var(var))
+    }
+    /// A copy of a slot's value is about to be made: the copy gets a reference of its
+    /// own (a borrowed box stays borrowed).
+    fn copy_ref(&mut self, local: bool, i: usize, k: Kind) {
+        match k {
+            Kind::Obj => {
+                let v = self.get(local, i, k);
+                self.incref(v);
+            }
+            Kind::Int | Kind::Float => {
+                let b = self.owned(local, i, k).unwrap();
+                let owned = self.owned_box(b);
+                self.incref(owned);
+            }
+            Kind::Bool | Kind::Range => {}
+        }
+    }
+    /// Drops the reference a slot owns (its object, or its box if owned).
+    fn drop_ref(&mut self, local: bool, i: usize, k: Kind) {
+        match k {
+            Kind::Obj => {
+                let v = self.get(local, i, k);
+                self.decref(v);
+            }
+            Kind::Int | Kind::Float => {
+                let b = self.owned(local, i, k).unwrap();
+                let owned = self.owned_box(b);
+                self.decref(owned);
+            }
+            Kind::Bool | Kind::Range => {}
+        }
+    }
+    /// `b` if it is an owned box, else NULL (no box, or a borrowed one).
+    fn owned_box(&mut self, b: Value) -> Value {
+        let tag = self.b.ins().band_imm_u(b, BORROWED_BOX as i64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.ins().select(tag, zero, b)
     }
     /// Copies every part of a value between slots.
     fn mov(&mut self, from: (bool, usize), to: (bool, usize), k: Kind) {
+        let origin = match from {
+            (true, i) => matches!(k, Kind::Int | Kind::Float).then_some(i),
+            (false, i) => self.origin.get(i).copied().flatten(),
+        };
+        self.assigned(to.0, to.1, origin);
         for part in 0..k.slots() {
             let a = self.var(from.0, from.1, k, part);
             let v = self.b.use_var(a);
@@ -1405,15 +1543,55 @@ impl Emitter<'_, '_> {
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
     }
-    /// An owned object reference for a value of kind `k` (boxing unboxed kinds).
-    fn boxed(&mut self, k: Kind, x: Value) -> Value {
+    /// Takes the value of a slot as an owned object reference, consuming the slot: an
+    /// object as it is, an unboxed value as its box (an owned box handed over, a
+    /// borrowed one with a new reference) or, without one, a new box. Also returns the
+    /// reference created here (NULL if the slot's own was handed over): what must be
+    /// dropped if the slot is kept after all (an exit before the consumer ran).
+    fn take_boxed(&mut self, local: bool, i: usize, k: Kind) -> (Value, Value) {
+        let x = self.get(local, i, k);
         match k {
-            Kind::Obj => x,
-            Kind::Int => self.call_value(self.h.box_int, x),
-            Kind::Bool => self.call_value(self.h.box_bool, x),
-            Kind::Float => {
-                let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
-                self.call_value(self.h.box_float, bits)
+            Kind::Obj => {
+                let none = self.b.ins().iconst(types::I64, 0);
+                (x, none)
+            }
+            Kind::Bool => {
+                let o = self.call_value(self.h.box_bool, x);
+                (o, o)
+            }
+            Kind::Int | Kind::Float => {
+                if !local {
+                    self.share_origin_box(i, k);
+                }
+                let b = self.owned(local, i, k).unwrap();
+                let have = self.b.create_block();
+                let make = self.b.create_block();
+                let done = self.b.create_block();
+                self.b.append_block_param(done, types::I64);
+                self.b.append_block_param(done, types::I64);
+                self.b.ins().brif(b, have, &[], make, &[]);
+                self.b.switch_to_block(make);
+                let o = if k == Kind::Int {
+                    self.call_value(self.h.box_int, x)
+                } else {
+                    let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
+                    self.call_value(self.h.box_float, bits)
+                };
+                self.b.ins().jump(done, &[o.into(), o.into()]);
+                self.b.switch_to_block(have);
+                let tag = self.b.ins().band_imm_u(b, BORROWED_BOX as i64);
+                let borrowed = self.b.create_block();
+                let none = self.b.ins().iconst(types::I64, 0);
+                self.b
+                    .ins()
+                    .brif(tag, borrowed, &[], done, &[b.into(), none.into()]);
+                self.b.switch_to_block(borrowed);
+                let p = self.b.ins().bxor_imm_u(b, BORROWED_BOX as i64);
+                self.incref(p);
+                self.b.ins().jump(done, &[p.into(), p.into()]);
+                self.b.switch_to_block(done);
+                let params = self.b.block_params(done);
+                (params[0], params[1])
             }
             Kind::Range => unreachable!("range iterators are never boxed in native code"),
         }
@@ -1694,15 +1872,20 @@ impl Emitter<'_, '_> {
         let d = st.stack.len();
         let mut temps = Vec::new();
         for i in 0..n {
-            let k = st.stack[d - n + i];
-            let v = self.get(false, d - n + i, k);
-            let o = self.boxed(k, v);
-            if k != Kind::Obj {
-                temps.push(o);
-            }
-            self.store_op(i, o);
+            self.operand_at(st, d - n + i, i, &mut temps);
         }
         temps
+    }
+
+    /// Puts stack slot `slot` into ops[`op`] as an object reference the helper takes over
+    /// (see [`Self::take_boxed`]); the reference made for it goes to `temps`.
+    fn operand_at(&mut self, st: &TypeState, slot: usize, op: usize, temps: &mut Vec<Value>) {
+        let k = st.stack[slot];
+        let (o, made) = self.take_boxed(false, slot, k);
+        if k != Kind::Obj {
+            temps.push(made);
+        }
+        self.store_op(op, o);
     }
 
     /// The common shape of an operation on the top `n` stack values done by helper `op`:
@@ -1718,10 +1901,7 @@ impl Emitter<'_, '_> {
     /// consumed them without a helper).
     fn drop_stack(&mut self, st: &TypeState, range: std::ops::Range<usize>) {
         for i in range {
-            if st.stack[i] == Kind::Obj {
-                let v = self.get(false, i, Kind::Obj);
-                self.decref(v);
-            }
+            self.drop_ref(false, i, st.stack[i]);
         }
     }
 
@@ -1731,8 +1911,7 @@ impl Emitter<'_, '_> {
         for i in 0..from.locals.len() {
             match (from.locals[i], to.locals[i]) {
                 (Some(a), Some(b)) if a != b => {
-                    let v = self.get(true, i, a);
-                    let o = self.boxed(a, v);
+                    let (o, _) = self.take_boxed(true, i, a);
                     self.set(true, i, b, o);
                 }
                 (None, Some(b)) => {
@@ -1748,8 +1927,7 @@ impl Emitter<'_, '_> {
         for i in 0..from.stack.len() {
             let (a, b) = (from.stack[i], to.stack[i]);
             if a != b {
-                let v = self.get(false, i, a);
-                let o = self.boxed(a, v);
+                let (o, _) = self.take_boxed(false, i, a);
                 self.set(false, i, b, o);
             }
         }
@@ -1869,8 +2047,8 @@ pub fn translate(
 
     let mut e = Emitter {
         b,
-        locals: vec![[None; 7]; nslots],
-        stack: vec![[None; 7]; max_stack],
+        locals: vec![[None; 9]; nslots],
+        stack: vec![[None; 9]; max_stack],
         exits: Vec::new(),
         buf_slots: 1,
         buf,
@@ -1897,6 +2075,7 @@ pub fn translate(
         unit: 0,
         spilled: Vec::new(),
         frame_base: p.frame_base,
+        origin: vec![None; max_stack],
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -1908,8 +2087,8 @@ pub fn translate(
                 e.b.ins()
                     .load(types::I64, flags, args_ptr, (*slot * 8) as i32);
             *slot += 1;
-            let v = match k {
-                Kind::Float => e.b.ins().bitcast(types::F64, MemFlagsData::new(), raw),
+            let v = match (k, part) {
+                (Kind::Float, 0) => e.b.ins().bitcast(types::F64, MemFlagsData::new(), raw),
                 _ => raw,
             };
             let var = e.var(local, i, k, part);
@@ -1953,6 +2132,7 @@ pub fn translate(
                 e.b.ins().jump(blk, &[]);
             }
             e.b.switch_to_block(blk);
+            e.forget_origins(|_| true);
         } else if terminated {
             continue;
         }
@@ -2057,24 +2237,19 @@ fn emit_insn(
         I::LoadFast { .. } | I::LoadFastBorrow { .. } | I::LoadFastCheck { .. } => {
             let i = arg as usize;
             let kind = st.locals[i].unwrap();
-            if kind == Obj {
+            if kind == Obj && matches!(insn.op, I::LoadFastCheck { .. }) {
                 let v = e.get(true, i, Obj);
-                if matches!(insn.op, I::LoadFastCheck { .. }) {
-                    let unbound = e.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
-                    e.exit_if(unbound, st, insn, "an unbound local", ExitKind::Guard, &[]);
-                }
-                e.incref(v);
+                let unbound = e.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                e.exit_if(unbound, st, insn, "an unbound local", ExitKind::Guard, &[]);
             }
+            e.copy_ref(true, i, kind);
             e.mov((true, i), (false, d), kind);
         }
         I::LoadFastLoadFast { .. } | I::LoadFastBorrowLoadFastBorrow { .. } => {
             for (n, i) in [(0, arg >> 4), (1, arg & 15)] {
                 let i = i as usize;
                 let kind = st.locals[i].unwrap();
-                if kind == Obj {
-                    let v = e.get(true, i, Obj);
-                    e.incref(v);
-                }
+                e.copy_ref(true, i, kind);
                 e.mov((true, i), (false, d + n), kind);
             }
         }
@@ -2084,6 +2259,8 @@ fn emit_insn(
                 Some(kind) => e.mov((true, i), (false, d), kind),
                 None => push!(d, Obj, e.b.ins().iconst(types::I64, 0)),
             }
+            // The local is cleared: the value moved to the stack.
+            e.forget_origins(|o| o == i);
         }
         I::StoreFast { .. } => store_local(e, st, arg as usize, d - 1),
         I::StoreFastStoreFast { .. } => {
@@ -2097,10 +2274,7 @@ fn emit_insn(
             let (s, l) = ((arg >> 4) as usize, (arg & 15) as usize);
             store_local(e, st, s, d - 1);
             let kind = after.locals[l].unwrap();
-            if kind == Obj {
-                let v = e.get(true, l, Obj);
-                e.incref(v);
-            }
+            e.copy_ref(true, l, kind);
             e.mov((true, l), (false, d - 1), kind);
         }
         I::DeleteFast { .. } => {
@@ -2109,23 +2283,25 @@ fn emit_insn(
                 let v = e.get(true, i, Obj);
                 let unbound = e.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
                 e.exit_if(unbound, st, insn, "an unbound local", ExitKind::Guard, &[]);
-                let v = e.get(true, i, Obj);
-                e.decref(v);
             }
+            if let Some(k) = st.locals[i] {
+                e.drop_ref(true, i, k);
+            }
+            e.forget_origins(|o| o == i);
         }
         I::MakeCell { .. } => {
             // The slot's value (or NULL) moves into a new cell, which takes the slot.
             let i = arg as usize;
-            let v = match st.locals[i] {
-                Some(k) => {
-                    let v = e.get(true, i, k);
-                    e.boxed(k, v)
+            let (v, made) = match st.locals[i] {
+                Some(k) => e.take_boxed(true, i, k),
+                None => {
+                    let none = e.b.ins().iconst(types::I64, 0);
+                    (none, none)
                 }
-                None => e.b.ins().iconst(types::I64, 0),
             };
             e.store_op(0, v);
             let temps: Vec<Value> = match st.locals[i] {
-                Some(k) if k != Obj => vec![v],
+                Some(k) if k != Obj => vec![made],
                 _ => vec![],
             };
             e.call_op_checked(Op::MakeCell, 0, st, insn, &temps);
@@ -2159,34 +2335,38 @@ fn emit_insn(
         I::StoreDeref { .. } => {
             let cell = e.get(true, arg as usize, Obj);
             e.store_op(0, cell);
-            let k = st.stack[d - 1];
-            let v = e.get(false, d - 1, k);
-            let o = e.boxed(k, v);
-            e.store_op(1, o);
-            let temps = if k != Obj { vec![o] } else { vec![] };
+            let mut temps = Vec::new();
+            e.operand_at(st, d - 1, 1, &mut temps);
             e.call_op_checked(Op::StoreDeref, 0, st, insn, &temps);
         }
         I::LoadSmallInt { .. } => push!(d, Int, e.b.ins().iconst(types::I64, i64::from(arg))),
         I::LoadConst { .. } => {
             let (kind, bits) = const_kind(code, arg)?;
+            // The code object keeps its constants alive as long as native code.
+            let c: rustpython_vm::PyObjectRef = code
+                .code
+                .constants
+                .get(arg as usize)
+                .unwrap()
+                .clone()
+                .into();
+            let addr = address_of(&c) as i64;
             let v = match kind {
                 Float => e.b.ins().f64const(f64::from_bits(bits)),
                 Obj => {
-                    // The code object keeps its constants alive as long as native code.
-                    let c: rustpython_vm::PyObjectRef = code
-                        .code
-                        .constants
-                        .get(arg as usize)
-                        .unwrap()
-                        .clone()
-                        .into();
-                    let p = e.b.ins().iconst(types::I64, address_of(&c) as i64);
+                    let p = e.b.ins().iconst(types::I64, addr);
                     e.incref(p);
                     p
                 }
                 _ => e.b.ins().iconst(types::I64, bits as i64),
             };
             push!(d, kind, v);
+            if matches!(kind, Int | Float) {
+                // Boxed again, the value is the constant itself.
+                let b = e.b.ins().iconst(types::I64, addr | BORROWED_BOX as i64);
+                let var = e.var(false, d, kind, 1);
+                e.b.def_var(var, b);
+            }
         }
         I::LoadGlobal { .. } => {
             e.call_op_checked(Op::LoadGlobal, u64::from(arg >> 1), st, insn, &[]);
@@ -2217,10 +2397,7 @@ fn emit_insn(
         I::Copy { .. } => {
             let i = d - arg as usize;
             let kind = st.stack[i];
-            if kind == Obj {
-                let v = e.get(false, i, Obj);
-                e.incref(v);
-            }
+            e.copy_ref(false, i, kind);
             e.mov((false, i), (false, d), kind);
         }
         I::Swap { .. } => {
@@ -2349,6 +2526,9 @@ fn emit_insn(
         I::ToBool => {
             let kind = st.stack[d - 1];
             let x = e.get(false, d - 1, kind);
+            if matches!(kind, Int | Float) {
+                e.drop_ref(false, d - 1, kind);
+            }
             let v = match kind {
                 Bool => x,
                 Int => {
@@ -2375,9 +2555,12 @@ fn emit_insn(
         I::UnaryNegative | I::UnaryInvert => {
             let kind = st.stack[d - 1];
             let neg = matches!(insn.op, I::UnaryNegative);
+            // An unboxed operand's box is dropped once every guard passed: the result is a
+            // new value.
             match (kind, neg) {
                 (Float, true) => {
                     let x = e.get(false, d - 1, Float);
+                    e.drop_ref(false, d - 1, kind);
                     push!(d - 1, Float, e.b.ins().fneg(x));
                 }
                 (Int, true) => {
@@ -2385,10 +2568,12 @@ fn emit_insn(
                     let zero = e.b.ins().iconst(types::I64, 0);
                     let (r, of) = e.b.ins().ssub_overflow(zero, x);
                     e.exit_if(of, st, insn, "int overflow", ExitKind::Guard, &[]);
+                    e.drop_ref(false, d - 1, kind);
                     push!(d - 1, Int, r);
                 }
                 (Int, false) => {
                     let x = e.get(false, d - 1, Int);
+                    e.drop_ref(false, d - 1, kind);
                     push!(d - 1, Int, e.b.ins().bnot(x));
                 }
                 _ => {
@@ -2421,6 +2606,7 @@ fn emit_insn(
                         e.decref(x);
                         c
                     } else {
+                        e.drop_ref(false, d - 1, kind);
                         e.b.ins().iconst(types::I64, 0)
                     };
                     v
@@ -2684,13 +2870,7 @@ fn emit_insn(
             e.store_op(0, container);
             let mut temps = Vec::new();
             for i in 0..n {
-                let kind = st.stack[d - n + i];
-                let v = e.get(false, d - n + i, kind);
-                let o = e.boxed(kind, v);
-                if kind != Obj {
-                    temps.push(o);
-                }
-                e.store_op(1 + i, o);
+                e.operand_at(st, d - n + i, 1 + i, &mut temps);
             }
             if op == Op::DictMerge {
                 let reason = "a keyword mapping that is not a plain dict";
@@ -2768,13 +2948,11 @@ fn emit_insn(
         }
         I::ReturnValue => {
             let kind = st.stack[d - 1];
-            let v = e.get(false, d - 1, kind);
-            let result = e.boxed(kind, v);
+            let (result, _) = e.take_boxed(false, d - 1, kind);
             // Everything else the frame owns goes away with it.
             for (i, l) in st.locals.iter().enumerate() {
-                if *l == Some(Obj) {
-                    let v = e.get(true, i, Obj);
-                    e.decref(v);
+                if let Some(l) = *l {
+                    e.drop_ref(true, i, l);
                 }
             }
             e.drop_stack(st, 0..d - 1);
@@ -2885,6 +3063,9 @@ fn loop_weights(a: &Analysis) -> Vec<u64> {
 /// The truth of stack slot `i` (kind `kind`) as 0/1, consuming an object operand.
 fn truth(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, kind: Kind) -> Value {
     let x = e.get(false, i, kind);
+    if matches!(kind, Kind::Int | Kind::Float) {
+        e.drop_ref(false, i, kind);
+    }
     match kind {
         Kind::Bool => x,
         Kind::Int => {
@@ -2942,7 +3123,16 @@ fn unboxed_operand(
 /// STORE_FAST of stack slot `from` into local `i`, dropping the local's old object.
 fn store_local(e: &mut Emitter, st: &TypeState, i: usize, from: usize) {
     let kind = st.stack[from];
-    let old = (st.locals[i] == Some(Kind::Obj)).then(|| e.get(true, i, Kind::Obj));
+    // The old reference is read before the move and dropped after it (a `__del__` it
+    // runs sees the new value).
+    let old = st.locals[i].and_then(|k| match k {
+        Kind::Obj => e.owned(true, i, k),
+        Kind::Int | Kind::Float => {
+            let b = e.owned(true, i, k)?;
+            Some(e.owned_box(b))
+        }
+        Kind::Bool | Kind::Range => None,
+    });
     e.mov((false, from), (true, i), kind);
     if let Some(old) = old {
         e.decref(old);
@@ -2999,8 +3189,12 @@ fn emit_range(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize) {
     let cnt = e.b.ins().iadd_imm_s(q, 1);
     let zero64 = e.b.ins().iconst(types::I64, 0);
     let remaining = e.b.ins().select(moving, cnt, zero64);
-    // The callable and NULL slots hold references the call consumes.
+    // The callable and NULL slots hold references the call consumes, and so do the
+    // arguments' boxes.
     e.decref(callable);
+    for i in 0..n {
+        e.drop_ref(false, d - n + i, Kind::Int);
+    }
     let slot = d - n - 2;
     for (part, v) in [start, remaining, step].into_iter().enumerate() {
         let var = e.var(false, slot, Kind::Range, part);

@@ -456,6 +456,60 @@ work(3000, key, val)
 "#;
 
 #[test]
+fn unboxed_numbers_keep_their_objects_and_balance_reference_counts() {
+    // Ints and floats held unboxed keep the object they came in (an argument, a
+    // constant) or were first boxed to (a value computed natively): the same objects come
+    // back out, and every reference taken on them is released, in both JIT modes.
+    let p = script("unboxed_refcounts", UNBOXED_REFCOUNTS);
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    for mode in JIT_MODES {
+        let on = run_script(&[mode, "jit-stats"], &p, &[]);
+        assert!(on.status.success(), "{}", stderr(&on));
+        assert_eq!(stdout(&on), stdout(&off), "{mode}");
+        let out = stdout(&on);
+        assert_eq!(field(&out, "balanced"), "True", "{mode}: {out}");
+        assert_eq!(field(&out, "identical"), "True", "{mode}: {out}");
+        assert!(
+            stats_of(&on).contains("    work"),
+            "{mode}: {}",
+            stats_of(&on)
+        );
+    }
+}
+
+const UNBOXED_REFCOUNTS: &str = r#"import sys
+key = float("1.5e300") / 3
+val = 10**15 + int("7")
+def scale(x):
+    return x
+def work(n, key, val):
+    same = True
+    out = None
+    for i in range(n):
+        k = key
+        v = scale(val)
+        t = k * 2.0 + i
+        pair = [t, t]
+        same = same and pair[0] is pair[1] and k is key and v is val
+        same = same and [k, v][0] is key and (k, v)[1] is val
+        if i == n - 10:
+            v = "deopt"
+        c = 0.25
+        c2 = 0.25
+        same = same and c is c2
+        out = pair
+    return same, out
+before = (sys.getrefcount(key), sys.getrefcount(val))
+same, out = work(3000, key, val)
+same2, _ = work(3000, key, val)
+after = (sys.getrefcount(key), sys.getrefcount(val))
+print("balanced:", before == after)
+print("identical:", same and same2)
+print("computed refcount:", sys.getrefcount(out[0]))
+"#;
+
+#[test]
 fn exceptions_caught_in_a_compiled_loop_stay_in_native_code_and_balance_reference_counts() {
     // Every raise below is caught by a handler of the same function: native code runs the
     // handler itself, so there is no exit to the interpreter at all, and the exceptions,
