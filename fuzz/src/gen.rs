@@ -9,7 +9,7 @@
 //! Rules every block obeys, so that CPython and a correct rpyjit print the same bytes:
 //! no ids, no `hash()` of str, no set iteration order (sets print `sorted(...)`), no
 //! implementation-specific exception messages (only `type(e).__name__` and args we
-//! passed ourselves), no finalizer-timing dependence, ints far below the 4300-digit
+//! passed ourselves), finalizer timing only where reference counting fixes it, ints far below the 4300-digit
 //! str limit, recursion depth well under 100, and one statement per line (the
 //! minimizer works on lines and indentation).
 
@@ -70,6 +70,9 @@ const BLOCKS: &[(&str, u64)] = &[
     ("calls", 6),
     ("kernels", 16),
     ("frames", 8),
+    ("identity", 8),
+    ("lifetimes", 8),
+    ("stdlib", 8),
 ];
 
 impl Gen {
@@ -109,7 +112,7 @@ impl Gen {
 
     /// Emits a template: `@key@` placeholders are replaced, the common indentation is
     /// stripped and the current indentation added.
-    fn emit(&mut self, tpl: &str, vars: &[(&str, String)]) {
+    pub(crate) fn emit(&mut self, tpl: &str, vars: &[(&str, String)]) {
         let mut text = tpl.to_string();
         for (k, v) in vars {
             text = text.replace(&format!("@{k}@"), v);
@@ -174,6 +177,9 @@ impl Gen {
             "calls" => self.calls(p),
             "kernels" => self.kernels(p),
             "frames" => self.frames(p),
+            "identity" => self.identity(p),
+            "lifetimes" => self.lifetimes(p),
+            "stdlib" => self.stdlib(p),
             _ => unreachable!("{kind}"),
         }
     }

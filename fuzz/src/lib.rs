@@ -3,9 +3,12 @@
 
 pub mod campaign;
 pub mod gen;
+mod identity;
 mod introspect;
 mod kernels;
+mod lifetimes;
 pub mod minimize;
 pub mod rng;
 pub mod run;
 mod soup;
+mod stdlib;
