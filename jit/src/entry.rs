@@ -342,7 +342,10 @@ pub extern "C" fn backedge_check() -> i64 {
         // SAFETY: set by `enter` for the duration of the native call (see invariant).
         let vm = unsafe { &*vm };
         match vm.check_signals() {
-            Ok(()) => 0,
+            Ok(()) => {
+                run_scheduled_gc(vm);
+                0
+            }
             Err(exc) => {
                 PENDING_SIGNAL.with(|p| *p.borrow_mut() = Some(exc));
                 1
@@ -350,6 +353,25 @@ pub extern "C" fn backedge_check() -> i64 {
         }
     });
     r.unwrap_or(0)
+}
+
+/// The automatic collection an allocation asked for, run at this back-edge as the
+/// interpreter runs it at its safepoint (`eval_breaker_work` → `run_scheduled_gc`). With
+/// threads, the VM never collects inside the allocation that crosses generation 0's
+/// threshold: it only schedules a collection for the next safepoint, and a native loop
+/// that allocates without running interpreted code (`junk.append([])`) would otherwise
+/// never reach one. The VM's own test (`collection_ready`) is not public; this is the
+/// condition under which `maybe_collect` schedules. `collect` leaves a collection to a
+/// collector already running (and clears the request itself).
+fn run_scheduled_gc(vm: &VirtualMachine) {
+    let gc = &vm.state.gc;
+    if !gc.is_enabled() {
+        return;
+    }
+    let threshold0 = gc.get_threshold().0 as usize;
+    if threshold0 > 0 && rustpython_vm::gc_state::gc_state().get_count().0 >= threshold0 {
+        gc.collect(0);
+    }
 }
 
 /// Installs the builtins stubs and continuations call. Call once per interpreter.
@@ -817,16 +839,16 @@ fn push_unboxed(
     vm: &VirtualMachine,
     k: Kind,
     a: &rustpython_vm::PyObject,
-    words: &mut Vec<u64>,
+    words: &mut impl Extend<u64>,
 ) -> Option<bool> {
     if k == Kind::Obj {
         return Some(false);
     }
     match kind_of(vm, a) {
         Some((ak, bits)) if ak == k => {
-            words.push(bits);
+            words.extend([bits]);
             if matches!(k, Kind::Int | Kind::Float) {
-                words.push(crate::helpers::address_of(a) | translate::BORROWED_BOX);
+                words.extend([crate::helpers::address_of(a) | translate::BORROWED_BOX]);
             }
             Some(true)
         }
@@ -1222,6 +1244,49 @@ fn nested_native_call(vm: &VirtualMachine, call: impl FnOnce() -> PyResult) -> P
 /// Arguments a borrowed call passes on the machine stack; more take the general path.
 const MAX_BORROWED_ARGS: usize = 16;
 
+/// The argument words of a borrowed call (at most two per argument).
+struct Words {
+    w: [u64; 2 * MAX_BORROWED_ARGS],
+    n: usize,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            w: [0; 2 * MAX_BORROWED_ARGS],
+            n: 0,
+        }
+    }
+}
+
+impl Extend<u64> for Words {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, iter: I) {
+        for v in iter {
+            self.w[self.n] = v;
+            self.n += 1;
+        }
+    }
+}
+
+impl Words {
+    fn push(&mut self, v: u64) {
+        self.extend([v]);
+    }
+}
+
+impl std::ops::Deref for Words {
+    type Target = [u64];
+    fn deref(&self) -> &[u64] {
+        &self.w[..self.n]
+    }
+}
+
+impl std::ops::DerefMut for Words {
+    fn deref_mut(&mut self) -> &mut [u64] {
+        &mut self.w[..self.n]
+    }
+}
+
 /// [`call_compiled_direct`] with the arguments borrowed from the calling native code's
 /// operand slots, the common case of a call between compiled functions: no argument
 /// vectors are built. `None` when this path does not apply (the callee's specialized
@@ -1246,7 +1311,8 @@ pub unsafe fn call_compiled_borrowed(
     if kinds.len() != argv.len() || argv.len() > MAX_BORROWED_ARGS {
         return None;
     }
-    let mut words = Vec::with_capacity(2 * argv.len());
+    // On the machine stack: this is the hot path of calls between compiled functions.
+    let mut words = Words::default();
     for (k, &p) in kinds.iter().zip(argv) {
         // SAFETY: the caller guarantees `p` is a live object.
         let o = unsafe { &*(p as *const rustpython_vm::PyObject) };
@@ -1481,7 +1547,7 @@ fn run_native(
         return Err(e);
     }
     if exit.kind == translate::ExitKind::Raise {
-        if let Some(exc) = leave_with_exception(c, &ctx, exit) {
+        if let Some(exc) = leave_with_exception(c, &ctx, exit, &locals) {
             // Not a deopt: the saved values are only released.
             return Err(exc);
         }
@@ -1571,6 +1637,7 @@ fn leave_with_exception(
     c: &Target,
     ctx: &crate::helpers::NativeCtx<'_>,
     exit: &translate::ExitSite,
+    locals: &[Option<PyObjectRef>],
 ) -> Option<PyBaseExceptionRef> {
     let insn = c.analysis.insns[c.analysis.index_of(exit.resume_at)?];
     if c.analysis.handler_of(insn.at).is_some() {
@@ -1580,6 +1647,8 @@ fn leave_with_exception(
     let new_raise = matches!(insn.op, Instruction::RaiseVarargs { .. });
     match crate::helpers::enter_traceback(ctx, &exc, insn.at, new_raise) {
         Ok(true) => {
+            // The entry's frame keeps the function's locals alive with the traceback.
+            crate::helpers::keep_locals(ctx, locals);
             STATS.exception(true);
             Some(exc)
         }

@@ -683,7 +683,7 @@ fn install_warn(vm: &VirtualMachine) -> PyResult<()> {
 /// The name of every `localsplus` slot of `code`, in slot order: the local variables, then
 /// the cell variables that are not also arguments, then the free variables (as the VM
 /// names them for `f_locals`).
-fn localsplus_names<C>(
+pub(crate) fn localsplus_names<C>(
     code: &rustpython_vm::bytecode::CodeObject<C>,
 ) -> Vec<&'static rustpython_vm::builtins::PyStrInterned>
 where

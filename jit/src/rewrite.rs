@@ -361,7 +361,11 @@ pub fn with_entry_appended(
     }
     let mut e = Emitter::for_code(vm, orig);
     build(&mut e);
+    // Where the displaced instructions run again among the appended units, and how
+    // many units end them (the jump back).
+    let (mut moved_at, mut back_units) = (0usize, 0usize);
     if ends == Appended::ResumeOriginal {
+        moved_at = e.units.len();
         for u in &units[..displaced] {
             e.units.push(CodeUnit::new(u.op.deoptimize(), u.arg));
         }
@@ -376,6 +380,7 @@ pub fn with_entry_appended(
             })
             .find(|(n, back)| u64::from(*back) < 1u64 << (8 * (n + 1)))?;
         e.emit_wide(back_op, back, prefixes);
+        back_units = e.units.len() - moved_at - displaced;
     }
     // The original units are never run from here on, but must read as the original's.
     for u in units.iter_mut() {
@@ -402,13 +407,27 @@ pub fn with_entry_appended(
     if ends == Appended::ResumeOriginal {
         // Code that runs in the interpreter on every call: a frame there (another
         // thread looking) is on the `def` line, as while `RESUME` runs.
+        //
+        // A tracer sees none of it: its frame gets its trace function at the 'call'
+        // event of the displaced `RESUME`, so the interpreter would report a 'line' event
+        // for every line that differs from there on, which the original's first
+        // instructions do not have (`RESUME` itself is never a line event). The
+        // displaced instructions keep their own lines and the jump back has none
+        // (NO_LOCATION), so the next line event is the function's first line, as in
+        // the interpreter running the original.
         let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
+        let own_line = |u: usize| {
+            orig.locations
+                .get(u)
+                .map_or(first, |(loc, _)| loc.line.get() as i32)
+        };
         let mut lt = orig.linetable.to_vec();
         append_lines(
             &mut lt,
             line_at_end(orig),
-            std::iter::repeat_n(first, added),
+            std::iter::repeat_n(first, moved_at).chain((0..displaced).map(own_line)),
         );
+        append_no_location(&mut lt, back_units);
         c.linetable = lt.into_boxed_slice();
     }
     let mut entries = decode_exception_table(&orig.exceptiontable);
@@ -483,6 +502,16 @@ fn append_lines(lt: &mut Vec<u8>, mut line: i32, lines: impl Iterator<Item = i32
         svarint(lt, l - line);
         line = l;
         i += k;
+    }
+}
+
+/// Appends line-table entries for `n` units without a location (code 15): the
+/// interpreter reports no line for them (`addr2line` is -1) and traces none.
+fn append_no_location(lt: &mut Vec<u8>, mut n: usize) {
+    while n > 0 {
+        let k = n.min(8);
+        lt.push(0x80 | (15 << 3) | (k as u8 - 1));
+        n -= k;
     }
 }
 

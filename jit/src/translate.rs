@@ -1299,6 +1299,12 @@ struct Emitter<'a, 'b> {
     /// while that local still holds it. Boxing such a value boxes the local's (once), so
     /// that every copy of a value computed here boxes to the same object.
     origin: Vec<Option<usize>>,
+    /// Per local: whether it may own its box (the others' are NULL or borrowed).
+    owners: Vec<bool>,
+    /// Per local: whether a box was written back to it (what `owners` must say).
+    written_back: Vec<bool>,
+    /// Per value-stack slot: its box is known not to be owned (in this block).
+    unowned_stack: Vec<bool>,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1343,6 +1349,7 @@ impl Emitter<'_, '_> {
     /// Sets a slot to value `v` of kind `k`; an unboxed value computed here has no box.
     fn set(&mut self, local: bool, i: usize, k: Kind, v: Value) {
         self.assigned(local, i, None);
+        self.set_unowned(local, i, true);
         let var = self.var(local, i, k, 0);
         self.b.def_var(var, v);
         if matches!(k, Kind::Int | Kind::Float) {
@@ -1359,8 +1366,25 @@ impl Emitter<'_, '_> {
         } else {
             if self.origin.len() <= i {
                 self.origin.resize(i + 1, None);
+                self.unowned_stack.resize(i + 1, false);
             }
             self.origin[i] = origin;
+        }
+    }
+    /// Whether the box of a slot is known not to be owned (NULL or borrowed).
+    fn unowned(&self, local: bool, i: usize) -> bool {
+        if local {
+            !self.owners.get(i).copied().unwrap_or(true)
+        } else {
+            self.unowned_stack.get(i).copied().unwrap_or(false)
+        }
+    }
+    fn set_unowned(&mut self, local: bool, i: usize, unowned: bool) {
+        if !local {
+            if self.unowned_stack.len() <= i {
+                self.unowned_stack.resize(i + 1, false);
+            }
+            self.unowned_stack[i] = unowned;
         }
     }
     fn forget_origins(&mut self, which: impl Fn(usize) -> bool) {
@@ -1376,6 +1400,8 @@ impl Emitter<'_, '_> {
         let Some(j) = self.origin.get(i).copied().flatten() else {
             return;
         };
+        self.written_back[j] = true;
+        self.set_unowned(false, i, false);
         let slot_box = self.var(false, i, k, 1);
         let local_box = self.var(true, j, k, 1);
         let sb = self.b.use_var(slot_box);
@@ -1422,11 +1448,12 @@ impl Emitter<'_, '_> {
                 let v = self.get(local, i, k);
                 self.incref(v);
             }
-            Kind::Int | Kind::Float => {
+            Kind::Int | Kind::Float if !self.unowned(local, i) => {
                 let b = self.owned(local, i, k).unwrap();
                 let owned = self.owned_box(b);
                 self.incref(owned);
             }
+            Kind::Int | Kind::Float => {}
             Kind::Bool | Kind::Range => {}
         }
     }
@@ -1437,11 +1464,12 @@ impl Emitter<'_, '_> {
                 let v = self.get(local, i, k);
                 self.decref(v);
             }
-            Kind::Int | Kind::Float => {
+            Kind::Int | Kind::Float if !self.unowned(local, i) => {
                 let b = self.owned(local, i, k).unwrap();
                 let owned = self.owned_box(b);
                 self.decref(owned);
             }
+            Kind::Int | Kind::Float => {}
             Kind::Bool | Kind::Range => {}
         }
     }
@@ -1458,6 +1486,8 @@ impl Emitter<'_, '_> {
             (false, i) => self.origin.get(i).copied().flatten(),
         };
         self.assigned(to.0, to.1, origin);
+        let unowned = self.unowned(from.0, from.1);
+        self.set_unowned(to.0, to.1, unowned);
         for part in 0..k.slots() {
             let a = self.var(from.0, from.1, k, part);
             let v = self.b.use_var(a);
@@ -2019,6 +2049,61 @@ pub fn translate(
             );
         }
     }
+    // Only locals that a copy's boxing writes a box back to can own one (see
+    // `Emitter::origin`); elsewhere boxes are NULL or borrowed, and copies and drops of
+    // unboxed values cost nothing. Which locals those are is known once emitted: emitted
+    // again if there are any.
+    let none = vec![false; nslots];
+    let (t, owners) = emit(
+        code,
+        analysis,
+        p,
+        entry,
+        isa,
+        h,
+        start,
+        &entry_state,
+        &arg_kinds,
+        &states,
+        &none,
+    )?;
+    if !owners.contains(&true) {
+        return Ok(t);
+    }
+    let (t, again) = emit(
+        code,
+        analysis,
+        p,
+        entry,
+        isa,
+        h,
+        start,
+        &entry_state,
+        &arg_kinds,
+        &states,
+        &owners,
+    )?;
+    debug_assert_eq!(again, owners);
+    Ok(t)
+}
+
+/// Emits the CLIF of `code` typed `states`, given the locals that may own a box; returns
+/// it and the locals that do.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    code: &Py<PyCode>,
+    analysis: &Analysis,
+    p: &Profile,
+    entry: &Entry,
+    isa: &dyn TargetIsa,
+    h: &HelperTable,
+    start: usize,
+    entry_state: &TypeState,
+    arg_kinds: &[Kind],
+    states: &[Option<TypeState>],
+    owners: &[bool],
+) -> Result<(Translation, Vec<bool>), Refusal> {
+    let nslots = code.code.localspluskinds.len();
     let leaders = leaders(analysis);
 
     let ptr = isa.pointer_type();
@@ -2076,6 +2161,9 @@ pub fn translate(
         spilled: Vec::new(),
         frame_base: p.frame_base,
         origin: vec![None; max_stack],
+        owners: owners.to_vec(),
+        written_back: vec![false; nslots],
+        unowned_stack: vec![false; max_stack],
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -2133,6 +2221,7 @@ pub fn translate(
             }
             e.b.switch_to_block(blk);
             e.forget_origins(|_| true);
+            e.unowned_stack.iter_mut().for_each(|u| *u = false);
         } else if terminated {
             continue;
         }
@@ -2182,21 +2271,25 @@ pub fn translate(
         buf_slots,
         attr_sites,
         spilled,
+        written_back,
         ..
     } = e;
     b.seal_all_blocks();
     b.finalize(isa.frontend_config());
-    Ok(Translation {
-        func,
-        exits,
-        args: arg_kinds,
-        buf_slots: buf_slots.max(1),
-        inline_work,
-        helper_work,
-        in_place_work,
-        attr_sites: attr_sites as usize,
-        spilled,
-    })
+    Ok((
+        Translation {
+            func,
+            exits,
+            args: arg_kinds.to_vec(),
+            buf_slots: buf_slots.max(1),
+            inline_work,
+            helper_work,
+            in_place_work,
+            attr_sites: attr_sites as usize,
+            spilled,
+        },
+        written_back,
+    ))
 }
 
 /// Emits one instruction; returns whether it ended its block.
@@ -3127,10 +3220,11 @@ fn store_local(e: &mut Emitter, st: &TypeState, i: usize, from: usize) {
     // runs sees the new value).
     let old = st.locals[i].and_then(|k| match k {
         Kind::Obj => e.owned(true, i, k),
-        Kind::Int | Kind::Float => {
+        Kind::Int | Kind::Float if !e.unowned(true, i) => {
             let b = e.owned(true, i, k)?;
             Some(e.owned_box(b))
         }
+        Kind::Int | Kind::Float => None,
         Kind::Bool | Kind::Range => None,
     });
     e.mov((false, from), (true, i), kind);
