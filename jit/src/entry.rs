@@ -188,12 +188,6 @@ impl Target {
         self.profile = Some((code, offset));
     }
 
-    /// The unit the function's first instruction has in the counted code its loops are
-    /// entered from (0 unless the counting code had to go in front).
-    fn frame_base(&self) -> u32 {
-        self.profile.as_ref().map_or(0, |(_, offset)| *offset)
-    }
-
     /// The specialized form the interpreter chose for each instruction, if it ran.
     fn quickened(&self) -> Vec<Instruction> {
         self.analysis
@@ -760,9 +754,11 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
             );
             let protected = e.units.len() as u32;
             e.load_global_for_call(ENTER_BUILTIN);
+            // The arguments move to native code: the stub's frame keeps none (an
+            // argument rebound there dies then, as in the interpreter).
             for i in 0..nargs {
                 e.emit(
-                    Instruction::LoadFast {
+                    Instruction::LoadFastAndClear {
                         var_num: Arg::marker(),
                     },
                     i as u32,
@@ -941,11 +937,6 @@ fn translate_guarded(
 ) -> Result<Translation, Refusal> {
     let mut profile = translate::Profile::new(target.quickened());
     profile.generic = generic.to_vec();
-    // A loop is entered in the counted code's frame; a call runs in its stub's frame,
-    // which keeps the function's units in place.
-    if matches!(entry, translate::Entry::Loop { .. }) {
-        profile.frame_base = target.frame_base();
-    }
     let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         translate::translate(&target.original, &target.analysis, &profile, entry, isa, h)
     }))
@@ -1425,8 +1416,12 @@ pub fn call_compiled(
             }
         }
     };
-    // `args` stay alive until native code returns: they are the borrowed boxes of its
-    // unboxed arguments.
+    // Native code owns its object arguments now; the ints and floats stay alive until it
+    // returns: they are the borrowed boxes of its unboxed arguments.
+    let args: Vec<PyObjectRef> = args
+        .into_iter()
+        .filter(|v| matches!(kind_of(vm, v), Some((Kind::Int | Kind::Float, _))))
+        .collect();
     let r = run_native(
         vm,
         &c.target,
@@ -1857,8 +1852,15 @@ pub fn enter_at_loop(
         words.extend(osr_value(vm, v, generic, true).1);
     }
     STATS.osr_entry();
-    // `locals` and `stack` stay alive until native code returns: they hold the borrowed
-    // boxes of its unboxed values.
+    // Native code owns its object values now; the ints and floats stay alive until it
+    // returns: they are the borrowed boxes of its unboxed values (their lifetimes cannot
+    // be observed).
+    let boxes: Vec<PyObjectRef> = locals
+        .into_iter()
+        .flatten()
+        .chain(stack)
+        .filter(|v| matches!(kind_of(vm, v), Some((Kind::Int | Kind::Float, _))))
+        .collect();
     let r = run_native(
         vm,
         target,
@@ -1872,7 +1874,7 @@ pub fn enter_at_loop(
             disable();
         },
     );
-    drop((locals, stack));
+    drop(boxes);
     r
 }
 

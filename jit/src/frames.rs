@@ -7,8 +7,9 @@
 //!   Before every helper call, which may run Python code that reads frames (`logging`,
 //!   `inspect`, `warnings`, `traceback`, `sys._getframe`, another thread's
 //!   `sys._current_frames`), native code writes the frame's instruction index (`lasti`, a
-//!   public field of the VM's `InterpreterFrame`): `frame_base + unit + 1`, the base being
-//!   part of the translation ([`crate::translate::Profile::frame_base`]). The frame then
+//!   public field of the VM's `InterpreterFrame`): `base + unit + 1`, the base being the
+//!   activation's ([`NativePosition::base`]: where the frame's code has the function's
+//!   first instruction). The frame then
 //!   reports the line of the instruction that left native code, as the interpreter would.
 //!   [`positions_work`] checks at start-up that the VM reads lines this way.
 //! - **Locals.** Before each call native code stores its locals where an exit there
@@ -34,7 +35,7 @@ use crate::helpers::NativeCtx;
 /// Where a native activation writes its position: `lasti` of the frame it runs in (or a
 /// cell of its own when it has none) and the unit the function's first instruction has
 /// in that frame's code. Native code stores `base + unit + 1` (the interpreter's `lasti`
-/// convention: the index after the executing unit), `base` baked into the translation.
+/// convention: the index after the executing unit), reading `base` from here.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct NativePosition {

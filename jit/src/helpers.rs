@@ -55,8 +55,8 @@ pub struct NativeCtx<'a> {
     /// entry of one activation names one frame, as in the interpreter.
     pub tb_frame: RefCell<Option<(rustpython_vm::frame::FrameObjectRef, u32)>>,
     /// Where native code reports the instruction it is at before each helper call (read
-    /// by native code at [`NativeCtx::POSITION_LASTI`] and [`NativeCtx::POSITION_MIRROR`];
-    /// the base is part of the translation, [`crate::translate::Profile::frame_base`]).
+    /// by native code at [`NativeCtx::POSITION_LASTI`], [`NativeCtx::POSITION_MIRROR`] and
+    /// [`NativeCtx::POSITION_BASE`]).
     pub position: crate::frames::NativePosition,
     /// The exit buffer and the calls before which native code stores its locals there
     /// ([`crate::translate::Translation::spilled`]): the frame's `f_locals` while a call runs.
@@ -67,6 +67,8 @@ impl NativeCtx<'_> {
     /// Offsets native code loads the position cell and its base from.
     pub const POSITION_LASTI: usize = std::mem::offset_of!(NativeCtx<'static>, position)
         + std::mem::offset_of!(crate::frames::NativePosition, lasti);
+    pub const POSITION_BASE: usize = std::mem::offset_of!(NativeCtx<'static>, position)
+        + std::mem::offset_of!(crate::frames::NativePosition, base);
     pub const POSITION_MIRROR: usize = std::mem::offset_of!(NativeCtx<'static>, position)
         + std::mem::offset_of!(crate::frames::NativePosition, mirror);
 }

@@ -40,6 +40,7 @@ pub const COUNT_BUILTIN: &str = "__rpyjit_count__";
 pub const LOOP_BUILTIN: &str = "__rpyjit_loop__";
 /// Called when a hooked loop is hot: continues the function natively from the loop header.
 pub const OSR_BUILTIN: &str = "__rpyjit_osr__";
+pub const OSR_TAKE_BUILTIN: &str = "__rpyjit_osr_take__";
 /// Called by the counting prologue when the function was just compiled: runs this very
 /// call natively.
 pub const ENTER_NOW_BUILTIN: &str = "__rpyjit_enter_now__";
@@ -169,6 +170,11 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     vm.builtins
         .set_attr(OSR_BUILTIN, vm.new_function(OSR_BUILTIN, enter_loop), vm)?;
     vm.builtins.set_attr(
+        OSR_TAKE_BUILTIN,
+        vm.new_function(OSR_TAKE_BUILTIN, take_loop_values),
+        vm,
+    )?;
+    vm.builtins.set_attr(
         ENTER_NOW_BUILTIN,
         vm.new_function(ENTER_NOW_BUILTIN, enter_now),
         vm,
@@ -235,6 +241,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     // still reaches native code.
     let names = crate::rewrite::HookNames {
         count: LOOP_BUILTIN,
+        take: OSR_TAKE_BUILTIN,
         enter: OSR_BUILTIN,
         drop_tb: entry::DROP_TB_BUILTIN,
     };
@@ -246,13 +253,17 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     //     0:     JUMP_FORWARD count                 (over the first instructions)
     //            (the function's code, loop hooks)
     //     count: LOAD_GLOBAL count+NULL; CALL 0; POP_JUMP_IF_FALSE body
-    //            LOAD_GLOBAL enter_now+NULL; CALL 0; RETURN_VALUE
+    //            LOAD_GLOBAL enter_now+NULL; LOAD_FAST_AND_CLEAR arg...; CALL n
+    //            RETURN_VALUE
     //            handler: LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
     //     body:  (the instructions the jump displaced: RESUME, MAKE_CELL...)
     //            JUMP_BACKWARD_NO_INTERRUPT (the first instruction not displaced)
     //
     // An exception from the native run already went through the function's own
-    // handlers: the handler only drops this frame's duplicate traceback entry.
+    // handlers: the handler only drops this frame's duplicate traceback entry. The
+    // arguments move to native code (the frame keeps none: an argument rebound there dies
+    // then, as in the interpreter); before the displaced instructions, no slot is a cell.
+    let nargs = crate::translate::arg_slots(&plain) as u32;
     let counting = |e: &mut crate::rewrite::Emitter| {
         use rustpython_vm::bytecode::Arg;
         e.call_builtin(COUNT_BUILTIN);
@@ -260,11 +271,19 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         let tail = |e: &mut crate::rewrite::Emitter, dry: bool| -> u32 {
             let start = e.units.len() as u32;
             e.load_global_for_call(ENTER_NOW_BUILTIN);
+            for i in 0..nargs {
+                e.emit(
+                    Instruction::LoadFastAndClear {
+                        var_num: Arg::marker(),
+                    },
+                    i,
+                );
+            }
             e.emit(
                 Instruction::Call {
                     argc: Arg::marker(),
                 },
-                0,
+                nargs,
             );
             let call_end = e.units.len() as u32;
             e.emit(Instruction::ReturnValue, 0);
@@ -297,13 +316,13 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     let (instrumented, prologue) = match crate::rewrite::with_entry_appended(
         vm,
         &hooked,
-        4,
+        4 + nargs,
         crate::rewrite::Appended::ResumeOriginal,
         counting,
     ) {
         Some(code) => (code, 0),
         None => {
-            let code = crate::rewrite::with_prologue(vm, &hooked, 0, 4, counting);
+            let code = crate::rewrite::with_prologue(vm, &hooked, 0, 4 + nargs, counting);
             let p = (code.code.instructions.len() - hooked.code.instructions.len()) as u32;
             (code, p)
         }
@@ -377,10 +396,10 @@ fn count(vm: &VirtualMachine) -> PyResult<bool> {
     Ok(!vm.use_tracing.get() && !entry::stepped_aside())
 }
 
-/// `__rpyjit_enter_now__()`: runs the calling frame's function natively with the
-/// frame's arguments (read from its `f_locals`, where the prologue left them untouched)
-/// and returns its result.
-fn enter_now(vm: &VirtualMachine) -> PyResult {
+/// `__rpyjit_enter_now__(*arguments)`: runs the calling frame's function natively with
+/// the frame's argument slots (which the counting code moved here) and returns its
+/// result.
+fn enter_now(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
     let internal = || vm.new_system_error("rpyjit: __rpyjit_enter_now__ called outside a prologue");
     let func = calling_function().ok_or_else(internal)?;
     let code = func
@@ -389,21 +408,14 @@ fn enter_now(vm: &VirtualMachine) -> PyResult {
         .downcast::<PyCode>()
         .map_err(|_| internal())?;
     let compiled = entry::compiled_for_code(&code).ok_or_else(internal)?;
-    let snapshot = vm.current_frame().ok_or_else(internal)?.locals(vm)?;
-    let snapshot = snapshot.obj().to_owned();
-    let nargs = crate::translate::arg_slots(&code);
-    let mut args = Vec::with_capacity(nargs);
-    for name in code.code.varnames.iter().take(nargs) {
-        args.push(snapshot.get_item(*name, vm)?);
+    if !args.kwargs.is_empty() || args.args.len() != crate::translate::arg_slots(&code) {
+        return Err(internal());
     }
-    // This frame runs the counted code. Native code of a call reports positions for the
-    // function's units in place (as in its stub); where the counting code had to go in
-    // front of them, this one call reports nowhere and the frame stays on the `def` line.
-    let unreported = std::sync::atomic::AtomicU32::new(0);
-    let mut position = crate::frames::NativePosition::calling_frame(0);
-    if with_calling_hot(|hot| hot.prologue).unwrap_or(0) != 0 {
-        position = position.map(|p| p.reporting_to(&unreported));
-    }
+    let args = args.args;
+    // This frame runs the counted code, whose units follow the counting code where it had
+    // to go in front.
+    let prologue = with_calling_hot(|hot| hot.prologue).unwrap_or(0);
+    let position = crate::frames::NativePosition::calling_frame(prologue);
     entry::call_compiled(vm, &compiled, &func, args, position)
 }
 
@@ -454,12 +466,24 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// `__rpyjit_osr__(k[, stack_list[, cells]])`: continues the calling function from the
-/// header of its hot loop `k` in native code (or, if the loop cannot be compiled, in the
-/// interpreter) with the frame's locals, cells and value stack, and returns what the
-/// function returns.
-fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
-    let internal = || vm.new_system_error("rpyjit: __rpyjit_osr__ called outside a hooked loop");
+/// The values of a frame about to continue its loop natively, between the hook's `take`
+/// and `enter` calls (which nest: clearing the frame's slots in between runs no Python
+/// code, as `take` holds every value, but a finalizer could).
+struct Taken {
+    k: usize,
+    locals: Vec<Option<PyObjectRef>>,
+    stack: Vec<PyObjectRef>,
+}
+
+thread_local! {
+    static TAKEN: std::cell::RefCell<Vec<Taken>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `__rpyjit_osr_take__(k[, stack_list[, cells]])`: takes the calling frame's locals,
+/// cells and value stack for an entry of its hot loop `k`; the hook then clears the
+/// frame's slots and calls `__rpyjit_osr__(k)`.
+fn take_loop_values(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
+    let internal = || vm.new_system_error("rpyjit: __rpyjit_osr_take__ called outside a hooked loop");
     let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;
     let hot = lookup(&code).ok_or_else(internal)?;
     let mut args = args.args.into_iter();
@@ -510,10 +534,28 @@ fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> P
     for (slot, cell) in cell_slots.into_iter().zip(cells) {
         locals[slot as usize] = Some(cell);
     }
-    // Known difference: the suspended frame keeps the references its locals held at
-    // this point until the function returns (RustPython has no public way to clear a
-    // running frame's slots), so such an object may be finalized later than in the
-    // interpreter.
+    TAKEN.with(|t| t.borrow_mut().push(Taken { k, locals, stack }));
+    Ok(())
+}
+
+/// `__rpyjit_osr__(k)`: continues the calling function from the header of its hot loop
+/// `k` in native code (or, if the loop cannot be compiled, in the interpreter) with the
+/// values `__rpyjit_osr_take__` took, and returns what the function returns.
+fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
+    let internal = || vm.new_system_error("rpyjit: __rpyjit_osr__ called outside a hooked loop");
+    let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;
+    let hot = lookup(&code).ok_or_else(internal)?;
+    let k: usize = args
+        .args
+        .into_iter()
+        .next()
+        .ok_or_else(internal)?
+        .try_into_value(vm)?;
+    let l = hot.loops.get(k).ok_or_else(internal)?;
+    let Taken { locals, stack, .. } = TAKEN
+        .with(|t| t.borrow_mut().pop())
+        .filter(|t| t.k == k)
+        .ok_or_else(internal)?;
     let func = calling_function().ok_or_else(internal)?;
     let mut target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
     target.set_profile(hot.instrumented.clone(), hot.prologue);

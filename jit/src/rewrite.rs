@@ -551,10 +551,13 @@ pub struct LoopSite {
 pub struct HookNames<'a> {
     /// `count(k) -> bool`: counts an iteration of loop `k`; true once it should run natively.
     pub count: &'a str,
-    /// `enter(k[, stack_list[, cells]])`: runs the rest of the function natively from the
-    /// loop header and returns what the function returns (it empties the list). `cells`
-    /// is a tuple of the frame's cell objects in slot order (see [`cell_slots`]); a
-    /// function with cells passes the list even when the stack is empty.
+    /// `take(k[, stack_list[, cells]])`: takes the frame's values for an entry of loop
+    /// `k` (its locals, the value stack from the list, which it empties, and `cells`, a
+    /// tuple of the frame's cell objects in slot order, see [`cell_slots`]; a function
+    /// with cells passes the list even when the stack is empty).
+    pub take: &'a str,
+    /// `enter(k)`: runs the rest of the function natively from the loop header with the
+    /// values `take` took, and returns what the function returns.
     pub enter: &'a str,
     /// `drop_tb(exc)`: drops the hooked frame's own traceback entry.
     pub drop_tb: &'a str,
@@ -568,9 +571,10 @@ pub struct HookNames<'a> {
 /// back-edge:  EXTENDED_ARG*; JUMP_FORWARD hook_k          (same size as the JUMP_BACKWARD)
 /// hook_k:     LOAD_GLOBAL count+NULL; LOAD_SMALL_INT k; CALL 1; POP_JUMP_IF_TRUE enter_k
 ///             JUMP_BACKWARD header                          (the original back-edge)
-/// enter_k:    BUILD_LIST d; LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; COPY 4
-///             [LOAD_FAST cell...; BUILD_TUPLE c]; CALL 2|3
-///             RETURN_VALUE
+/// enter_k:    BUILD_LIST d; LOAD_GLOBAL take+NULL; LOAD_SMALL_INT k; COPY 4
+///             [LOAD_FAST cell...; BUILD_TUPLE c]; CALL 2|3; POP_TOP
+///             (PUSH_NULL; STORE_FAST i) for every slot
+///             LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; CALL 1; RETURN_VALUE
 /// handler_k:  LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
 /// ```
 ///
@@ -578,8 +582,10 @@ pub struct HookNames<'a> {
 /// handler that covered the original back-edge. `enter_k`'s call is covered by
 /// `handler_k`: an exception leaving the function's native or continued run already went
 /// through the function's own handlers, so it only drops this frame's duplicate
-/// traceback entry. The locals are read by `enter` from the frame itself. Back-edges
-/// whose hook would not fit are left alone.
+/// traceback entry. The locals are read by `take` from the frame itself; the frame's
+/// slots are then cleared (the frame only returns what `enter` returns), so the objects
+/// native code holds die when native code lets go of them, not when the function
+/// returns. Back-edges whose hook would not fit are left alone.
 pub fn with_back_edge_hooks(
     vm: &VirtualMachine,
     code: &Py<PyCode>,
@@ -675,7 +681,7 @@ pub fn with_back_edge_hooks(
             );
         }
         let enter_start = e.units.len();
-        e.load_global_for_call(names.enter);
+        e.load_global_for_call(names.take);
         e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
         if with_list {
             e.emit(Instruction::Copy { i: Arg::marker() }, 4);
@@ -701,6 +707,24 @@ pub fn with_back_edge_hooks(
                 argc: Arg::marker(),
             },
             1 + u32::from(with_list) + u32::from(!cells.is_empty()),
+        );
+        e.emit(Instruction::PopTop, 0);
+        for slot in 0..orig.localspluskinds.len() as u32 {
+            e.emit(Instruction::PushNull, 0);
+            e.emit(
+                Instruction::StoreFast {
+                    var_num: Arg::marker(),
+                },
+                slot,
+            );
+        }
+        e.load_global_for_call(names.enter);
+        e.emit(Instruction::LoadSmallInt { i: Arg::marker() }, id);
+        e.emit(
+            Instruction::Call {
+                argc: Arg::marker(),
+            },
+            1,
         );
         let enter_end = e.units.len();
         e.emit(Instruction::ReturnValue, 0);

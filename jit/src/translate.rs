@@ -277,11 +277,6 @@ pub struct Profile {
     /// assumption, their operands boxed and handed to the VM's generic operation. This
     /// is how a recompilation drops a failing assumption (see `entry::run_native`).
     pub generic: Vec<usize>,
-    /// The unit the function's first instruction has in the frame native code runs in
-    /// (see [`crate::frames`]): 0 for a function's entry (its stub keeps the function's
-    /// units in place), the counting code's length for a loop entered natively where it
-    /// had to go in front.
-    pub frame_base: u32,
 }
 
 impl Profile {
@@ -289,7 +284,6 @@ impl Profile {
         Profile {
             quick,
             generic: Vec::new(),
-            frame_base: 0,
         }
     }
 
@@ -1293,8 +1287,6 @@ struct Emitter<'a, 'b> {
     unit: u32,
     /// See [`Translation::spilled`].
     spilled: Vec<(u32, Vec<Option<Kind>>)>,
-    /// See [`Profile::frame_base`].
-    frame_base: u32,
     /// Per value-stack slot: the local its unboxed value was loaded from in this block,
     /// while that local still holds it. Boxing such a value boxes the local's (once), so
     /// that every copy of a value computed here boxes to the same object.
@@ -1647,10 +1639,15 @@ impl Emitter<'_, '_> {
             self.ctx,
             crate::helpers::NativeCtx::POSITION_LASTI as i32,
         );
-        let lasti = self
-            .b
-            .ins()
-            .iconst(types::I32, i64::from(self.frame_base + self.unit + 1));
+        // The base is the activation's: one translation runs in frames whose code holds
+        // the function's units at different places (a stub's, a counted function's).
+        let base = self.b.ins().load(
+            types::I32,
+            flags,
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_BASE as i32,
+        );
+        let lasti = self.b.ins().iadd_imm_s(base, i64::from(self.unit + 1));
         self.b.ins().store(flags, lasti, cell, 0);
         let mirror = self.b.ins().load(
             self.ptr,
@@ -2159,7 +2156,6 @@ fn emit(
             .collect(),
         unit: 0,
         spilled: Vec::new(),
-        frame_base: p.frame_base,
         origin: vec![None; max_stack],
         owners: owners.to_vec(),
         written_back: vec![false; nslots],
