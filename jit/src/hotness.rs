@@ -483,7 +483,8 @@ thread_local! {
 /// cells and value stack for an entry of its hot loop `k`; the hook then clears the
 /// frame's slots and calls `__rpyjit_osr__(k)`.
 fn take_loop_values(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult<()> {
-    let internal = || vm.new_system_error("rpyjit: __rpyjit_osr_take__ called outside a hooked loop");
+    let internal =
+        || vm.new_system_error("rpyjit: __rpyjit_osr_take__ called outside a hooked loop");
     let code = rustpython_vm::frame::current_code().ok_or_else(internal)?;
     let hot = lookup(&code).ok_or_else(internal)?;
     let mut args = args.args.into_iter();
