@@ -412,9 +412,11 @@ pub fn with_entry_appended(
         // event of the displaced `RESUME`, so the interpreter would report a 'line' event
         // for every line that differs from there on, which the original's first
         // instructions do not have (`RESUME` itself is never a line event). The
-        // displaced instructions keep their own lines and the jump back has none
-        // (NO_LOCATION), so the next line event is the function's first line, as in
-        // the interpreter running the original.
+        // displaced instructions keep their own lines and the jump back is on line 0:
+        // a line (`dis` expects every jump to have one) that the tracer, at 0 after
+        // `RESUME`, does not report, and that differs from its target's (a backward jump
+        // on the same line is reported), so the next line event is the function's first
+        // line, as in the interpreter running the original.
         let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
         let own_line = |u: usize| {
             orig.locations
@@ -425,9 +427,10 @@ pub fn with_entry_appended(
         append_lines(
             &mut lt,
             line_at_end(orig),
-            std::iter::repeat_n(first, moved_at).chain((0..displaced).map(own_line)),
+            std::iter::repeat_n(first, moved_at)
+                .chain((0..displaced).map(own_line))
+                .chain(std::iter::repeat_n(0, back_units)),
         );
-        append_no_location(&mut lt, back_units);
         c.linetable = lt.into_boxed_slice();
     }
     let mut entries = decode_exception_table(&orig.exceptiontable);
@@ -502,16 +505,6 @@ fn append_lines(lt: &mut Vec<u8>, mut line: i32, lines: impl Iterator<Item = i32
         svarint(lt, l - line);
         line = l;
         i += k;
-    }
-}
-
-/// Appends line-table entries for `n` units without a location (code 15): the
-/// interpreter reports no line for them (`addr2line` is -1) and traces none.
-fn append_no_location(lt: &mut Vec<u8>, mut n: usize) {
-    while n > 0 {
-        let k = n.min(8);
-        lt.push(0x80 | (15 << 3) | (k as u8 - 1));
-        n -= k;
     }
 }
 
