@@ -733,7 +733,7 @@ pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
 /// interpreter:
 ///
 /// ```text
-/// handler: LOAD_GLOBAL __rpyjit_drop_tb__+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+/// handler: (`Emitter::drop_tb_and_reraise` with __rpyjit_drop_tb__)
 /// ```
 fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     use rustpython_vm::bytecode::Arg;
@@ -743,7 +743,7 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     let appended = crate::rewrite::with_entry_appended(
         vm,
         orig,
-        nargs as u32 + 4,
+        nargs as u32 + 6,
         crate::rewrite::Appended::Final,
         |e| {
             e.emit(
@@ -780,11 +780,18 @@ fn stub_code(vm: &VirtualMachine, orig: &PyRef<PyCode>) -> PyRef<PyCode> {
     appended.expect("a stub's entry never needs to move instructions")
 }
 
-/// `__rpyjit_drop_tb__(exc)`: removes the stub frame's own traceback entry (the head).
-fn drop_stub_tb(exc: PyBaseExceptionRef) {
-    if let Some(tb) = exc.traceback() {
-        let next = tb.next.lock().clone();
-        exc.set_traceback(next);
+/// `__rpyjit_drop_tb__(exc, lasti)`: removes the calling trampoline frame's own
+/// traceback entry (the head) and answers the unit the frame is to be left at: where the
+/// next entry says native code raised, if that entry names this same frame, else `lasti`.
+fn drop_stub_tb(exc: PyBaseExceptionRef, lasti: u32, vm: &VirtualMachine) -> u32 {
+    let Some(tb) = exc.traceback() else {
+        return lasti;
+    };
+    let next = tb.next.lock().clone();
+    exc.set_traceback(next.clone());
+    match (next, vm.current_frame()) {
+        (Some(next), Some(here)) if next.frame.is(&*here) => (next.lasti / 2) as u32,
+        _ => lasti,
     }
 }
 

@@ -255,7 +255,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     //     count: LOAD_GLOBAL count+NULL; CALL 0; POP_JUMP_IF_FALSE body
     //            LOAD_GLOBAL enter_now+NULL; LOAD_FAST_AND_CLEAR arg...; CALL n
     //            RETURN_VALUE
-    //            handler: LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+    //            handler: (`Emitter::drop_tb_and_reraise`)
     //     body:  (the instructions the jump displaced: RESUME, MAKE_CELL...)
     //            JUMP_BACKWARD_NO_INTERRUPT (the first instruction not displaced)
     //
@@ -316,13 +316,13 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     let (instrumented, prologue) = match crate::rewrite::with_entry_appended(
         vm,
         &hooked,
-        4 + nargs,
+        6 + nargs,
         crate::rewrite::Appended::ResumeOriginal,
         counting,
     ) {
         Some(code) => (code, 0),
         None => {
-            let code = crate::rewrite::with_prologue(vm, &hooked, 0, 4 + nargs, counting);
+            let code = crate::rewrite::with_prologue(vm, &hooked, 0, 6 + nargs, counting);
             let p = (code.code.instructions.len() - hooked.code.instructions.len()) as u32;
             (code, p)
         }

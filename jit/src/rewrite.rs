@@ -128,7 +128,8 @@ impl<'a> Emitter<'a> {
     }
 
     /// Makes prologue unit `handler` the exception handler of prologue units
-    /// `[start, end)`, unwinding the value stack to empty.
+    /// `[start, end)`, unwinding the value stack to empty (and pushing the raising
+    /// unit, see [`Self::drop_tb_and_reraise`]).
     pub fn handlers_push(&mut self, start: u32, end: u32, handler: u32) {
         self.handlers.push((start, end, handler, 0));
     }
@@ -142,27 +143,33 @@ impl<'a> Emitter<'a> {
     /// for an exception coming back from native code or a continuation: that exception
     /// already went through the function's own handlers and has the function's frame in
     /// its traceback, so this frame's duplicate entry is dropped (by the builtin `drop_tb`)
-    /// and the exception re-raised with `RERAISE`, which adds none.
+    /// and the exception re-raised with `RERAISE`, which adds none. The handler is entered
+    /// with the raising unit pushed (`push_lasti`); `drop_tb` answers the unit the frame
+    /// was at when native code raised in it, and `RERAISE 1` leaves the frame there, so
+    /// the finished frame's `f_lineno` is the raising line, as in the interpreter.
     ///
     /// ```text
-    /// LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+    /// [lasti, exc] LOAD_GLOBAL drop_tb+NULL; COPY 3; COPY 5; CALL 2
+    ///              SWAP 3; POP_TOP; RERAISE 1                   (two slots more)
     /// ```
     pub fn drop_tb_and_reraise(&mut self, drop_tb: &str) {
         use rustpython_vm::bytecode::Arg;
         self.load_global_for_call(drop_tb);
         self.emit(Instruction::Copy { i: Arg::marker() }, 3);
+        self.emit(Instruction::Copy { i: Arg::marker() }, 5);
         self.emit(
             Instruction::Call {
                 argc: Arg::marker(),
             },
-            1,
+            2,
         );
+        self.emit(Instruction::Swap { i: Arg::marker() }, 3);
         self.emit(Instruction::PopTop, 0);
         self.emit(
             Instruction::Reraise {
                 depth: Arg::marker(),
             },
-            0,
+            1,
         );
     }
 
@@ -268,7 +275,7 @@ pub fn with_prologue(
         .handlers
         .iter()
         .map(|&(start, end, handler, depth)| {
-            ExceptionTableEntry::new(start, end, handler, depth, false)
+            ExceptionTableEntry::new(start, end, handler, depth, true)
         })
         .collect();
     for (start, end, at) in &e.covered {
@@ -435,7 +442,7 @@ pub fn with_entry_appended(
     }
     let mut entries = decode_exception_table(&orig.exceptiontable);
     entries.extend(e.handlers.iter().map(|&(start, end, handler, depth)| {
-        ExceptionTableEntry::new(start + base, end + base, handler + base, depth, false)
+        ExceptionTableEntry::new(start + base, end + base, handler + base, depth, true)
     }));
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
@@ -552,7 +559,8 @@ pub struct HookNames<'a> {
     /// `enter(k)`: runs the rest of the function natively from the loop header with the
     /// values `take` took, and returns what the function returns.
     pub enter: &'a str,
-    /// `drop_tb(exc)`: drops the hooked frame's own traceback entry.
+    /// `drop_tb(exc, lasti)`: drops the hooked frame's own traceback entry (see
+    /// [`Emitter::drop_tb_and_reraise`]).
     pub drop_tb: &'a str,
 }
 
@@ -568,7 +576,7 @@ pub struct HookNames<'a> {
 ///             [LOAD_FAST cell...; BUILD_TUPLE c]; CALL 2|3; POP_TOP
 ///             (PUSH_NULL; STORE_FAST i) for every slot
 ///             LOAD_GLOBAL enter+NULL; LOAD_SMALL_INT k; CALL 1; RETURN_VALUE
-/// handler_k:  LOAD_GLOBAL drop_tb+NULL; COPY 3; CALL 1; POP_TOP; RERAISE 0
+/// handler_k:  (`Emitter::drop_tb_and_reraise`)
 /// ```
 ///
 /// The hook's `JUMP_BACKWARD` keeps the interpreter's signal check, covered by the
@@ -740,7 +748,7 @@ pub fn with_back_edge_hooks(
             base + enter_end as u32,
             base + handler as u32,
             u16::from(with_list),
-            false,
+            true,
         ));
         let here = orig
             .locations
@@ -748,7 +756,7 @@ pub fn with_back_edge_hooks(
             .copied()
             .unwrap_or_default();
         locations.resize(e.units.len(), here);
-        max_stack = max_stack.max(depth + 5 + cells.len() as u32);
+        max_stack = max_stack.max(depth + 7 + cells.len() as u32);
         sites.push(LoopSite {
             back_edge: insn.start,
             header,
