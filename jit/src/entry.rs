@@ -358,6 +358,16 @@ pub extern "C" fn backedge_check() -> i64 {
 /// condition under which `maybe_collect` schedules. `collect` leaves a collection to a
 /// collector already running (and clears the request itself).
 fn run_scheduled_gc(vm: &VirtualMachine) {
+    // Looked at every 64th back-edge: the count only grows by allocations, and a loop
+    // that allocates a generation's worth between looks is collected a little later.
+    thread_local!(static EDGES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    if EDGES.with(|e| {
+        let n = e.get().wrapping_add(1);
+        e.set(n);
+        n % 64 != 0
+    }) {
+        return;
+    }
     let gc = &vm.state.gc;
     if !gc.is_enabled() {
         return;

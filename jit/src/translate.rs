@@ -1297,6 +1297,14 @@ struct Emitter<'a, 'b> {
     written_back: Vec<bool>,
     /// Per value-stack slot: its box is known not to be owned (in this block).
     unowned_stack: Vec<bool>,
+    /// The instruction being emitted is the function's last (a return, or what the
+    /// return right after it returns): a box made for a copy of a local need not be
+    /// written back to the local, unless another copy is boxed too.
+    returning: bool,
+    /// Per local: the group of locals known to hold the same unboxed value in this block
+    /// (`y = x`); boxing one boxes them all, so `y is x` holds.
+    group: Vec<usize>,
+    next_group: usize,
 }
 
 fn var_index(k: Kind, part: usize) -> usize {
@@ -1355,6 +1363,17 @@ impl Emitter<'_, '_> {
     fn assigned(&mut self, local: bool, i: usize, origin: Option<usize>) {
         if local {
             self.forget_origins(|o| o == i);
+            if self.group.len() <= i {
+                self.group.resize(i + 1, usize::MAX);
+            }
+            self.group[i] = match origin {
+                Some(from) if from != i => self.group[from],
+                Some(_) => self.group[i],
+                None => {
+                    self.next_group += 1;
+                    self.next_group
+                }
+            };
         } else {
             if self.origin.len() <= i {
                 self.origin.resize(i + 1, None);
@@ -1379,6 +1398,12 @@ impl Emitter<'_, '_> {
             self.unowned_stack[i] = unowned;
         }
     }
+    fn forget_groups(&mut self) {
+        for g in self.group.iter_mut() {
+            self.next_group += 1;
+            *g = self.next_group;
+        }
+    }
     fn forget_origins(&mut self, which: impl Fn(usize) -> bool) {
         for o in self.origin.iter_mut() {
             if o.is_some_and(&which) {
@@ -1392,6 +1417,15 @@ impl Emitter<'_, '_> {
         let Some(j) = self.origin.get(i).copied().flatten() else {
             return;
         };
+        let g = self.group.get(j).copied();
+        let other_copy = self
+            .origin
+            .iter()
+            .enumerate()
+            .any(|(s, o)| s != i && o.is_some_and(|o| self.group.get(o).copied() == g));
+        if self.returning && !other_copy {
+            return;
+        }
         self.written_back[j] = true;
         self.set_unowned(false, i, false);
         let slot_box = self.var(false, i, k, 1);
@@ -1414,8 +1448,18 @@ impl Emitter<'_, '_> {
             let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), x);
             self.call_value(self.h.box_float, bits)
         };
-        // The local owns the new box.
+        // The local owns the new box, and so does every local holding the same value.
         self.b.def_var(local_box, o);
+        let g = self.group.get(j).copied();
+        let aliases: Vec<usize> = (0..self.group.len())
+            .filter(|&a| a != j && Some(self.group[a]) == g)
+            .collect();
+        for a in aliases {
+            self.written_back[a] = true;
+            let var = self.var(true, a, k, 1);
+            self.b.def_var(var, o);
+            self.incref(o);
+        }
         self.b.ins().jump(share, &[o.into()]);
         self.b.switch_to_block(share);
         let p = self.b.block_params(share)[0];
@@ -2160,6 +2204,9 @@ fn emit(
         owners: owners.to_vec(),
         written_back: vec![false; nslots],
         unowned_stack: vec![false; max_stack],
+        returning: false,
+        group: (0..nslots).collect(),
+        next_group: nslots,
     };
 
     // Entry: load the arguments (or the interpreter frame's values) into variables.
@@ -2218,6 +2265,7 @@ fn emit(
             e.b.switch_to_block(blk);
             e.forget_origins(|_| true);
             e.unowned_stack.iter_mut().for_each(|u| *u = false);
+            e.forget_groups();
         } else if terminated {
             continue;
         }
@@ -2230,6 +2278,11 @@ fn emit(
         }
         let helpers_before = e.helper_calls;
         e.unit = insn.at;
+        e.returning = matches!(insn.op, Instruction::ReturnValue)
+            || analysis
+                .insns
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.op, Instruction::ReturnValue) && !leaders[k + 1]);
         terminated = emit_insn(
             &mut e, code, analysis, p, &states, &blocks, k, &st, &after, &flow,
         )?;

@@ -49,6 +49,19 @@ def computed(a, b):
     return same[0] is same[2], z is y, y in same, same.count(y)
 
 
+def aliased(n, flip):
+    # `y = x` binds the same object: a value computed here is one object under both
+    # names, in a loop whose values change type half way.
+    same = 0
+    for i in range(n):
+        x = (10**6 + i) if i < flip else (10**6 + i) * 1.5
+        y = x
+        z = y
+        if y is x and not (y is not x) and [x, z][0] is [z][0] and x is z:
+            same += 1
+    return same
+
+
 def arithmetic_then_identity(a):
     # `a` is unboxed for the arithmetic and still itself afterwards.
     t = a + a
@@ -85,6 +98,8 @@ print(counts)
 print(computed(1.5, 2.0), computed(3, 4))
 print(sum(all(computed(float(i), 0.5)[:3]) for i in range(2000)))
 print(sum(all(computed(i, 7)[:3]) for i in range(2000)))
+
+print(aliased(1237, 558), aliased(10, 5))
 
 kept = 0
 for i in range(3000):
