@@ -1476,37 +1476,28 @@ impl Emitter<'_, '_> {
         let var = self.var(local, i, k, part);
         Some(self.b.use_var(var))
     }
-    /// A copy of a slot's value is about to be made: the copy gets a reference of its
-    /// own (a borrowed box stays borrowed).
-    fn copy_ref(&mut self, local: bool, i: usize, k: Kind) {
+    /// The reference a slot owns (NULL allowed): its object, or its box if owned; `None`
+    /// if it can own none (a borrowed box stays borrowed).
+    fn owned_ref(&mut self, local: bool, i: usize, k: Kind) -> Option<Value> {
         match k {
-            Kind::Obj => {
-                let v = self.get(local, i, k);
-                self.incref(v);
-            }
+            Kind::Obj => self.owned(local, i, k),
             Kind::Int | Kind::Float if !self.unowned(local, i) => {
-                let b = self.owned(local, i, k).unwrap();
-                let owned = self.owned_box(b);
-                self.incref(owned);
+                let b = self.owned(local, i, k)?;
+                Some(self.owned_box(b))
             }
-            Kind::Int | Kind::Float => {}
-            Kind::Bool | Kind::Range => {}
+            Kind::Int | Kind::Float | Kind::Bool | Kind::Range => None,
         }
     }
-    /// Drops the reference a slot owns (its object, or its box if owned).
+    /// A copy of a slot's value is about to be made: the copy gets a reference of its own.
+    fn copy_ref(&mut self, local: bool, i: usize, k: Kind) {
+        if let Some(v) = self.owned_ref(local, i, k) {
+            self.incref(v);
+        }
+    }
+    /// Drops the reference a slot owns.
     fn drop_ref(&mut self, local: bool, i: usize, k: Kind) {
-        match k {
-            Kind::Obj => {
-                let v = self.get(local, i, k);
-                self.decref(v);
-            }
-            Kind::Int | Kind::Float if !self.unowned(local, i) => {
-                let b = self.owned(local, i, k).unwrap();
-                let owned = self.owned_box(b);
-                self.decref(owned);
-            }
-            Kind::Int | Kind::Float => {}
-            Kind::Bool | Kind::Range => {}
+        if let Some(v) = self.owned_ref(local, i, k) {
+            self.decref(v);
         }
     }
     /// `b` if it is an owned box, else NULL (no box, or a borrowed one).
@@ -3267,15 +3258,7 @@ fn store_local(e: &mut Emitter, st: &TypeState, i: usize, from: usize) {
     let kind = st.stack[from];
     // The old reference is read before the move and dropped after it (a `__del__` it
     // runs sees the new value).
-    let old = st.locals[i].and_then(|k| match k {
-        Kind::Obj => e.owned(true, i, k),
-        Kind::Int | Kind::Float if !e.unowned(true, i) => {
-            let b = e.owned(true, i, k)?;
-            Some(e.owned_box(b))
-        }
-        Kind::Int | Kind::Float => None,
-        Kind::Bool | Kind::Range => None,
-    });
+    let old = st.locals[i].and_then(|k| e.owned_ref(true, i, k));
     e.mov((false, from), (true, i), kind);
     if let Some(old) = old {
         e.decref(old);
