@@ -26,6 +26,7 @@ use std::collections::VecDeque;
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDictRef, PyFunction};
 use rustpython_vm::bytecode::{self, Instruction};
+use rustpython_vm::frame::FrameObjectRef;
 use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
@@ -42,6 +43,9 @@ thread_local! {
     /// The exception being handled at the resume point, made current by the prologue.
     static PENDING_HANDLED: RefCell<Option<Option<PyBaseExceptionRef>>> =
         const { RefCell::new(None) };
+    /// The continuation's frame object, when [`resume_capturing_frame`] asked for it
+    /// (`Some(None)` until the prologue's first restore records it).
+    static CAPTURED_FRAME: RefCell<Option<Option<FrameObjectRef>>> = const { RefCell::new(None) };
 }
 
 /// The builtin the continuation prologue calls, inside a handler, to make the exception
@@ -73,6 +77,11 @@ pub struct DeoptError(pub String);
 /// Installs the prologue's builtin. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     let restore = vm.new_function(RESTORE_BUILTIN, |vm: &VirtualMachine| -> PyResult {
+        CAPTURED_FRAME.with(|c| {
+            if let Some(f @ None) = &mut *c.borrow_mut() {
+                *f = vm.current_frame();
+            }
+        });
         if let Some(v) = PENDING.with(|p| p.borrow_mut().pop_front()) {
             return Ok(v);
         }
@@ -221,6 +230,20 @@ pub fn resume(
     PENDING_EXC.with(|p| p.borrow_mut().take());
     PENDING_HANDLED.with(|p| p.borrow_mut().take());
     result
+}
+
+/// [`resume`], also answering the continuation's frame object (`None` when its prologue
+/// restored no value: nothing recorded it).
+pub fn resume_capturing_frame(
+    vm: &VirtualMachine,
+    func: &Py<PyFunction>,
+    cont: PyRef<PyCode>,
+    state: FrameState,
+) -> (PyResult, Option<FrameObjectRef>) {
+    let outer = CAPTURED_FRAME.with(|c| c.borrow_mut().replace(None));
+    let result = resume(vm, func, cont, state);
+    let frame = CAPTURED_FRAME.with(|c| std::mem::replace(&mut *c.borrow_mut(), outer));
+    (result, frame.flatten())
 }
 
 /// A function running `code` (made from `func`'s own code by a prologue) in `func`'s place:

@@ -181,6 +181,10 @@ pub struct Target {
     profile: Option<(PyRef<PyCode>, u32)>,
     /// The frame exceptions caught natively name in their traceback.
     tb_frames: crate::helpers::TracebackFrames,
+    /// The code reads its running frame (`sys._getframe`, `inspect.currentframe`,
+    /// `warnings.warn`...): it runs natively only in an interpreter frame of its own, so
+    /// the frame it finds is the one its tracebacks name and its position follows.
+    reads_frames: bool,
 }
 
 impl Target {
@@ -233,6 +237,7 @@ impl Target {
             analysis: analysis.clone(),
             profile: None,
             tb_frames: Default::default(),
+            reads_frames: translate::reads_frames(original, analysis),
         })
     }
 }
@@ -1233,6 +1238,10 @@ pub fn call_compiled_direct(
     func: &Py<PyFunction>,
     args: Vec<PyObjectRef>,
 ) -> PyResult {
+    if c.target.reads_frames {
+        // Through its stub: in a frame of its own.
+        return func.invoke_exact_args(args, vm);
+    }
     nested_native_call(vm, || call_compiled(vm, c, func, args, None))
 }
 
@@ -1309,7 +1318,7 @@ pub unsafe fn call_compiled_borrowed(
     func: &Py<PyFunction>,
     argv: &[u64],
 ) -> Option<PyResult> {
-    if vm.use_tracing.get() || stepped_aside() {
+    if vm.use_tracing.get() || stepped_aside() || c.target.reads_frames {
         return None;
     }
     let Some(Ok(native)) = c.native.get() else {
@@ -1473,7 +1482,7 @@ fn run_native(
     let own_position = std::sync::atomic::AtomicU32::new(entry_unit + 1);
     // The interpreter continues a frame from its `lasti` once the builtin that entered
     // native code returns: what native code reported is put back before that.
-    let _restore = position.map(|p| p.reporting_from(entry_unit));
+    let restore = position.map(|p| p.reporting_from(entry_unit));
     let position = position.unwrap_or_else(|| NativePosition::own(&own_position));
     // The exit buffer lives on the stack unless a site saves a very large frame.
     // Not zeroed (a memset on every call): native code writes every slot that is read
@@ -1524,7 +1533,10 @@ fn run_native(
     // no interpreter frame (its activation stands in for one), and any frame native code
     // runs in shows its locals from the activation.
     let status = crate::frames::with_activation(&ctx, run);
-    if status < 0 {
+    if let Some(unit) = translate::return_unit(status) {
+        if let Some(restore) = restore.filter(|_| crate::helpers::runs_in_own_frame(&ctx)) {
+            restore.continue_at(unit);
+        }
         STATS.native_call();
         // SAFETY: a return stores one owned, non-null result reference in buf[0].
         return Ok(
@@ -1634,11 +1646,101 @@ fn run_native(
     // The continuation's frame is the function's frame from here on: the frame native
     // code ran in (a stub's or a counted function's) is not shown while it runs.
     if position.frame.is_null() {
-        crate::frames::with_continued(&ctx, || deopt::resume(vm, func, cont, state))
-    } else {
-        crate::frames::with_hidden(position.frame, || deopt::resume(vm, func, cont, state))
+        return crate::frames::with_continued(&ctx, || deopt::resume(vm, func, cont, state));
+    }
+    // A frame the program holds (its object exists) stays the function's frame once the
+    // continuation is over: see `hand_back`.
+    let held = restore
+        .filter(|_| crate::helpers::runs_in_own_frame(&ctx))
+        .and_then(|r| {
+            rustpython_vm::frame::find_owned_chain_frame_by_iframe(position.frame).map(|f| (r, f))
+        });
+    let Some((restore, frame)) = held else {
+        return crate::frames::with_hidden(position.frame, || deopt::resume(vm, func, cont, state));
+    };
+    let prologue = cont.code.instructions.len() as u32 - c.original.code.instructions.len() as u32;
+    let (result, cont_frame) = crate::frames::with_hidden(position.frame, || {
+        deopt::resume_capturing_frame(vm, func, cont, state)
+    });
+    match cont_frame {
+        Some(cont_frame) => hand_back(
+            vm,
+            result,
+            &cont_frame,
+            &frame,
+            (prologue, position.base),
+            restore,
+        ),
+        None => result,
     }
 }
+
+/// The end of a continuation that stood in for a frame the program holds (`frame`, the
+/// frame native code ran in): the frame takes the finished continuation's state, so it
+/// reads as if the function had run in it throughout. Its locals are the continuation's
+/// last ones; a return goes through the same `RETURN_VALUE` of the frame (its
+/// `f_lineno`); an exception's traceback entries name `frame` instead of the
+/// continuation's frame, at the same instructions.
+fn hand_back(
+    vm: &VirtualMachine,
+    result: PyResult,
+    cont_frame: &rustpython_vm::frame::FrameObjectRef,
+    frame: &rustpython_vm::frame::FrameObjectRef,
+    (prologue, base): (u32, u32),
+    restore: crate::frames::RestoreLasti,
+) -> PyResult {
+    if let (Ok(from), Ok(to)) = (cont_frame.f_locals(vm), frame.f_locals(vm)) {
+        let names = vm
+            .call_method(&from, "keys", ())
+            .and_then(|k| k.try_into_value::<Vec<PyObjectRef>>(vm));
+        for name in names.unwrap_or_default() {
+            // A failure only leaves that local out of the frame.
+            if let Ok(value) = from.get_item(&*name, vm) {
+                let _ = to.set_item(&*name, value, vm);
+            }
+        }
+    }
+    let original_unit = |cont_unit: u32| cont_unit.checked_sub(prologue);
+    match result {
+        Ok(value) => {
+            if let Some(unit) = cont_frame.lasti().checked_sub(1).and_then(original_unit) {
+                restore.continue_at(unit);
+            }
+            Ok(value)
+        }
+        Err(exc) => {
+            drop(restore);
+            // Innermost first, so each new entry links to the already renamed rest.
+            let mut entries = Vec::new();
+            let mut tb = exc.traceback();
+            while let Some(t) = tb {
+                tb = t.next.lock().clone();
+                entries.push(t);
+            }
+            for i in (0..entries.len()).rev() {
+                let t = &entries[i];
+                let Some(unit) = original_unit((t.lasti / 2) as u32) else {
+                    continue;
+                };
+                if !t.frame.is(cont_frame) {
+                    continue;
+                }
+                let renamed = rustpython_vm::PyPayload::into_ref(rustpython_vm::builtins::PyTraceback::new(
+                    t.next.lock().clone(),
+                    frame.clone(),
+                    ((base + unit) * 2) as i32,
+                    t.lineno,
+                ), &vm.ctx);
+                match i.checked_sub(1) {
+                    Some(p) => *entries[p].next.lock() = Some(renamed),
+                    None => exc.set_traceback(Some(renamed)),
+                }
+            }
+            Err(exc)
+        }
+    }
+}
+
 
 /// The exception of a raise exit when no handler of the function covers the raising
 /// instruction: all the interpreter would do is add the function's traceback entry and

@@ -115,6 +115,7 @@ impl NativePosition {
             saved,
             mirror: self.mirror,
             mirror_saved,
+            base: self.base,
         }
     }
 }
@@ -125,6 +126,21 @@ pub struct RestoreLasti {
     saved: u32,
     mirror: *const AtomicU32,
     mirror_saved: u32,
+    base: u32,
+}
+
+impl RestoreLasti {
+    /// Has the interpreter continue the frame at original unit `unit` instead of after
+    /// the builtin's call: the function's own `RETURN_VALUE` that native code returned
+    /// through, so the finished frame's `f_lineno` is the return's line. (The builtin's
+    /// result is on the stack, which that instruction returns.)
+    pub fn continue_at(self, unit: u32) {
+        let (cell, at) = (self.cell, self.base + unit);
+        // The mirror first: it may be the frame's own cell (see `Drop`).
+        drop(self);
+        // SAFETY: as in `reporting_from`.
+        unsafe { (*cell).store(at, Ordering::Relaxed) };
+    }
 }
 
 impl Drop for RestoreLasti {
@@ -513,26 +529,43 @@ fn native_locals(
     a: *const Activation,
     vm: &VirtualMachine,
 ) -> Option<rustpython_vm::builtins::PyDictRef> {
-    use crate::translate::Kind;
-    use rustpython_vm::bytecode::{CO_FAST_CELL, CO_FAST_FREE};
     // SAFETY: see `seen_frames`.
     let ctx = unsafe { &*(*a).ctx };
     // SAFETY: the position cell outlives the activation.
     let lasti = unsafe { (*ctx.position.lasti).load(Ordering::Relaxed) };
     let unit = lasti.checked_sub(ctx.position.base + 1)?;
+    let dict = vm.ctx.new_dict();
+    for (name, value) in spilled_locals(ctx, unit, vm, true)? {
+        dict.set_item(name, value, vm).ok()?;
+    }
+    Some(dict)
+}
+
+/// The bound locals native code stored at unit `unit` (before a call there, or before
+/// returning), by name, in slot order; cell and free slots show their contents, or are
+/// left out unless `cells`. `None` if native code stores none there.
+pub(crate) fn spilled_locals(
+    ctx: &NativeCtx<'_>,
+    unit: u32,
+    vm: &VirtualMachine,
+    cells: bool,
+) -> Option<Vec<(&'static rustpython_vm::builtins::PyStrInterned, PyObjectRef)>> {
+    use crate::translate::Kind;
+    use rustpython_vm::bytecode::{CO_FAST_CELL, CO_FAST_FREE};
     let (buf, spilled) = ctx.spilled;
     let (_, kinds) = spilled.iter().find(|(u, _)| *u == unit)?;
     let code = &ctx.code.code;
     let names = localsplus_names(code);
-    let dict = vm.ctx.new_dict();
+    let mut out = Vec::new();
     let mut slot = 0usize;
     for (i, k) in kinds.iter().enumerate() {
         let Some(k) = k else {
             slot += 1;
             continue;
         };
-        // SAFETY: native code stored this local's words at `slot` before the call that
-        // is running (the exit layout), and the buffer lives as long as the activation.
+        // SAFETY: native code stored this local's words at `slot` before the call or
+        // return that is running (the exit layout), and the buffer lives as long as the
+        // activation.
         let word = |j: usize| unsafe { *buf.add(slot + j) };
         let boxed = matches!(k, Kind::Int | Kind::Float) && word(1) != 0;
         let value: Option<PyObjectRef> = match k {
@@ -556,16 +589,20 @@ fn native_locals(
             .localspluskinds
             .get(i)
             .is_some_and(|kind| kind & (CO_FAST_CELL | CO_FAST_FREE) != 0);
-        if is_cell_slot && value.class().is(vm.ctx.types.cell_type) {
-            match crate::helpers::cell_get(vm, &value) {
-                Ok(v) => value = v,
-                Err(_) => continue,
+        if is_cell_slot {
+            if !cells {
+                continue;
+            }
+            if value.class().is(vm.ctx.types.cell_type) {
+                match crate::helpers::cell_get(vm, &value) {
+                    Ok(v) => value = v,
+                    Err(_) => continue,
+                }
             }
         }
-        let name = names.get(i)?;
-        dict.set_item(*name, value, vm).ok()?;
+        out.push((*names.get(i)?, value));
     }
-    Some(dict)
+    Some(out)
 }
 
 /// `warnings.warn` finds the frame a warning is attributed to (`stacklevel`) by walking

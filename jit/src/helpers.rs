@@ -71,6 +71,8 @@ impl NativeCtx<'_> {
         + std::mem::offset_of!(crate::frames::NativePosition, base);
     pub const POSITION_MIRROR: usize = std::mem::offset_of!(NativeCtx<'static>, position)
         + std::mem::offset_of!(crate::frames::NativePosition, mirror);
+    pub const POSITION_FRAME: usize = std::mem::offset_of!(NativeCtx<'static>, position)
+        + std::mem::offset_of!(crate::frames::NativePosition, frame);
 }
 
 /// What an exception caught in native code gets as its traceback entry. The interpreter's
@@ -489,6 +491,7 @@ pub enum Op {
     CheckExcMatch,
     WithExceptStart,
     HandledException,
+    KeepFrameLocals,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[
@@ -558,6 +561,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::CheckExcMatch, h_check_exc_match),
     (Op::WithExceptStart, h_with_except_start),
     (Op::HandledException, h_handled_exception),
+    (Op::KeepFrameLocals, h_keep_frame_locals),
 ];
 
 // ---- raw references ---------------------------------------------------------------------
@@ -2457,7 +2461,7 @@ pub fn enter_traceback(
 /// from `position.base` on, its position written to that frame's own `lasti` (a stub's
 /// frame, a counted function's own; not a frame reporting elsewhere, see
 /// [`crate::frames::NativePosition::reporting_to`]).
-fn runs_in_own_frame(ctx: &NativeCtx<'_>) -> bool {
+pub(crate) fn runs_in_own_frame(ctx: &NativeCtx<'_>) -> bool {
     let pos = &ctx.position;
     // SAFETY: a non-null frame of a running activation is live (see `NativePosition`).
     !pos.frame.is_null() && std::ptr::eq(pos.lasti, unsafe { &(*pos.frame).lasti })
@@ -2510,6 +2514,34 @@ pub fn keep_locals(ctx: &NativeCtx<'_>, locals: &[Option<PyObjectRef>]) {
             let _ = proxy.set_item(*name, v.clone(), vm);
         }
     }
+}
+
+/// Before RETURN_VALUE (at unit `arg`) in a frame of native code's own: if the program
+/// holds that frame's object, the frame keeps the locals the function returns with (its
+/// `f_locals` once the call is over), written through its locals proxy from what native
+/// code stored (see [`crate::translate::Translation::spilled`]). Never fails.
+unsafe extern "C" fn h_keep_frame_locals(
+    ctx: *const NativeCtx<'static>,
+    _: *mut u64,
+    arg: u64,
+) -> i64 {
+    run(ctx, |ctx, vm| {
+        let Some(frame) =
+            rustpython_vm::frame::find_owned_chain_frame_by_iframe(ctx.position.frame)
+        else {
+            return Ok(0);
+        };
+        let Some(locals) = crate::frames::spilled_locals(ctx, arg as u32, vm, false) else {
+            return Ok(0);
+        };
+        if let Ok(proxy) = frame.f_locals(vm) {
+            for (name, value) in locals {
+                // A failure only leaves that local out of the frame.
+                let _ = proxy.set_item(&*name, value, vm);
+            }
+        }
+        Ok(0)
+    })
 }
 
 /// The topmost handled exception: the current one, or past the slots generators push,

@@ -573,7 +573,7 @@ fn step(
                 "frame introspection runs in the interpreter",
             ));
         }
-        I::LoadAttr { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_ATTRS) => {
+        I::LoadAttr { .. } if inspects_frames(name_of(code, arg >> 1), FRAME_STATE_ATTRS) => {
             return Ok(Flow::SideExit(
                 "frame introspection runs in the interpreter",
             ));
@@ -893,6 +893,17 @@ fn step(
     Ok(Flow::Next)
 }
 
+/// The status native code returns with from the `RETURN_VALUE` at `unit` (exits return
+/// their site number, from 0 up).
+pub fn returned_at(unit: u32) -> i64 {
+    -1 - i64::from(unit)
+}
+
+/// The unit of the `RETURN_VALUE` status `status` names, if it is a return.
+pub fn return_unit(status: i64) -> Option<u32> {
+    (status < 0).then(|| (-1 - status) as u32)
+}
+
 /// CALL_INTRINSIC_1 operands native code handles (`IntrinsicFunction1`).
 const INTRINSIC_UNARY_POSITIVE: u32 = 5;
 const INTRINSIC_LIST_TO_TUPLE: u32 = 6;
@@ -909,8 +920,11 @@ const FRAME_GLOBALS: &[&str] = &[
     "dir",
     "breakpoint",
 ];
-/// Attributes whose use reads the calling frame: `sys._getframe`, `inspect.currentframe`
-/// and friends, `warnings.warn` (which takes its line from the caller), `pdb.set_trace`.
+/// Attributes whose use reads the calling frame's object, line or callers:
+/// `sys._getframe`, `inspect.currentframe` and friends, `warnings.warn` (which takes its
+/// line from the caller). Native code running in an interpreter frame keeps that frame's
+/// line and callers current, so these run natively there; a function using them is
+/// called in a frame of its own ([`reads_frames`]), and a guard exits where there is none.
 const FRAME_ATTRS: &[&str] = &[
     "_getframe",
     "currentframe",
@@ -921,12 +935,21 @@ const FRAME_ATTRS: &[&str] = &[
     "extract_stack",
     "format_stack",
     "warn",
-    "set_trace",
-    "locals",
-    "f_locals",
     "f_back",
     "f_lineno",
 ];
+/// Attributes whose use reads or changes the running frame's locals or tracing
+/// (`f_locals`, `pdb.set_trace`): native code keeps locals in registers, so these always
+/// run in the interpreter (a side exit before them).
+const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "locals", "f_locals"];
+
+/// Whether `code` reads its running frame (a load of one of [`FRAME_ATTRS`]).
+pub fn reads_frames(code: &Py<PyCode>, a: &Analysis) -> bool {
+    a.insns.iter().any(|i| {
+        matches!(i.op, Instruction::LoadAttr { .. })
+            && inspects_frames(name_of(code, i.arg >> 1), FRAME_ATTRS)
+    })
+}
 
 fn name_of(code: &Py<PyCode>, i: u32) -> &str {
     code.code.names.get(i as usize).map_or("", |n| n.as_str())
@@ -1870,6 +1893,48 @@ impl Emitter<'_, '_> {
         self.b.ins().jump(block, &[]);
     }
 
+    /// Before a return in an interpreter frame of its own: the frame keeps the locals the
+    /// function returned with when the program holds its object (a helper checks), as the
+    /// interpreter's frame does. Functions called natively skip it (one load).
+    fn keep_frame_locals(&mut self, st: &TypeState, at: &Insn) {
+        let frame = self.b.ins().load(
+            self.ptr,
+            MemFlagsData::trusted(),
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_FRAME as i32,
+        );
+        let keep = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(keep);
+        self.b.ins().brif(frame, keep, &[], cont, &[]);
+        self.b.switch_to_block(keep);
+        self.spill_locals(st, at);
+        self.call_op(Op::KeepFrameLocals, u64::from(at.at));
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Exits when native code runs without an interpreter frame of its own (a function
+    /// called natively): what comes next reads the running frame, and only a real frame
+    /// follows native code's position.
+    fn exit_without_frame(&mut self, st: &TypeState, at: &Insn) {
+        let frame = self.b.ins().load(
+            self.ptr,
+            MemFlagsData::trusted(),
+            self.ctx,
+            crate::helpers::NativeCtx::POSITION_FRAME as i32,
+        );
+        let frameless = self.b.ins().icmp_imm_u(IntCC::Equal, frame, 0);
+        self.exit_if(
+            frameless,
+            st,
+            at,
+            "frame introspection without a frame",
+            ExitKind::Guard,
+            &[],
+        );
+    }
+
     /// Exits when `cond` holds (non-zero); continues in a new block otherwise.
     fn exit_if(
         &mut self,
@@ -2509,6 +2574,9 @@ fn emit_insn(
             }
         }
         I::LoadAttr { .. } => {
+            if inspects_frames(name_of(code, arg >> 1), FRAME_ATTRS) {
+                e.exit_without_frame(st, insn);
+            }
             let temps = e.operands(st, 1);
             if arg & 1 != 0 {
                 e.call_op_checked(Op::LoadMethod, u64::from(arg >> 1), st, insn, &temps);
@@ -3082,6 +3150,7 @@ fn emit_insn(
         I::ReturnValue => {
             let kind = st.stack[d - 1];
             let (result, _) = e.take_boxed(false, d - 1, kind);
+            e.keep_frame_locals(st, insn);
             // Everything else the frame owns goes away with it.
             for (i, l) in st.locals.iter().enumerate() {
                 if let Some(l) = *l {
@@ -3090,7 +3159,8 @@ fn emit_insn(
             }
             e.drop_stack(st, 0..d - 1);
             e.b.ins().store(MemFlagsData::trusted(), result, e.buf, 0);
-            let done = e.b.ins().iconst(types::I64, -1);
+            // A return says where: the frame returns through that instruction.
+            let done = e.b.ins().iconst(types::I64, returned_at(insn.at));
             e.b.ins().return_(&[done]);
             return Ok(true);
         }
