@@ -1725,12 +1725,15 @@ fn hand_back(
                 if !t.frame.is(cont_frame) {
                     continue;
                 }
-                let renamed = rustpython_vm::PyPayload::into_ref(rustpython_vm::builtins::PyTraceback::new(
-                    t.next.lock().clone(),
-                    frame.clone(),
-                    ((base + unit) * 2) as i32,
-                    t.lineno,
-                ), &vm.ctx);
+                let renamed = rustpython_vm::PyPayload::into_ref(
+                    rustpython_vm::builtins::PyTraceback::new(
+                        t.next.lock().clone(),
+                        frame.clone(),
+                        ((base + unit) * 2) as i32,
+                        t.lineno,
+                    ),
+                    &vm.ctx,
+                );
                 match i.checked_sub(1) {
                     Some(p) => *entries[p].next.lock() = Some(renamed),
                     None => exc.set_traceback(Some(renamed)),
@@ -1740,7 +1743,6 @@ fn hand_back(
         }
     }
 }
-
 
 /// The exception of a raise exit when no handler of the function covers the raising
 /// instruction: all the interpreter would do is add the function's traceback entry and

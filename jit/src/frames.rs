@@ -446,6 +446,9 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
                     return Ok(locals.into());
                 }
             }
+            if let Some(cont) = continuation_of(&f, vm) {
+                return cont.f_locals(vm);
+            }
             f.f_locals(vm)
         })
     });
@@ -495,6 +498,29 @@ fn replace_frame_getter(
     ));
     let getset = rustpython_vm::PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
     frame_type.set_attr(vm.ctx.intern_str(name), getset.into());
+}
+
+/// The continuation frame running for hidden frame `f` (native code ran in `f`, then
+/// deoptimized): it holds the function's locals while it runs.
+fn continuation_of(f: &FrameObjectRef, vm: &VirtualMachine) -> Option<FrameObjectRef> {
+    let hidden = HIDDEN.with(|h| h.borrow().clone());
+    if hidden.is_empty() {
+        return None;
+    }
+    let mut cur = rustpython_vm::frame::current_thread_iframe();
+    let mut k = 0usize;
+    while !cur.is_null() {
+        let shows_f = hidden.contains(&cur)
+            && rustpython_vm::frame::find_owned_chain_frame_by_iframe(cur).is_some_and(|g| g.is(f));
+        if shows_f {
+            // The continuation runs right on top of the frame it stands for.
+            return rustpython_vm::frame::frame_at_offset(k.checked_sub(1)?, vm);
+        }
+        // SAFETY: frames on the thread's chain are live while it runs this code.
+        cur = unsafe { (*cur).previous() };
+        k += 1;
+    }
+    None
 }
 
 /// The running native activation frame object `f` shows, if any: a frameless

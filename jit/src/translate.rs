@@ -939,8 +939,9 @@ const FRAME_ATTRS: &[&str] = &[
     "f_lineno",
 ];
 /// Attributes whose use reads or changes the running frame's locals or tracing
-/// (`f_locals`, `pdb.set_trace`): native code keeps locals in registers, so these always
-/// run in the interpreter (a side exit before them).
+/// (`f_locals`, a live view of them; `pdb.set_trace`): native code keeps locals in
+/// registers, so these always run in the interpreter (a side exit before them; a frame
+/// object taken before the exit shows the continuation's locals).
 const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "locals", "f_locals"];
 
 /// Whether `code` reads its running frame (a load of one of [`FRAME_ATTRS`]).

@@ -43,6 +43,13 @@ def calls_reader(n):
     return a == b, a
 
 
+def frame_locals_in_comprehension(n):
+    # `f_locals` is a live view: a comprehension's variable is there while it runs.
+    seen = [sys._getframe().f_locals["a"] for a in [n]][0]
+    gone = "a" in [sys._getframe().f_locals for a in [n]][0]
+    return seen == n, gone
+
+
 kept = []
 
 
@@ -88,6 +95,7 @@ def main():
         results.add(caught_frame_is_running_frame(n))
         results.add(frame_stays_put(n % 7 + 1))
         results.add(calls_reader(n))
+        results.add(frame_locals_in_comprehension(n))
     for n in range(200):
         kept.clear()
         keeps_frame_and_returns(n, 1)
