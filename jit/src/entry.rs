@@ -1690,10 +1690,22 @@ fn hand_back(
     restore: crate::frames::RestoreLasti,
 ) -> PyResult {
     if let (Ok(from), Ok(to)) = (cont_frame.f_locals(vm), frame.f_locals(vm)) {
+        let code = &cont_frame.f_code().code;
+        // Cells are left alone (as `keep_locals` does): the frame's cell slots are not
+        // the ones the continuation used.
+        let is_cell = |name: &str| {
+            code.cellvars
+                .iter()
+                .chain(code.freevars.iter())
+                .any(|c| c.as_str() == name)
+        };
         let names = vm
             .call_method(&from, "keys", ())
-            .and_then(|k| k.try_into_value::<Vec<PyObjectRef>>(vm));
+            .and_then(|k| k.try_into_value::<Vec<rustpython_vm::builtins::PyStrRef>>(vm));
         for name in names.unwrap_or_default() {
+            if name.to_str().is_none_or(is_cell) {
+                continue;
+            }
             // A failure only leaves that local out of the frame.
             if let Ok(value) = from.get_item(&*name, vm) {
                 let _ = to.set_item(&*name, value, vm);
@@ -1710,7 +1722,7 @@ fn hand_back(
         }
         Err(exc) => {
             drop(restore);
-            // Innermost first, so each new entry links to the already renamed rest.
+            // From the innermost entry out, so each new entry links to the renamed rest.
             let mut entries = Vec::new();
             let mut tb = exc.traceback();
             while let Some(t) = tb {

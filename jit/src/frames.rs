@@ -133,7 +133,10 @@ impl RestoreLasti {
     /// Has the interpreter continue the frame at original unit `unit` instead of after
     /// the builtin's call: the function's own `RETURN_VALUE` that native code returned
     /// through, so the finished frame's `f_lineno` is the return's line. (The builtin's
-    /// result is on the stack, which that instruction returns.)
+    /// result is on the stack, which that instruction returns. The frame's code holds
+    /// every original unit from `base` on, except the first few an appended entry's jump
+    /// took over: `RESUME` and what follows it, never a return in a code short enough
+    /// for a jump of fewer than three units.)
     pub fn continue_at(self, unit: u32) {
         let (cell, at) = (self.cell, self.base + unit);
         // The mirror first: it may be the frame's own cell (see `Drop`).

@@ -1894,16 +1894,21 @@ impl Emitter<'_, '_> {
         self.b.ins().jump(block, &[]);
     }
 
-    /// Before a return in an interpreter frame of its own: the frame keeps the locals the
-    /// function returned with when the program holds its object (a helper checks), as the
-    /// interpreter's frame does. Functions called natively skip it (one load).
-    fn keep_frame_locals(&mut self, st: &TypeState, at: &Insn) {
-        let frame = self.b.ins().load(
+    /// The interpreter frame native code runs in (null for a function called natively).
+    fn running_frame(&mut self) -> Value {
+        self.b.ins().load(
             self.ptr,
             MemFlagsData::trusted(),
             self.ctx,
             crate::helpers::NativeCtx::POSITION_FRAME as i32,
-        );
+        )
+    }
+
+    /// Before a return in an interpreter frame of its own: the frame keeps the locals the
+    /// function returned with when the program holds its object (a helper checks), as the
+    /// interpreter's frame does. Functions called natively skip it (one load).
+    fn keep_frame_locals(&mut self, st: &TypeState, at: &Insn) {
+        let frame = self.running_frame();
         let keep = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(keep);
@@ -1919,12 +1924,7 @@ impl Emitter<'_, '_> {
     /// called natively): what comes next reads the running frame, and only a real frame
     /// follows native code's position.
     fn exit_without_frame(&mut self, st: &TypeState, at: &Insn) {
-        let frame = self.b.ins().load(
-            self.ptr,
-            MemFlagsData::trusted(),
-            self.ctx,
-            crate::helpers::NativeCtx::POSITION_FRAME as i32,
-        );
+        let frame = self.running_frame();
         let frameless = self.b.ins().icmp_imm_u(IntCC::Equal, frame, 0);
         self.exit_if(
             frameless,
