@@ -347,12 +347,17 @@ pub struct HelperTable {
 }
 
 impl HelperTable {
-    pub fn op(&self, op: Op) -> usize {
-        self.ops
-            .iter()
-            .find(|(o, _)| *o == op)
-            .map(|(_, a)| *a)
-            .unwrap_or(0)
+    /// The address of `op`'s helper; `None` if the table has none (the translation is
+    /// then refused, never a call to address 0).
+    pub fn op(&self, op: Op) -> Option<usize> {
+        self.ops.iter().find(|(o, _)| *o == op).map(|(_, a)| *a)
+    }
+
+    /// This table without `op`'s helper (for tests of the refusal).
+    #[doc(hidden)]
+    pub fn without(mut self, op: Op) -> Self {
+        self.ops.retain(|(o, _)| *o != op);
+        self
     }
 
     /// Placeholder addresses: code produced for another ISA (never run) only needs

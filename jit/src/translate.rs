@@ -1301,6 +1301,8 @@ struct Emitter<'a, 'b> {
     pending_edges: Vec<(Block, TypeState, TypeState, Block)>,
     /// Operation helpers called so far (to classify each instruction's emission).
     helper_calls: u64,
+    /// An operation the helper table has no helper for: the translation is refused.
+    missing_helper: Option<Op>,
     /// Attribute sites with an inline cache so far (see [`Translation::attr_sites`]).
     attr_sites: u32,
     /// The exception table in the VM's lookup order, each entry with its handler's block
@@ -1721,7 +1723,11 @@ impl Emitter<'_, '_> {
     fn call_op(&mut self, op: Op, arg: u64) -> Value {
         self.helper_calls += 1;
         self.report_position();
-        let f = self.b.ins().iconst(self.ptr, self.h.op(op) as i64);
+        let addr = self.h.op(op).unwrap_or_else(|| {
+            self.missing_helper.get_or_insert(op);
+            0
+        });
+        let f = self.b.ins().iconst(self.ptr, addr as i64);
         let ops = self.b.ins().stack_addr(self.ptr, self.ops, 0);
         let a = self.b.ins().iconst(types::I64, arg as i64);
         let call = self
@@ -2244,6 +2250,7 @@ fn emit(
         ptr,
         pending_edges: Vec::new(),
         helper_calls: 0,
+        missing_helper: None,
         attr_sites: 0,
         catches: analysis
             .exception_table
@@ -2370,6 +2377,9 @@ fn emit(
     }
     if !terminated {
         return refuse("code runs off its end");
+    }
+    if let Some(op) = e.missing_helper {
+        return Err(Refusal(format!("no helper for {op:?} in the helper table")));
     }
     let Emitter {
         mut b,

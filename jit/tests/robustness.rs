@@ -76,3 +76,24 @@ fn random_bytecode_is_translated_or_refused_never_crashes() {
         assert!(translated > 0 && refused > 0, "{translated} {refused} {unanalysable}");
     });
 }
+
+/// A helper the table lacks is a refused translation, never a call to address 0.
+#[test]
+fn a_helper_missing_from_the_table_refuses_the_translation() {
+    interpreter().enter(|vm| {
+        let code = define_code(vm, "def add(a, b):\n    return a + b\n", "add");
+        let analysis = Analysis::new(&code.code).unwrap();
+        let isa = rpyjit_jit::isa::host().unwrap();
+        let entry = Entry::Call(vec![Kind::Obj, Kind::Obj]);
+        let with =
+            |h: &HelperTable| translate(&code, &analysis, &Profile::default(), &entry, &*isa, h);
+        assert!(with(&HelperTable::dummy()).is_ok());
+        let without = HelperTable::dummy().without(rpyjit_jit::helpers::Op::BinaryOp);
+        let refused = with(&without).err().expect("refused");
+        assert!(
+            refused.0.contains("no helper for BinaryOp"),
+            "{}",
+            refused.0
+        );
+    });
+}
