@@ -966,7 +966,7 @@ fn translate_guarded(
     if cross_isa_check_enabled() {
         cross_isa_check(target, entry, &profile, h);
     }
-    if std::env::var_os("RPYJIT_DUMP_CLIF").is_some() {
+    if crate::options::debug_knobs().dump_clif {
         eprintln!(
             "; rpyjit: {} {entry:?}\n{}",
             target.original.code.qualname,
@@ -980,8 +980,7 @@ fn translate_guarded(
 /// verified and compiled for the other supported architecture, and the outcome counted
 /// in the statistics. Tests run the corpus with it to keep one code path for both ISAs.
 fn cross_isa_check_enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("RPYJIT_CROSS_ISA").is_some_and(|v| v == "1"))
+    crate::options::debug_knobs().cross_isa
 }
 
 fn cross_isa_check(
@@ -1069,8 +1068,8 @@ fn finalize(t: &Translation, name: &str) -> Result<NativeFn, Refusal> {
 fn perf_map(start: *const u8, len: usize, name: &str) {
     static FILE: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
     let file = FILE.get_or_init(|| {
-        std::env::var_os("RPYJIT_PERF_MAP")
-            .is_some_and(|v| v == "1")
+        crate::options::debug_knobs()
+            .perf_map
             .then(|| {
                 let path = format!("/tmp/perf-{}.map", std::process::id());
                 std::fs::File::create(path).ok().map(Mutex::new)

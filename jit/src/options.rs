@@ -1,6 +1,7 @@
 //! JIT configuration: `-X jit=on|off`, `-X jit-threshold=N`, `-X jit-stats`, and the same
 //! through `RPYJIT_JIT`, `RPYJIT_THRESHOLD`, `RPYJIT_STATS`. A `-X` option wins over the
 //! environment; `-E`/`-I` make rpyjit ignore the `RPYJIT_*` variables like `PYTHON*` ones.
+//! The developer knobs ([`DebugKnobs`]) are here too: every variable the JIT reads.
 
 use std::fmt;
 
@@ -102,6 +103,40 @@ impl JitOptions {
     }
 }
 
+/// Developer knobs, read once from the process environment: they print or record what
+/// the JIT does and never change what a program computes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DebugKnobs {
+    /// `RPYJIT_DUMP_CLIF` (any value): each translation's CLIF on stderr.
+    pub dump_clif: bool,
+    /// `RPYJIT_DUMP_TYPES` (any value): each translation's typed instructions on stderr.
+    pub dump_types: bool,
+    /// `RPYJIT_CROSS_ISA=1`: each translation also checked and compiled for the other
+    /// architecture, the outcome counted in the statistics.
+    pub cross_isa: bool,
+    /// `RPYJIT_PERF_MAP=1`: compiled functions listed in `/tmp/perf-<pid>.map` for `perf`.
+    pub perf_map: bool,
+}
+
+impl DebugKnobs {
+    /// The knobs from an environment lookup.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
+        let one = |name: &str| env(name).is_some_and(|v| v == "1");
+        Self {
+            dump_clif: env("RPYJIT_DUMP_CLIF").is_some(),
+            dump_types: env("RPYJIT_DUMP_TYPES").is_some(),
+            cross_isa: one("RPYJIT_CROSS_ISA"),
+            perf_map: one("RPYJIT_PERF_MAP"),
+        }
+    }
+}
+
+/// This process's developer knobs.
+pub fn debug_knobs() -> &'static DebugKnobs {
+    static KNOBS: std::sync::OnceLock<DebugKnobs> = std::sync::OnceLock::new();
+    KNOBS.get_or_init(|| DebugKnobs::from_env(|k| std::env::var(k).ok()))
+}
+
 const SWITCH: &str = "on or off (also 1/0, true/false, yes/no)";
 const COUNT: &str = "a non-negative integer";
 
@@ -130,6 +165,14 @@ mod tests {
 
     fn no_env(_: &str) -> Option<String> {
         None
+    }
+
+    #[test]
+    fn debug_knobs_are_off_unless_set() {
+        assert_eq!(DebugKnobs::from_env(no_env), DebugKnobs::default());
+        let env = |k: &str| (k == "RPYJIT_PERF_MAP" || k == "RPYJIT_DUMP_CLIF").then(|| "1".into());
+        let k = DebugKnobs::from_env(env);
+        assert!(k.perf_map && k.dump_clif && !k.cross_isa && !k.dump_types);
     }
 
     #[test]

@@ -2142,7 +2142,7 @@ pub fn translate(
         return refuse("empty code");
     }
     let states = infer(code, analysis, p, start, entry_state.clone())?;
-    if std::env::var_os("RPYJIT_DUMP_TYPES").is_some() {
+    if crate::options::debug_knobs().dump_types {
         for (k, insn) in analysis.insns.iter().enumerate() {
             eprintln!(
                 "{:4} {:?} q={:?} {:?}",
