@@ -1327,6 +1327,11 @@ struct Emitter<'a, 'b> {
     /// return right after it returns): a box made for a copy of a local need not be
     /// written back to the local, unless another copy is boxed too.
     returning: bool,
+    /// Returns give the frame their locals when the program holds its object (see
+    /// [`Emitter::keep_frame_locals`]): in code that reads its frame or catches
+    /// exceptions (a traceback's frame), the ways a program comes to hold it. Elsewhere
+    /// the locals stay dead after their last use.
+    keeps_frame_locals: bool,
     /// Per local: the group of locals known to hold the same unboxed value in this block
     /// (`y = x`); boxing one boxes them all, so `y is x` holds.
     group: Vec<usize>,
@@ -2269,6 +2274,7 @@ fn emit(
         written_back: vec![false; nslots],
         unowned_stack: vec![false; max_stack],
         returning: false,
+        keeps_frame_locals: reads_frames(code, analysis) || !analysis.exception_table.is_empty(),
         group: (0..nslots).collect(),
         next_group: nslots,
     };
@@ -3161,7 +3167,9 @@ fn emit_insn(
         I::ReturnValue => {
             let kind = st.stack[d - 1];
             let (result, _) = e.take_boxed(false, d - 1, kind);
-            e.keep_frame_locals(st, insn);
+            if e.keeps_frame_locals {
+                e.keep_frame_locals(st, insn);
+            }
             // Everything else the frame owns goes away with it.
             for (i, l) in st.locals.iter().enumerate() {
                 if let Some(l) = *l {
