@@ -398,7 +398,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     replace_own_code(vm);
-    watch_tracers(vm)
+    crate::tools::install(vm)
 }
 
 /// `code.replace(...)` (and `copy.replace`) on a stub or on counted code makes its copy
@@ -517,34 +517,6 @@ fn send_all_back(vm: &VirtualMachine) {
             let _ = set_code(vm, &func, c.target.original.clone());
         }
     }
-}
-
-/// Wraps `sys.settrace`, `sys.setprofile` and `sys.monitoring`'s event switches with
-/// native functions of the same names that step the JIT aside before a tool starts.
-fn watch_tracers(vm: &VirtualMachine) -> PyResult<()> {
-    let wrap = |module: &PyObjectRef, name: &'static str| -> PyResult<()> {
-        let Ok(orig) = module.get_attr(name, vm) else {
-            return Ok(());
-        };
-        let wrapper = vm.new_function(
-            name,
-            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-                if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
-                    step_aside(vm);
-                }
-                orig.call(args, vm)
-            },
-        );
-        module.set_attr(name, wrapper, vm)
-    };
-    let sys: PyObjectRef = vm.sys_module.clone().into();
-    wrap(&sys, "settrace")?;
-    wrap(&sys, "setprofile")?;
-    if let Ok(monitoring) = sys.get_attr("monitoring", vm) {
-        wrap(&monitoring, "set_events")?;
-        wrap(&monitoring, "set_local_events")?;
-    }
-    Ok(())
 }
 
 /// Replaces `func.__code__` the way Python code would, then gives the function a fresh

@@ -23,6 +23,7 @@ pub mod isa;
 pub mod options;
 pub mod rewrite;
 pub mod stats;
+pub mod tools;
 pub mod translate;
 
 pub use options::{JitOptions, OptionError, DEFAULT_THRESHOLD};

@@ -8,7 +8,8 @@ mode is recorded in `tests/cpython/expected/<module>.txt`; a case whose status d
 from the record (one that starts passing, or stops) fails the run, so the record cannot
 go stale. Regenerate a record after a deliberate change with `--record`.
 
-    python3 tests/cpython/run.py [--record] [--jobs N] [--modules-file FILE] [module ...]
+    python3 tests/cpython/run.py [--record] [--jobs N] [--timeout S] [--results FILE]
+                                 [--modules-file FILE | --all | module ...]
 
 With no module given, the bounded selection in `tests/cpython/modules.txt` runs (what CI
 runs); `--all` runs every `test_*` module of the package. Needs CPython 3.13 (its test
@@ -18,6 +19,7 @@ target/release/rpyjit).
 
 import argparse
 import concurrent.futures
+import json
 import os
 import re
 import subprocess
@@ -129,7 +131,8 @@ def main():
     ap.add_argument("--all", action="store_true", help="every test_* module of the package")
     ap.add_argument("--modules-file", default=os.path.join(HERE, "modules.txt"))
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per module and mode")
+    ap.add_argument("--results", help="write every case's statuses and each run's note as JSON")
     args = ap.parse_args()
     rpyjit = os.environ.get("RPYJIT") or os.path.join(ROOT, "target", "release", "rpyjit")
     path = test_path()
@@ -151,6 +154,7 @@ def main():
             results[futures[fut]] = fut.result()
 
     problems, totals = [], {"cases": 0, "pass_off": 0, "jit_regressions": 0}
+    dump = {}
     for m in modules:
         table = {}
         ids = set()
@@ -165,17 +169,25 @@ def main():
         totals["pass_off"] += sum(1 for s in table.values() if s[0] == "pass")
         regress = [t for t, s in table.items() if s[0] == "pass" and (s[1] != "pass" or s[2] != "pass")]
         totals["jit_regressions"] += len(regress)
+        dump[m] = {"notes": {mode: results[(m, mode)][1] for mode in MODES},
+                   "cases": {t: list(s) for t, s in sorted(table.items())}}
         if args.record:
             write_record(m, table)
             continue
         rec = read_record(m)
         if rec is None:
             problems.append(f"test.{m}: no record (run with --record)")
+            # Without a record the JIT's regressions are the news: name each one.
+            for t in sorted(regress):
+                problems.append(f"  passes with -X jit=off, not in a JIT mode: {t} {table[t]}")
             continue
         for test_id in sorted(set(rec) | set(table)):
             want, got = rec.get(test_id), table.get(test_id, ("missing",) * 3)
             if want != got:
                 problems.append(f"{test_id}: recorded {want}, now {got}")
+    if args.results:
+        with open(args.results, "w") as f:
+            json.dump(dump, f, indent=1)
     print(f"{len(modules)} modules, {totals['cases']} test cases; {totals['pass_off']} pass with "
           f"-X jit=off; {totals['jit_regressions']} of those fail in a JIT mode")
     for p in problems:

@@ -1,0 +1,139 @@
+//! Tracers, profilers and monitoring tools (`sys.settrace`, `sys.setprofile`,
+//! `sys.monitoring`): the JIT steps aside when one starts, and what rpyjit adds to a
+//! program (its `__rpyjit_*` counting builtins, called from instrumented code) stays out of
+//! what the tool sees, so `cProfile` and `sys.setprofile` report what they report under
+//! `-X jit=off`.
+
+use rustpython_vm::builtins::{PyBoundMethod, PyStr};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine};
+
+use crate::entry::step_aside;
+
+/// The name every builtin rpyjit adds starts with.
+pub const INTERNAL_PREFIX: &str = "__rpyjit_";
+/// The native function a profile function is bound to (see [`filtered_profiler`]).
+const PROFILE_FILTER: &str = "__rpyjit_profile_filter__";
+
+/// Wraps `sys.settrace`, `sys.setprofile` (and its all-threads form), `sys.getprofile`
+/// and `sys.monitoring`'s event switches with native functions of the same names.
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    let sys: PyObjectRef = vm.sys_module.clone().into();
+    let filter = vm.new_function(PROFILE_FILTER, run_profiler_unless_internal);
+    let filter: PyObjectRef = filter.into();
+
+    wrap(vm, &sys, "settrace", |orig, args, vm| {
+        step_aside_if_starting(&args, vm);
+        call_unseen(orig, args, vm)
+    })?;
+    for name in ["setprofile", "_setprofileallthreads"] {
+        let filter = filter.clone();
+        wrap(vm, &sys, name, move |orig, mut args, vm| {
+            step_aside_if_starting(&args, vm);
+            if let Some(func) = args.args.first_mut().filter(|f| !vm.is_none(f)) {
+                *func = filtered_profiler(func.clone(), filter.clone(), vm);
+            }
+            call_unseen(orig, args, vm)
+        })?;
+    }
+    let getprofile_filter = filter.clone();
+    wrap(vm, &sys, "getprofile", move |orig, args, vm| {
+        let current = orig.call(args, vm)?;
+        Ok(user_profiler(&current, &getprofile_filter, vm).unwrap_or(current))
+    })?;
+    if let Ok(monitoring) = sys.get_attr("monitoring", vm) {
+        for name in ["set_events", "set_local_events"] {
+            wrap(vm, &monitoring, name, |orig, args, vm| {
+                step_aside_if_starting(&args, vm);
+                orig.call(args, vm)
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `module.name` by a native function of the same name that runs `body` with
+/// the original function and the call's arguments.
+fn wrap(
+    vm: &VirtualMachine,
+    module: &PyObjectRef,
+    name: &'static str,
+    body: impl Fn(&PyObjectRef, FuncArgs, &VirtualMachine) -> PyResult + Send + Sync + 'static,
+) -> PyResult<()> {
+    let Ok(orig) = module.get_attr(name, vm) else {
+        return Ok(());
+    };
+    let wrapper = vm.new_function(name, move |args: FuncArgs, vm: &VirtualMachine| {
+        body(&orig, args, vm)
+    });
+    module.set_attr(name, wrapper, vm)
+}
+
+/// A tool is being switched on (not off): compiled code goes back to the interpreter.
+fn step_aside_if_starting(args: &FuncArgs, vm: &VirtualMachine) {
+    if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
+        step_aside(vm);
+    }
+}
+
+/// Calls the wrapped original without a second `c_call` event: a profiler already saw
+/// the call of the wrapper, which is the one the program made. The original sets
+/// `use_tracing` afresh from the trace and profile functions it installs.
+fn call_unseen(orig: &PyObjectRef, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+    let was = vm.use_tracing.replace(false);
+    let result = orig.call(args, vm);
+    if result.is_err() {
+        vm.use_tracing.set(was);
+    }
+    result
+}
+
+/// The profile function actually installed for the program's `func`: `func` bound to the
+/// filter, so [`user_profiler`] can give `func` back to `sys.getprofile()`.
+fn filtered_profiler(func: PyObjectRef, filter: PyObjectRef, vm: &VirtualMachine) -> PyObjectRef {
+    PyBoundMethod::new(func, filter).into_ref(&vm.ctx).into()
+}
+
+/// The program's profile function behind an installed one, if it is filtered.
+fn user_profiler(
+    installed: &PyObject,
+    filter: &PyObjectRef,
+    vm: &VirtualMachine,
+) -> Option<PyObjectRef> {
+    let bound = installed.downcast_ref::<PyBoundMethod>()?;
+    let func = bound.as_object().get_attr("__func__", vm).ok()?;
+    func.is(filter)
+        .then(|| bound.as_object().get_attr("__self__", vm).ok())
+        .flatten()
+}
+
+/// `__rpyjit_profile_filter__(func, frame, event, arg)`: passes the event to the
+/// program's profile function unless it is a `c_call`/`c_return`/`c_exception` of one of
+/// rpyjit's own builtins, which the program did not call.
+fn run_profiler_unless_internal(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+    let mut args = args.args;
+    if args.len() != 4 {
+        return Err(vm.new_type_error("profile function takes (frame, event, arg)"));
+    }
+    let func = args.remove(0);
+    let is_c_event = args[1].downcast_ref::<PyStr>().is_some_and(|e| {
+        matches!(
+            e.to_str().unwrap_or(""),
+            "c_call" | "c_return" | "c_exception"
+        )
+    });
+    if is_c_event && is_internal_builtin(&args[2], vm) {
+        return Ok(vm.ctx.none());
+    }
+    func.call(args, vm)
+}
+
+/// One of the builtins rpyjit adds (all named `__rpyjit_*`).
+pub fn is_internal_builtin(obj: &PyObject, vm: &VirtualMachine) -> bool {
+    obj.class().is(vm.ctx.types.builtin_function_or_method_type) && {
+        obj.get_attr("__name__", vm)
+            .ok()
+            .and_then(|n| n.downcast::<PyStr>().ok())
+            .is_some_and(|n| n.to_str().is_some_and(|n| n.starts_with(INTERNAL_PREFIX)))
+    }
+}
