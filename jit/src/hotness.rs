@@ -375,7 +375,11 @@ fn count(vm: &VirtualMachine) -> PyResult<bool> {
     else {
         return Ok(false);
     };
-    if n < THRESHOLD.load(Ordering::Relaxed).max(1) {
+    // Nothing is compiled while a tracer or profiler watches: it must see every call.
+    if n < THRESHOLD.load(Ordering::Relaxed).max(1)
+        || vm.use_tracing.get()
+        || entry::stepped_aside()
+    {
         return Ok(false);
     }
     let code = &hot.instrumented;
@@ -393,7 +397,7 @@ fn count(vm: &VirtualMachine) -> PyResult<bool> {
         entry::set_code(vm, &func, hot.plain.clone())?;
         return Ok(false);
     }
-    Ok(!vm.use_tracing.get() && !entry::stepped_aside())
+    Ok(true)
 }
 
 /// `__rpyjit_enter_now__(*arguments)`: runs the calling frame's function natively with

@@ -4,6 +4,8 @@
 //! what the tool sees, so `cProfile` and `sys.setprofile` report what they report under
 //! `-X jit=off`.
 
+use std::sync::Mutex;
+
 use rustpython_vm::builtins::{PyBoundMethod, PyStr};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine};
@@ -24,7 +26,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
 
     wrap(vm, &sys, "settrace", |orig, args, vm| {
         step_aside_if_starting(&args, vm);
-        call_unseen(orig, args, vm)
+        orig.call(args, vm)
     })?;
     for name in ["setprofile", "_setprofileallthreads"] {
         let filter = filter.clone();
@@ -33,7 +35,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
             if let Some(func) = args.args.first_mut().filter(|f| !vm.is_none(f)) {
                 *func = filtered_profiler(func.clone(), filter.clone(), vm);
             }
-            call_unseen(orig, args, vm)
+            orig.call(args, vm)
         })?;
     }
     let getprofile_filter = filter.clone();
@@ -63,10 +65,24 @@ fn wrap(
     let Ok(orig) = module.get_attr(name, vm) else {
         return Ok(());
     };
+    hide_from_profilers(&orig);
     let wrapper = vm.new_function(name, move |args: FuncArgs, vm: &VirtualMachine| {
         body(&orig, args, vm)
     });
     module.set_attr(name, wrapper, vm)
+}
+
+/// Builtins rpyjit replaced with wrappers of the same name: the program calls the
+/// wrapper (and a profiler sees that call), the wrapper calls the original (unseen).
+/// Kept alive here, so their identity stays theirs.
+static HIDDEN: Mutex<Vec<PyObjectRef>> = Mutex::new(Vec::new());
+
+/// `original` is wrapped by a builtin of rpyjit's: profilers do not see calls of it.
+pub fn hide_from_profilers(original: &PyObjectRef) {
+    HIDDEN
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(original.clone());
 }
 
 /// A tool is being switched on (not off): compiled code goes back to the interpreter.
@@ -74,18 +90,6 @@ fn step_aside_if_starting(args: &FuncArgs, vm: &VirtualMachine) {
     if args.args.first().is_some_and(|a| !vm.is_none(a)) || args.args.len() > 1 {
         step_aside(vm);
     }
-}
-
-/// Calls the wrapped original without a second `c_call` event: a profiler already saw
-/// the call of the wrapper, which is the one the program made. The original sets
-/// `use_tracing` afresh from the trace and profile functions it installs.
-fn call_unseen(orig: &PyObjectRef, args: FuncArgs, vm: &VirtualMachine) -> PyResult {
-    let was = vm.use_tracing.replace(false);
-    let result = orig.call(args, vm);
-    if result.is_err() {
-        vm.use_tracing.set(was);
-    }
-    result
 }
 
 /// The profile function actually installed for the program's `func`: `func` bound to the
@@ -128,8 +132,17 @@ fn run_profiler_unless_internal(args: FuncArgs, vm: &VirtualMachine) -> PyResult
     func.call(args, vm)
 }
 
-/// One of the builtins rpyjit adds (all named `__rpyjit_*`).
+/// One of the builtins rpyjit adds (all named `__rpyjit_*`), or an original that a
+/// wrapper of rpyjit's calls.
 pub fn is_internal_builtin(obj: &PyObject, vm: &VirtualMachine) -> bool {
+    if HIDDEN
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|h| h.is(obj))
+    {
+        return true;
+    }
     obj.class().is(vm.ctx.types.builtin_function_or_method_type) && {
         obj.get_attr("__name__", vm)
             .ok()

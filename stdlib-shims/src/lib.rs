@@ -1,6 +1,7 @@
 //! The standard library rpyjit ships: RustPython's native stdlib modules plus the frozen
 //! pure-Python stdlib (compiled into the binary, so `rpyjit` needs no `Lib/` directory), and
-//! the `rpyjit` module (JIT introspection).
+//! the `rpyjit` module (JIT introspection), and the pure-Python modules in `Lib/` that
+//! RustPython lacks (`cProfile` and its `_lsprof`), frozen the same way.
 //!
 //! This mirrors what the `rustpython` crate's `init_stdlib` does with the `freeze-stdlib`
 //! feature, without pulling in its TLS provider.
@@ -17,6 +18,7 @@ pub fn add_stdlib(builder: InterpreterBuilder) -> InterpreterBuilder {
     builder
         .add_native_modules(&defs)
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
+        .add_frozen_modules(rustpython_vm::py_freeze!(dir = "../Lib"))
         .init_hook(set_frozen_stdlib_dir)
 }
 

@@ -84,6 +84,7 @@ fn wrap(
     f: impl Fn(&PyObject, FuncArgs, &VirtualMachine) -> PyResult + Send + Sync + 'static,
 ) -> PyResult<()> {
     let original = module.get_attr(name, vm)?;
+    crate::tools::hide_from_profilers(&original);
     let text = |attr: &'static str| -> PyResult<Option<String>> {
         let v = original.get_attr(attr, vm)?;
         Ok(v.downcast_ref::<PyStr>().map(|s| s.to_string()))
