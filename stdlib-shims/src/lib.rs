@@ -4,7 +4,7 @@
 //! RustPython lacks (`cProfile` and its `_lsprof`), frozen the same way.
 //!
 //! This mirrors what the `rustpython` crate's `init_stdlib` does with the `freeze-stdlib`
-//! feature, without pulling in its TLS provider.
+//! and `ssl-rustls-aws-lc` features.
 
 use rustpython_vm::InterpreterBuilder;
 
@@ -20,6 +20,24 @@ pub fn add_stdlib(builder: InterpreterBuilder) -> InterpreterBuilder {
         .add_frozen_modules(rustpython_pylib::FROZEN_STDLIB)
         .add_frozen_modules(rustpython_vm::py_freeze!(dir = "../Lib"))
         .init_hook(set_frozen_stdlib_dir)
+        .init_hook(install_tls_provider)
+}
+
+/// `ssl` needs a process-wide rustls crypto provider: aws-lc's, with every cipher suite
+/// and key exchange it has, as RustPython's own binary installs it. A provider already
+/// installed (by an embedding application, or an earlier interpreter) is kept.
+fn install_tls_provider(_vm: &mut rustpython_vm::VirtualMachine) {
+    use rustls::crypto::aws_lc_rs;
+    use rustpython_stdlib::ssl::providers::CryptoExt;
+
+    let ext = CryptoExt {
+        all_cipher_suites: Some(aws_lc_rs::ALL_CIPHER_SUITES),
+        default_cipher_suites: Some(aws_lc_rs::DEFAULT_CIPHER_SUITES),
+        all_kx_groups: Some(aws_lc_rs::ALL_KX_GROUPS),
+        any_supported_key: Some(aws_lc_rs::sign::any_supported_type),
+        ticketer: aws_lc_rs::Ticketer::new,
+    };
+    let _ = CryptoExt::set_provider(aws_lc_rs::default_provider(), ext);
 }
 
 /// `sys._stdlib_dir` and friends point at the frozen stdlib's nominal location.
