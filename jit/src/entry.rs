@@ -595,6 +595,9 @@ fn prepare_target(
     if stepped_aside() {
         return Err(Refusal("a tracer is active".into()));
     }
+    if let Some(reason) = crate::exclude::reason(vm, func, original) {
+        return refused(reason);
+    }
     if let Some(reason) = unsupported(original) {
         return refused(reason);
     }
@@ -1888,6 +1891,11 @@ pub fn enter_at_loop(
         crate::frames::with_hidden(frame, || deopt::resume(vm, func, cont, state))
     };
     if stepped_aside() || vm.use_tracing.get() {
+        return interpret_from_header(locals, stack);
+    }
+    if let Some(reason) = crate::exclude::reason(vm, func, &target.original) {
+        STATS.refused(reason);
+        disable();
         return interpret_from_header(locals, stack);
     }
     let kinds_of = |generic: bool| -> (Vec<Option<Kind>>, Vec<Kind>) {

@@ -182,6 +182,12 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     sources::install(vm)
 }
 
+/// Whether the counting builtins are installed in `vm`'s interpreter (the JIT is on there;
+/// code instrumented for it would fail elsewhere).
+pub fn counts_in(vm: &VirtualMachine) -> bool {
+    vm.builtins.get_attr(COUNT_BUILTIN, vm).is_ok()
+}
+
 fn is_function_code(code: &Py<PyCode>) -> bool {
     let f = code.code.flags;
     f.contains(CodeFlags::OPTIMIZED | CodeFlags::NEWLOCALS)

@@ -12,10 +12,12 @@
 //!   of natively called functions).
 //! - [`deopt`] + [`rewrite`]: rebuilding an interpreter frame from an exact state (continuation code objects).
 //! - [`stats`]: counters, always on.
+//! - [`tools`]: tracers and profilers; [`exclude`]: functions the user keeps interpreted.
 
 pub mod bytecode;
 pub mod deopt;
 pub mod entry;
+pub mod exclude;
 pub mod frames;
 pub mod helpers;
 pub mod hotness;
@@ -27,3 +29,18 @@ pub mod tools;
 pub mod translate;
 
 pub use options::{JitOptions, OptionError, DEFAULT_THRESHOLD};
+
+use rustpython_vm::{PyResult, VirtualMachine};
+
+/// Switches the JIT on in `vm`'s interpreter with `options` (a no-op when they say it is
+/// off): the builtins native code and counting use, the hooks where code is born, and
+/// the user's exclusions. The options are process-wide: the JIT's registry of compiled
+/// code and its counters are shared by every interpreter of the process.
+pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
+    if !options.enabled {
+        return Ok(());
+    }
+    exclude::set_patterns(&options.exclude);
+    entry::install(vm)?;
+    hotness::install(vm, options.threshold)
+}

@@ -1,5 +1,6 @@
-//! JIT configuration: `-X jit=on|off`, `-X jit-threshold=N`, `-X jit-stats`, and the same
-//! through `RPYJIT_JIT`, `RPYJIT_THRESHOLD`, `RPYJIT_STATS`. A `-X` option wins over the
+//! JIT configuration: `-X jit=on|off`, `-X jit-threshold=N`, `-X jit-stats`,
+//! `-X jit-exclude=PATTERN`, and the same through `RPYJIT_JIT`, `RPYJIT_THRESHOLD`,
+//! `RPYJIT_STATS`, `RPYJIT_EXCLUDE`. A `-X` option wins over the
 //! environment; `-E`/`-I` make rpyjit ignore the `RPYJIT_*` variables like `PYTHON*` ones.
 //! The developer knobs ([`DebugKnobs`]) are here too: every variable the JIT reads.
 
@@ -24,6 +25,9 @@ pub struct JitOptions {
     pub threshold: u32,
     /// Print the statistics summary on stderr at exit.
     pub stats: bool,
+    /// Globs (`*`, `?`) over `module.qualname` of functions that stay in the interpreter
+    /// (`-X jit-exclude=PATTERN[,PATTERN...]`, repeatable; `RPYJIT_EXCLUDE`).
+    pub exclude: Vec<String>,
 }
 
 impl Default for JitOptions {
@@ -32,6 +36,7 @@ impl Default for JitOptions {
             enabled: true,
             threshold: DEFAULT_THRESHOLD,
             stats: false,
+            exclude: Vec::new(),
         }
     }
 }
@@ -53,7 +58,7 @@ impl fmt::Display for OptionError {
 impl std::error::Error for OptionError {}
 
 /// The `-X` names this module owns, so the command line can tell them from typos.
-pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats"];
+pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats", "jit-exclude"];
 
 impl JitOptions {
     /// Reads the options from `-X` pairs (name, optional value) and an environment lookup.
@@ -69,6 +74,9 @@ impl JitOptions {
         }
         if let Some(v) = env("RPYJIT_THRESHOLD").filter(|v| !v.is_empty()) {
             opts.threshold = parse_count(&v).ok_or_else(|| err("RPYJIT_THRESHOLD", &v, COUNT))?;
+        }
+        if let Some(v) = env("RPYJIT_EXCLUDE").filter(|v| !v.is_empty()) {
+            opts.exclude.extend(split_patterns(&v));
         }
         if let Some(v) = env("RPYJIT_STATS").filter(|v| !v.is_empty()) {
             opts.stats = parse_switch(&v).ok_or_else(|| err("RPYJIT_STATS", &v, SWITCH))?;
@@ -90,6 +98,12 @@ impl JitOptions {
                 }
                 "jit-threshold" => {
                     opts.threshold = value.and_then(parse_count).ok_or_else(|| bad(COUNT))?
+                }
+                "jit-exclude" => {
+                    let v = value
+                        .filter(|v| !v.is_empty())
+                        .ok_or_else(|| bad(PATTERN))?;
+                    opts.exclude.extend(split_patterns(v));
                 }
                 "jit-stats" => {
                     opts.stats = value
@@ -139,6 +153,14 @@ pub fn debug_knobs() -> &'static DebugKnobs {
 
 const SWITCH: &str = "on or off (also 1/0, true/false, yes/no)";
 const COUNT: &str = "a non-negative integer";
+const PATTERN: &str = "a pattern like module.function or mypkg.* (comma-separated for several)";
+
+fn split_patterns(v: &str) -> impl Iterator<Item = String> + '_ {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+}
 
 fn err(var: &str, value: &str, expected: &'static str) -> OptionError {
     OptionError {
@@ -198,9 +220,23 @@ mod tests {
             JitOptions {
                 enabled: false,
                 threshold: 0,
-                stats: true
+                stats: true,
+                exclude: vec![],
             }
         );
+    }
+
+    #[test]
+    fn exclusions_add_up_from_the_environment_and_every_option() {
+        let env = |k: &str| (k == "RPYJIT_EXCLUDE").then(|| "pkg.*, m.f".to_string());
+        let o = JitOptions::from_sources(
+            [("jit-exclude", Some("a.b,c.*")), ("jit-exclude", Some("d"))],
+            env,
+        )
+        .unwrap();
+        assert_eq!(o.exclude, ["pkg.*", "m.f", "a.b", "c.*", "d"]);
+        let e = JitOptions::from_sources([("jit-exclude", None)], |_| None).unwrap_err();
+        assert_eq!(e.source, "-X jit-exclude");
     }
 
     #[test]

@@ -12,11 +12,12 @@
 //! assert_eq!(n, 285);
 //! ```
 
-use rustpython_vm::builtins::PyModuleDef;
+use rustpython_vm::builtins::{PyCode, PyModuleDef};
 use rustpython_vm::compiler::Mode;
 use rustpython_vm::scope::Scope;
 use rustpython_vm::{
-    Context, Interpreter, InterpreterBuilder, PyObjectRef, PyResult, Settings, VirtualMachine,
+    Context, Interpreter, InterpreterBuilder, PyObjectRef, PyRef, PyResult, Settings,
+    VirtualMachine,
 };
 
 use rpyjit_jit::JitOptions;
@@ -92,21 +93,64 @@ impl Builder {
         // `io` and `encodings` from it.
         let inner = rpyjit_stdlib_shims::add_stdlib(self.inner.settings(self.settings));
         let interpreter = inner.build();
-        if self.jit.enabled {
-            // The JIT's hooks are builtins plus importlib hooks; a failure to install them
-            // leaves the plain interpreter, which is always correct.
-            let ok = interpreter.enter(|vm| {
-                rpyjit_jit::entry::install(vm)?;
-                rpyjit_jit::hotness::install(vm, self.jit.threshold)
-            });
-            if ok.is_err() {
-                rpyjit_jit::stats::STATS.fallback("JIT hooks could not be installed");
-            }
-        }
+        install(&interpreter, &self.jit);
         Runtime {
             interpreter,
             jit: self.jit,
         }
+    }
+}
+
+/// Switches the JIT on for an interpreter built with RustPython's own
+/// `Interpreter::builder` (with rpyjit's stdlib: [`add_stdlib`]). Returns false, leaving
+/// the plain interpreter (always correct), if its hooks could not be installed.
+///
+/// Code the application compiles itself must be instrumented to be counted: run it
+/// through [`JitVm`]'s methods (`vm.jit_run_code_string(..)`, or `vm.jit_compile(..)`
+/// then `vm.run_code_obj(..)`), since RustPython's `vm.compile` has no hook. The options
+/// hold for the whole process (the JIT's registry and counters are process-wide).
+pub fn install(interpreter: &Interpreter, options: &JitOptions) -> bool {
+    let ok = interpreter
+        .enter(|vm| rpyjit_jit::install(vm, options))
+        .is_ok();
+    if !ok {
+        rpyjit_jit::stats::STATS.fallback("JIT hooks could not be installed");
+    }
+    ok
+}
+
+/// Adds rpyjit's standard library (RustPython's native modules, the frozen Python stdlib,
+/// `cProfile`, the `rpyjit` module) to a RustPython `InterpreterBuilder`.
+pub fn add_stdlib(builder: InterpreterBuilder) -> InterpreterBuilder {
+    rpyjit_stdlib_shims::add_stdlib(builder)
+}
+
+/// RustPython's ways to compile and run source, with the code counted by the JIT (its
+/// functions and loops compile once hot). Named `jit_*` because Rust prefers a type's
+/// own methods over a trait's of the same name.
+pub trait JitVm {
+    /// `vm.compile` whose result the JIT counts (module code itself is interpreted; the
+    /// functions it defines are counted and compiled when hot).
+    fn jit_compile(&self, source: &str, mode: Mode, filename: &str) -> PyResult<PyRef<PyCode>>;
+    /// `vm.run_code_string` with the code counted.
+    fn jit_run_code_string(&self, scope: Scope, source: &str, filename: &str) -> PyResult;
+}
+
+impl JitVm for VirtualMachine {
+    fn jit_compile(&self, source: &str, mode: Mode, filename: &str) -> PyResult<PyRef<PyCode>> {
+        let code = self
+            .compile(source, mode, filename)
+            .map_err(|err| err.into_pyexception(self, Some(source)))?;
+        Ok(if rpyjit_jit::hotness::counts_in(self) {
+            rpyjit_jit::hotness::instrument(self, &code)
+        } else {
+            code
+        })
+    }
+
+    fn jit_run_code_string(&self, scope: Scope, source: &str, filename: &str) -> PyResult {
+        let code = self.jit_compile(source, Mode::Exec, filename)?;
+        self.run_code_obj(code, scope)
     }
 }
 
@@ -144,15 +188,7 @@ impl Runtime {
         source: &str,
         filename: &str,
     ) -> PyResult<()> {
-        let code = vm
-            .compile(source, Mode::Exec, filename)
-            .map_err(|err| err.into_pyexception(vm, Some(source)))?;
-        let code = if self.jit.enabled {
-            rpyjit_jit::hotness::instrument(vm, &code)
-        } else {
-            code
-        };
-        vm.run_code_obj(code, scope).map(drop)
+        vm.jit_run_code_string(scope, source, filename).map(drop)
     }
 
     /// Evaluates one expression in a fresh scope with builtins and returns its value.

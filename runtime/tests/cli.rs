@@ -477,3 +477,38 @@ print(process(3000))
         assert_eq!(stderr(&o), expected, "{mode:?}");
     }
 }
+
+/// `rpyjit -m cProfile -s cumtime script.py` runs the script and prints its profile,
+/// sorted by cumulative time, with the script's functions and their call counts.
+#[test]
+fn m_cprofile_prints_a_sorted_profile() {
+    let p = temp_script(
+        "profiled",
+        "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\n\
+         def main():\n    for _ in range(300):\n        fib(8)\n    print('done')\n\nmain()\n",
+    );
+    for jit in ["jit=off", "jit=on"] {
+        let o = run(&[
+            "-X",
+            jit,
+            "-m",
+            "cProfile",
+            "-s",
+            "cumtime",
+            p.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{jit}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.starts_with("done\n"), "{jit}: {out}");
+        assert!(out.contains("Ordered by: cumulative time"), "{jit}: {out}");
+        // 300 calls of fib(8) make 300 * 67 calls, 300 of them primitive.
+        let fib = out
+            .lines()
+            .find(|l| l.ends_with("(fib)"))
+            .unwrap_or_else(|| panic!("{jit}: no fib line in\n{out}"));
+        assert!(fib.trim_start().starts_with("20100/300 "), "{jit}: {fib}");
+        let main = out.lines().position(|l| l.ends_with("(main)")).unwrap();
+        let fib = out.lines().position(|l| l.ends_with("(fib)")).unwrap();
+        assert!(main < fib, "{jit}: not sorted by cumulative time:\n{out}");
+    }
+}

@@ -28,6 +28,7 @@ fn jit_options_are_kept_by_the_runtime() {
         enabled: false,
         threshold: 5,
         stats: false,
+        exclude: vec!["app.*".into()],
     };
     let rt = rpyjit::Runtime::builder().jit(opts.clone()).build();
     assert_eq!(rt.jit_options(), &opts);

@@ -1169,3 +1169,61 @@ fn a_pyc_written_with_the_jit_on_loads_without_it() {
         );
     }
 }
+
+/// The escape hatch: `@rpyjit.interpreted` and `-X jit-exclude=PATTERN` keep chosen
+/// functions in the interpreter, hot calls and hot loops alike, while the rest compiles;
+/// the statistics say why they stayed.
+#[test]
+fn chosen_functions_stay_in_the_interpreter() {
+    let p = script(
+        "escape_hatch",
+        r#"
+import rpyjit
+
+@rpyjit.interpreted
+def decorated(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+def by_pattern(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+def free(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+for _ in range(2000):
+    decorated(3); by_pattern(3); free(3)
+print(decorated(200000), by_pattern(200000), free(200000))
+print("compiled:", rpyjit.is_compiled(decorated), rpyjit.is_compiled(by_pattern), rpyjit.is_compiled(free))
+print("explicit compile refused:", rpyjit.compile(decorated) is False)
+"#,
+    );
+    for mode in JIT_MODES {
+        let o = run_script(&[mode, "jit-exclude=*.by_pat*", "jit-stats"], &p, &[]);
+        assert!(o.status.success(), "{mode}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("19999900000 19999900000 19999900000\n"),
+            "{mode}: {out}"
+        );
+        assert_eq!(field(&out, "compiled"), "False False True", "{mode}");
+        assert_eq!(field(&out, "explicit compile refused"), "True", "{mode}");
+        let stats = stats_of(&o);
+        assert!(
+            stats.contains("kept in the interpreter by @rpyjit.interpreted"),
+            "{stats}"
+        );
+        assert!(
+            stats.contains("kept in the interpreter by -X jit-exclude"),
+            "{stats}"
+        );
+    }
+}

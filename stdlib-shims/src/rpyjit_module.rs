@@ -4,6 +4,7 @@
 //! import rpyjit
 //! rpyjit.compile(f)        # hand f to the JIT now (native from its next call); False if refused
 //! rpyjit.is_compiled(f)
+//! @rpyjit.interpreted      # keep a function in the interpreter (an escape hatch)
 //! rpyjit.stats()           # dict: compiled, native_calls, entry_misses, exceptions_caught,
 //!                          #   exceptions_propagated, refused, fallbacks,
 //!                          #   deopts, recompiles
@@ -26,6 +27,14 @@ mod rpyjit {
     #[pyfunction]
     fn compile(func: PyRef<PyFunction>, vm: &VirtualMachine) -> bool {
         entry::compile_function(vm, &func).is_ok()
+    }
+
+    /// Decorator: `func` stays in the interpreter (never compiled, its loops neither);
+    /// the reason shows in stats(). Functions defined inside it are not affected.
+    #[pyfunction]
+    fn interpreted(func: PyRef<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyFunction>> {
+        rpyjit_jit::exclude::keep_interpreted(vm, &func)?;
+        Ok(func)
     }
 
     /// Whether calls of `func` currently go to native code.
