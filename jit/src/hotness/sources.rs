@@ -49,6 +49,13 @@ pub(super) fn install(vm: &VirtualMachine) -> PyResult<()> {
     wrap(vm, &imp, "get_frozen_object", |get, args, vm| {
         instrumented(get.call(args, vm)?, vm)
     })?;
+    wrap(vm, &imp, "create_builtin", |create, args, vm| {
+        let module = create.call(args, vm)?;
+        if let Some(m) = module.downcast_ref::<PyModule>() {
+            plain_code_for_subinterpreters(vm, m)?;
+        }
+        Ok(module)
+    })?;
     // Code written out is plain code: a `.pyc` must load without the JIT too.
     let marshal = vm
         .import("marshal", 0)?
@@ -65,6 +72,57 @@ pub(super) fn install(vm: &VirtualMachine) -> PyResult<()> {
         })?;
     }
     importlib_hooks(vm)
+}
+
+/// `_interpreters.exec` and `run_func` run a function's code in another interpreter, where
+/// rpyjit's builtins are not, after checking that it is a script (no arguments, returns
+/// None): they get the function's own code, without counting prologue or stub.
+fn plain_code_for_subinterpreters(vm: &VirtualMachine, module: &Py<PyModule>) -> PyResult<()> {
+    let name = module.as_object().get_attr("__name__", vm)?;
+    if !name
+        .downcast_ref::<PyStr>()
+        .is_some_and(|n| n.as_wtf8() == "_interpreters")
+    {
+        return Ok(());
+    }
+    for name in ["exec", "run_func"] {
+        wrap(vm, module, name, |run, mut args, vm| {
+            let script = match args.args.get(1) {
+                Some(s) => Some(s.clone()),
+                None => args.kwargs.get("func").or(args.kwargs.get("code")).cloned(),
+            };
+            if let Some(plain) = script.and_then(|s| own_code(vm, &s)) {
+                match args.args.get_mut(1) {
+                    Some(slot) => *slot = plain.into(),
+                    None => {
+                        for (key, v) in args.kwargs.iter_mut() {
+                            if key.as_bytes() == b"func" || key.as_bytes() == b"code" {
+                                *v = plain.clone().into();
+                            }
+                        }
+                    }
+                }
+            }
+            run.call(args, vm)
+        })?;
+    }
+    Ok(())
+}
+
+/// The code `obj` (a function or a code object) runs in the interpreter without rpyjit:
+/// no counting prologues or stubs, nested code included. None for other objects.
+fn own_code(vm: &VirtualMachine, obj: &PyObject) -> Option<PyRef<PyCode>> {
+    let code = match obj.downcast_ref::<rustpython_vm::builtins::PyFunction>() {
+        Some(f) => f
+            .as_object()
+            .get_attr("__code__", vm)
+            .ok()?
+            .downcast::<PyCode>()
+            .ok()?,
+        None => obj.to_owned().downcast::<PyCode>().ok()?,
+    };
+    let code = crate::entry::compiled_for_code(&code).map_or(code, |c| c.original_code());
+    Some(deeply_uninstrumented(vm, &code))
 }
 
 /// `obj` instrumented if it is a code object, else as it is.
