@@ -16,6 +16,8 @@ use crate::entry::step_aside;
 pub const INTERNAL_PREFIX: &str = "__rpyjit_";
 /// The native function a profile function is bound to (see [`filtered_profiler`]).
 const PROFILE_FILTER: &str = "__rpyjit_profile_filter__";
+/// The native function a monitoring tool's call-event callback is bound to.
+const MONITORING_FILTER: &str = "__rpyjit_monitor_filter__";
 
 /// Wraps `sys.settrace`, `sys.setprofile` (and its all-threads form), `sys.getprofile`
 /// and `sys.monitoring`'s event switches with native functions of the same names.
@@ -50,8 +52,55 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
                 orig.call(args, vm)
             })?;
         }
+        filter_monitoring_calls(vm, &monitoring)?;
     }
     Ok(())
+}
+
+/// `sys.monitoring.register_callback` for the events about calls of callables (`CALL`,
+/// `C_RETURN`, `C_RAISE`) registers the tool's callback bound to a filter that drops the
+/// events of rpyjit's own builtins; the previous callback it returns is the tool's.
+fn filter_monitoring_calls(vm: &VirtualMachine, monitoring: &PyObjectRef) -> PyResult<()> {
+    let events = monitoring.get_attr("events", vm)?;
+    let mut call_events = 0u64;
+    for name in ["CALL", "C_RETURN", "C_RAISE"] {
+        call_events |= events.get_attr(name, vm)?.try_into_value::<u64>(vm)?;
+    }
+    let filter: PyObjectRef = vm
+        .new_function(MONITORING_FILTER, run_monitor_unless_internal)
+        .into();
+    wrap(
+        vm,
+        monitoring,
+        "register_callback",
+        move |orig, mut args, vm| {
+            let event = args
+                .args
+                .get(1)
+                .and_then(|e| e.clone().try_into_value::<u64>(vm).ok());
+            if event.is_some_and(|e| e & call_events != 0) {
+                if let Some(func) = args.args.get_mut(2).filter(|f| !vm.is_none(f)) {
+                    *func = filtered_profiler(func.clone(), filter.clone(), vm);
+                }
+            }
+            let previous = orig.call(args, vm)?;
+            Ok(user_profiler(&previous, &filter, vm).unwrap_or(previous))
+        },
+    )
+}
+
+/// `__rpyjit_monitor_filter__(callback, code, offset, callable, arg0)`: runs a tool's
+/// call-event callback unless `callable` is one of rpyjit's builtins.
+fn run_monitor_unless_internal(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
+    let mut args = args.args;
+    if args.len() != 5 {
+        return Err(vm.new_type_error("monitoring callback takes (code, offset, callable, arg0)"));
+    }
+    let callback = args.remove(0);
+    if is_internal_builtin(&args[2], vm) {
+        return Ok(vm.ctx.none());
+    }
+    callback.call(args, vm)
 }
 
 /// Replaces `module.name` by a native function of the same name that runs `body` with
@@ -92,8 +141,8 @@ fn step_aside_if_starting(args: &FuncArgs, vm: &VirtualMachine) {
     }
 }
 
-/// The profile function actually installed for the program's `func`: `func` bound to the
-/// filter, so [`user_profiler`] can give `func` back to `sys.getprofile()`.
+/// The profile function (or monitoring callback) actually installed for the program's
+/// `func`: `func` bound to the filter, so [`user_profiler`] can give `func` back.
 fn filtered_profiler(func: PyObjectRef, filter: PyObjectRef, vm: &VirtualMachine) -> PyObjectRef {
     PyBoundMethod::new(func, filter).into_ref(&vm.ctx).into()
 }

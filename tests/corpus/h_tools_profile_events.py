@@ -56,3 +56,24 @@ sys.setprofile(profiler)
 same = sys.getprofile() is profiler
 sys.setprofile(None)
 print("getprofile is the installed function:", same)
+
+# sys.monitoring's CALL events: the calls the program makes, hot or not.
+mon = sys.monitoring
+TOOL = 4
+mon.use_tool_id(TOOL, "call-watcher")
+calls = []
+
+def on_call(code, offset, callable, arg0):
+    if code.co_name in OURS and getattr(callable, "__name__", "") not in UNREPORTED_BY_RUSTPYTHON:
+        calls.append((code.co_name, getattr(callable, "__name__", type(callable).__name__)))
+
+print("previous callback:", mon.register_callback(TOOL, mon.events.CALL, on_call))
+mon.set_events(TOOL, mon.events.CALL)
+for _ in range(2):
+    total(2)
+    warm_under_profiler(2)
+mon.set_events(TOOL, 0)
+print("registered callback given back:", mon.register_callback(TOOL, mon.events.CALL, None) is on_call)
+mon.free_tool_id(TOOL)
+for c in calls:
+    print(c)
