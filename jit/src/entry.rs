@@ -92,7 +92,7 @@ impl Native {
         let started = std::time::Instant::now();
         let h = crate::helpers::HelperTable::host(vm);
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
-        if !forced && !worth_compiling(&t) {
+        if !forced && !worth_compiling(vm, &t) {
             STATS.unprofitable(&name, work_estimate(&t));
             // A first version refused is remembered; a recompilation without an
             // assumption that is refused says nothing about the function's other entries.
@@ -614,12 +614,13 @@ fn prepare_target(
     };
     target.set_profile(code, offset);
     // Only code the interpreter does partly in place can be unprofitable.
-    if crate::hotness::threshold() > 0 && target.quickened().iter().any(translate::done_in_place) {
+    if crate::hotness::threshold(vm) > 0 && target.quickened().iter().any(translate::done_in_place)
+    {
         let kinds = vec![Kind::Obj; translate::arg_slots(original)];
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
-            Ok(t) if !worth_compiling(&t) => {
+            Ok(t) if !worth_compiling(vm, &t) => {
                 STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
                 leave_alone(original, UNPROFITABLE);
                 return refused(UNPROFITABLE);
@@ -1003,8 +1004,8 @@ const UNPROFITABLE: &str =
 
 /// The profitability estimate ([`Translation::profitable`]), except at
 /// `-X jit-threshold=0`, which compiles everything it can to exercise the JIT.
-fn worth_compiling(t: &Translation) -> bool {
-    crate::hotness::threshold() == 0 || t.profitable()
+fn worth_compiling(vm: &VirtualMachine, t: &Translation) -> bool {
+    crate::hotness::threshold(vm) == 0 || t.profitable()
 }
 
 /// Compiles a translation into code memory and returns its entry point.

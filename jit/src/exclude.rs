@@ -15,15 +15,26 @@ use crate::stats::STATS;
 pub const BY_DECORATOR: &str = "kept in the interpreter by @rpyjit.interpreted";
 pub const BY_PATTERN: &str = "kept in the interpreter by -X jit-exclude";
 
-/// Globs from `-X jit-exclude` / `RPYJIT_EXCLUDE`, matched against `module.qualname`.
-static PATTERNS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+/// Globs from `-X jit-exclude` / `RPYJIT_EXCLUDE`, matched against `module.qualname`, per
+/// interpreter (the address of its global state).
+static PATTERNS: RwLock<Vec<(usize, Vec<String>)>> = RwLock::new(Vec::new());
+
+fn interpreter_key(vm: &VirtualMachine) -> usize {
+    rustpython_vm::common::rc::PyRc::as_ptr(&vm.state) as usize
+}
 
 /// Plain code objects of functions decorated with `@rpyjit.interpreted`, by id (the
 /// reference keeps the id from being reused).
 static KEPT: Mutex<Option<HashMap<usize, PyRef<PyCode>>>> = Mutex::new(None);
 
-pub fn set_patterns(patterns: &[String]) {
-    *PATTERNS.write().unwrap_or_else(|p| p.into_inner()) = patterns.to_vec();
+/// The exclusion patterns of `vm`'s interpreter.
+pub fn set_patterns(vm: &VirtualMachine, patterns: &[String]) {
+    let key = interpreter_key(vm);
+    let mut all = PATTERNS.write().unwrap_or_else(|p| p.into_inner());
+    all.retain(|(k, _)| *k != key);
+    if !patterns.is_empty() {
+        all.push((key, patterns.to_vec()));
+    }
 }
 
 /// `@rpyjit.interpreted`: `func` runs in the interpreter from now on (its own code,
@@ -63,10 +74,9 @@ pub fn reason(
         return Some(BY_DECORATOR);
     }
     drop(kept);
-    let patterns = PATTERNS.read().unwrap_or_else(|p| p.into_inner());
-    if patterns.is_empty() {
-        return None;
-    }
+    let all = PATTERNS.read().unwrap_or_else(|p| p.into_inner());
+    let key = interpreter_key(vm);
+    let (_, patterns) = all.iter().find(|(k, _)| *k == key)?;
     let text = |attr: &'static str| {
         func.as_object()
             .get_attr(attr, vm)

@@ -1123,7 +1123,7 @@ fn hot_from_native(
             return None;
         }
         c.native_calls += 1;
-        Some(c.native_calls >= crate::hotness::threshold().max(1))
+        Some(c.native_calls >= crate::hotness::threshold(vm).max(1))
     })?;
     if !due || crate::entry::stepped_aside() {
         return None;

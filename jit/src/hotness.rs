@@ -69,17 +69,52 @@ struct Loop {
 }
 
 static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
-static THRESHOLD: AtomicU32 = AtomicU32::new(crate::DEFAULT_THRESHOLD);
+/// Each interpreter's threshold, by interpreter (the address of its global state, shared by
+/// its threads' VMs); its counting builtins hold the same atomic.
+static THRESHOLDS: Mutex<Vec<(usize, Arc<AtomicU32>)>> = Mutex::new(Vec::new());
 
-/// `-X jit-threshold`. At 0 (compile everything, a testing mode) the profitability
-/// estimate is not applied.
-pub fn threshold() -> u32 {
-    THRESHOLD.load(Ordering::Relaxed)
+fn interpreter_key(vm: &VirtualMachine) -> usize {
+    rustpython_vm::common::rc::PyRc::as_ptr(&vm.state) as usize
 }
 
-/// Sets the threshold for counts from now on (`rpyjit.set_threshold`).
-pub fn set_threshold(n: u32) {
-    THRESHOLD.store(n, Ordering::Relaxed);
+thread_local! {
+    // The interpreter this thread asked about last, and its threshold: native code asks
+    // on each call of a callee not compiled yet, so no lock on the way.
+    static LAST: std::cell::RefCell<Option<(usize, Arc<AtomicU32>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn threshold_cell(vm: &VirtualMachine) -> Option<Arc<AtomicU32>> {
+    let key = interpreter_key(vm);
+    let all = THRESHOLDS.lock().unwrap_or_else(|p| p.into_inner());
+    all.iter().find(|(k, _)| *k == key).map(|(_, t)| t.clone())
+}
+
+/// `-X jit-threshold` of `vm`'s interpreter. At 0 (compile everything, a testing mode)
+/// the profitability estimate is not applied.
+pub fn threshold(vm: &VirtualMachine) -> u32 {
+    let key = interpreter_key(vm);
+    let cached = LAST.with(|l| {
+        l.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, t)| t.load(Ordering::Relaxed))
+    });
+    cached.unwrap_or_else(|| match threshold_cell(vm) {
+        Some(t) => {
+            let n = t.load(Ordering::Relaxed);
+            LAST.with(|l| *l.borrow_mut() = Some((key, t)));
+            n
+        }
+        None => crate::DEFAULT_THRESHOLD,
+    })
+}
+
+/// Sets the threshold of `vm`'s interpreter for counts from now on (`rpyjit.set_threshold`).
+pub fn set_threshold(vm: &VirtualMachine, n: u32) {
+    if let Some(t) = threshold_cell(vm) {
+        t.store(n, Ordering::Relaxed);
+    }
 }
 
 fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
@@ -148,9 +183,18 @@ fn with_nested_code(
 /// Installs the counting builtins and the hooks where code is born ([`sources`]);
 /// `threshold` as `-X jit-threshold`.
 pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
-    THRESHOLD.store(threshold, Ordering::Relaxed);
-    vm.builtins
-        .set_attr(COUNT_BUILTIN, vm.new_function(COUNT_BUILTIN, count), vm)?;
+    let threshold = Arc::new(AtomicU32::new(threshold));
+    {
+        let key = interpreter_key(vm);
+        let mut all = THRESHOLDS.lock().unwrap_or_else(|p| p.into_inner());
+        all.retain(|(k, _)| *k != key);
+        all.push((key, threshold.clone()));
+        // An interpreter dropped before may have had this address.
+        LAST.with(|l| *l.borrow_mut() = None);
+    }
+    let t = threshold.clone();
+    let count_fn = vm.new_function(COUNT_BUILTIN, move |vm: &VirtualMachine| count(vm, &t));
+    vm.builtins.set_attr(COUNT_BUILTIN, count_fn, vm)?;
     let instrument_fn = vm.new_function(
         INSTRUMENT_BUILTIN,
         |code: PyObjectRef, vm: &VirtualMachine| -> PyObjectRef {
@@ -162,11 +206,10 @@ pub fn install(vm: &VirtualMachine, threshold: u32) -> PyResult<()> {
     );
     vm.builtins
         .set_attr(INSTRUMENT_BUILTIN, instrument_fn, vm)?;
-    vm.builtins.set_attr(
-        LOOP_BUILTIN,
-        vm.new_function(LOOP_BUILTIN, count_iteration),
-        vm,
-    )?;
+    let loop_fn = vm.new_function(LOOP_BUILTIN, move |k: u32, vm: &VirtualMachine| {
+        count_iteration(k, vm, &threshold)
+    });
+    vm.builtins.set_attr(LOOP_BUILTIN, loop_fn, vm)?;
     vm.builtins
         .set_attr(OSR_BUILTIN, vm.new_function(OSR_BUILTIN, enter_loop), vm)?;
     vm.builtins.set_attr(
@@ -235,7 +278,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             .iter()
             .any(|n| n.as_str() == plain.code.obj_name.as_str());
     // At threshold 0 (compile everything, to exercise the JIT) they are counted too.
-    if loop_free && threshold() > 0 {
+    if loop_free && threshold(vm) > 0 {
         crate::stats::STATS.skipped("no loop: compiled when native code calls it");
         return plain;
     }
@@ -375,14 +418,14 @@ pub(crate) fn calling_function() -> Option<PyRef<PyFunction>> {
 /// `__rpyjit_count__()`: counts a call of the calling function's code and hands the
 /// function to the JIT when it is hot. True when it was compiled now: the prologue then
 /// runs this call natively ([`enter_now`]).
-fn count(vm: &VirtualMachine) -> PyResult<bool> {
+fn count(vm: &VirtualMachine, threshold: &AtomicU32) -> PyResult<bool> {
     let Some((hot, n)) =
         with_calling_hot(|hot| (hot.clone(), hot.calls.fetch_add(1, Ordering::Relaxed) + 1))
     else {
         return Ok(false);
     };
     // Nothing is compiled while a tracer or profiler watches: it must see every call.
-    if n < THRESHOLD.load(Ordering::Relaxed).max(1)
+    if n < threshold.load(Ordering::Relaxed).max(1)
         || vm.use_tracing.get()
         || entry::stepped_aside()
     {
@@ -431,7 +474,7 @@ fn enter_now(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> Py
 
 /// `__rpyjit_loop__(k)`: counts an iteration of hooked loop `k` of the calling code; true
 /// once the loop is hot and may continue natively.
-fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
+fn count_iteration(k: u32, vm: &VirtualMachine, threshold: &AtomicU32) -> bool {
     with_calling_hot(|hot| {
         let Some(l) = hot.loops.get(k as usize) else {
             return false;
@@ -440,7 +483,7 @@ fn count_iteration(k: u32, vm: &VirtualMachine) -> bool {
             return false;
         }
         let n = l.iterations.fetch_add(1, Ordering::Relaxed) + 1;
-        n >= THRESHOLD.load(Ordering::Relaxed).max(1)
+        n >= threshold.load(Ordering::Relaxed).max(1)
     })
     .unwrap_or(false)
 }

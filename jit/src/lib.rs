@@ -34,13 +34,13 @@ use rustpython_vm::{PyResult, VirtualMachine};
 
 /// Switches the JIT on in `vm`'s interpreter with `options` (a no-op when they say it is
 /// off): the builtins native code and counting use, the hooks where code is born, and
-/// the user's exclusions. The options are process-wide: the JIT's registry of compiled
-/// code and its counters are shared by every interpreter of the process.
+/// the user's exclusions. The threshold and the exclusions are this interpreter's; the
+/// statistics are the process's.
 pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
     if !options.enabled {
         return Ok(());
     }
-    exclude::set_patterns(&options.exclude);
+    exclude::set_patterns(vm, &options.exclude);
     entry::install(vm)?;
     hotness::install(vm, options.threshold)
 }

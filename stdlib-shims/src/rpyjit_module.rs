@@ -124,14 +124,14 @@ mod rpyjit {
 
     /// Calls (or loop iterations) before code is compiled.
     #[pyfunction]
-    fn threshold() -> u32 {
-        rpyjit_jit::hotness::threshold()
+    fn threshold(vm: &VirtualMachine) -> u32 {
+        rpyjit_jit::hotness::threshold(vm)
     }
 
     /// Sets the threshold for counts from now on (0 = compile before the first call).
     #[pyfunction]
-    fn set_threshold(n: u32) {
-        rpyjit_jit::hotness::set_threshold(n)
+    fn set_threshold(n: u32, vm: &VirtualMachine) {
+        rpyjit_jit::hotness::set_threshold(vm, n)
     }
 
     /// The statistics summary `-X jit-stats` prints at exit.
