@@ -19,17 +19,13 @@ pub const BY_PATTERN: &str = "kept in the interpreter by -X jit-exclude";
 /// interpreter (the address of its global state).
 static PATTERNS: RwLock<Vec<(usize, Vec<String>)>> = RwLock::new(Vec::new());
 
-fn interpreter_key(vm: &VirtualMachine) -> usize {
-    rustpython_vm::common::rc::PyRc::as_ptr(&vm.state) as usize
-}
-
 /// Plain code objects of functions decorated with `@rpyjit.interpreted`, by id (the
 /// reference keeps the id from being reused).
 static KEPT: Mutex<Option<HashMap<usize, PyRef<PyCode>>>> = Mutex::new(None);
 
 /// The exclusion patterns of `vm`'s interpreter.
 pub fn set_patterns(vm: &VirtualMachine, patterns: &[String]) {
-    let key = interpreter_key(vm);
+    let key = crate::hotness::interpreter_key(vm);
     let mut all = PATTERNS.write().unwrap_or_else(|p| p.into_inner());
     all.retain(|(k, _)| *k != key);
     if !patterns.is_empty() {
@@ -75,7 +71,7 @@ pub fn reason(
     }
     drop(kept);
     let all = PATTERNS.read().unwrap_or_else(|p| p.into_inner());
-    let key = interpreter_key(vm);
+    let key = crate::hotness::interpreter_key(vm);
     let (_, patterns) = all.iter().find(|(k, _)| *k == key)?;
     let text = |attr: &'static str| {
         func.as_object()

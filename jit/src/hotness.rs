@@ -73,7 +73,9 @@ static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
 /// its threads' VMs); its counting builtins hold the same atomic.
 static THRESHOLDS: Mutex<Vec<(usize, Arc<AtomicU32>)>> = Mutex::new(Vec::new());
 
-fn interpreter_key(vm: &VirtualMachine) -> usize {
+/// Identifies `vm`'s interpreter (shared by the VMs of its threads) for the options kept
+/// per interpreter.
+pub fn interpreter_key(vm: &VirtualMachine) -> usize {
     rustpython_vm::common::rc::PyRc::as_ptr(&vm.state) as usize
 }
 
