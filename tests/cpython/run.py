@@ -137,8 +137,13 @@ def main():
     rpyjit = os.environ.get("RPYJIT") or os.path.join(ROOT, "target", "release", "rpyjit")
     path = test_path()
     if args.all:
-        modules = sorted(n[:-3] for n in os.listdir(os.path.join(path, "test"))
-                         if n.startswith("test_") and n.endswith(".py"))
+        test_dir = os.path.join(path, "test")
+        # Test modules and test packages (test_asyncio/, test_json/, ...).
+        modules = sorted(
+            n[:-3] if n.endswith(".py") else n
+            for n in os.listdir(test_dir)
+            if n.startswith("test_") and (
+                n.endswith(".py") or os.path.isfile(os.path.join(test_dir, n, "__init__.py"))))
     elif args.modules:
         modules = args.modules
     else:
