@@ -1564,16 +1564,28 @@ unsafe extern "C" fn h_unpack_sequence(
     run(ctx, |_, vm| {
         let n = arg as usize;
         let seq = arg!(ops, 0);
-        let elements: Vec<PyObjectRef> = match seq.downcast_ref::<PyTuple>() {
+        // Only exact tuples and lists are read directly, as the interpreter does: a
+        // subclass iterates (a struct sequence like `time.struct_time` holds more fields
+        // than it yields).
+        let elements: Vec<PyObjectRef> = match seq.downcast_ref_if_exact::<PyTuple>(vm) {
             Some(t) => t.as_slice().to_vec(),
-            None => match seq.downcast_ref::<PyList>() {
+            None => match seq.downcast_ref_if_exact::<PyList>(vm) {
                 Some(l) => l.borrow_vec().to_vec(),
                 None => {
-                    let it = seq.to_owned().get_iter(vm).map_err(|_| {
-                        vm.new_type_error(format!(
-                            "cannot unpack non-iterable {} object",
-                            seq.class().name()
-                        ))
+                    let not_iterable = seq.class().slots().iter.load().is_none()
+                        && seq
+                            .class()
+                            .get_attr(vm.ctx.intern_str("__getitem__"))
+                            .is_none();
+                    let it = seq.to_owned().get_iter(vm).map_err(|e| {
+                        if not_iterable && e.class().is(vm.ctx.exceptions.type_error) {
+                            vm.new_type_error(format!(
+                                "cannot unpack non-iterable {} object",
+                                seq.class().name()
+                            ))
+                        } else {
+                            e
+                        }
                     })?;
                     let mut v = Vec::with_capacity(n);
                     use rustpython_vm::protocol::PyIterReturn;
