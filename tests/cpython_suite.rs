@@ -14,11 +14,5 @@ fn cpython_test_modules_keep_their_recorded_status_in_every_jit_mode() {
         .env("RPYJIT", rpyjit_tests::rpyjit_binary())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{report}");
-    println!("{report}");
+    rpyjit_tests::assert_script_succeeded(&out);
 }

@@ -14,11 +14,5 @@ fn every_stdlib_module_imports_except_the_known_absences() {
         .env_remove("PYTHONPATH")
         .output()
         .expect("run rpyjit");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{report}");
-    println!("{report}");
+    rpyjit_tests::assert_script_succeeded(&out);
 }

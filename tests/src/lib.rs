@@ -221,3 +221,15 @@ pub fn known_differences() -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Asserts that a checking script run by a test succeeded; its stdout and stderr are the
+/// failure message, and are printed either way (shown with `--nocapture`).
+pub fn assert_script_succeeded(out: &std::process::Output) {
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{report}");
+    println!("{report}");
+}
