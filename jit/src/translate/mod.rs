@@ -66,6 +66,12 @@ pub fn can_generalize(op: Instruction) -> bool {
     ops::can_generalize(op)
 }
 
+/// The stack index of a slot instruction `insn` may leave NULL, given the stack depth
+/// before it (see `ops::Form::null_slot`).
+pub fn null_slot_after(insn: &crate::bytecode::Insn, depth: u32) -> Option<u32> {
+    ops::null_slot(insn, depth)
+}
+
 /// Whether the interpreter, having quickened an instruction to `quick`, does it in place
 /// where native code calls a helper: resuming a generator (`FOR_ITER`) or appending to a
 /// string (see [`Translation::profitable`]).

@@ -18,20 +18,32 @@ use Kind::*;
 /// The most `LOAD_COMMON_CONSTANT` operand native code knows (`CommonConstant`).
 const LAST_COMMON_CONSTANT: u32 = 6;
 
-pub(super) const LOAD_GLOBAL: Form =
-    Form::op(type_load_global, emit_load_global).operand(Operand::Name { shift: 1 });
+/// With `arg & 1`, also the NULL of a call (above the global).
+pub(super) const LOAD_GLOBAL: Form = Form::op(type_load_global, emit_load_global)
+    .operand(Operand::Name { shift: 1 })
+    .may_push_null(|arg, depth| (arg & 1 != 0).then_some(depth + 1));
 pub(super) const STORE_GLOBAL: Form =
     Form::op(type_pop_one, emit_store_global).operand(Operand::Name { shift: 0 });
 pub(super) const DELETE_GLOBAL: Form =
     Form::op(type_nothing, emit_delete_global).operand(Operand::Name { shift: 0 });
-pub(super) const LOAD_ATTR: Form =
-    Form::op(type_load_attr, emit_load_attr).operand(Operand::Name { shift: 1 });
+/// With `arg & 1` (a method load), the callable or NULL where the object was.
+pub(super) const LOAD_ATTR: Form = Form::op(type_load_attr, emit_load_attr)
+    .operand(Operand::Name { shift: 1 })
+    .may_push_null(|arg, depth| (arg & 1 != 0).then_some(depth));
 pub(super) const STORE_ATTR: Form =
     Form::op(type_store_attr, emit_store_attr).operand(Operand::Name { shift: 0 });
 pub(super) const DELETE_ATTR: Form =
     Form::op(type_pop_one, emit_delete_attr).operand(Operand::Name { shift: 0 });
-pub(super) const LOAD_SUPER_ATTR: Form =
-    Form::op(type_load_super_attr, emit_load_super_attr).operand(Operand::Name { shift: 2 });
+/// With `arg & 1` (a method load), the callable or NULL where `super` was.
+pub(super) const LOAD_SUPER_ATTR: Form = Form::op(type_load_super_attr, emit_load_super_attr)
+    .operand(Operand::Name { shift: 2 })
+    .may_push_null(|arg, depth| {
+        if arg & 1 != 0 {
+            depth.checked_sub(2)
+        } else {
+            None
+        }
+    });
 pub(super) const LOAD_SPECIAL: Form = Form::op(type_load_special, emit_load_special);
 pub(super) const LOAD_COMMON_CONSTANT: Form =
     Form::op(type_load_common_constant, emit_load_common_constant);

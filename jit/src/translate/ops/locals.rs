@@ -21,10 +21,12 @@ pub(super) const LOAD_FAST_CHECK: Form =
 pub(super) const LOAD_FAST_LOAD_FAST: Form = Form::op(type_load_fast_pair, emit_load_fast_pair)
     .cannot_raise()
     .operand(Operand::LocalPair);
+/// Saves a comprehension's variable, NULL if it was unbound.
 pub(super) const LOAD_FAST_AND_CLEAR: Form =
     Form::op(type_load_fast_and_clear, emit_load_fast_and_clear)
         .cannot_raise()
-        .operand(Operand::Local);
+        .operand(Operand::Local)
+        .may_push_null(|_, depth| Some(depth));
 pub(super) const STORE_FAST: Form = Form::op(type_store_fast, emit_store_fast)
     .cannot_raise()
     .takes_range()
@@ -44,7 +46,9 @@ pub(super) const LOAD_SMALL_INT: Form =
 pub(super) const LOAD_CONST: Form = Form::op(type_load_const, emit_load_const)
     .cannot_raise()
     .operand(Operand::Const);
-pub(super) const PUSH_NULL: Form = Form::op(type_push_null, emit_push_null).cannot_raise();
+pub(super) const PUSH_NULL: Form = Form::op(type_push_null, emit_push_null)
+    .cannot_raise()
+    .may_push_null(|_, depth| Some(depth));
 pub(super) const POP_TOP: Form = Form::op(type_pop_top, emit_pop_top)
     .cannot_raise()
     .takes_range();

@@ -89,6 +89,9 @@ pub(super) struct Form {
     /// native code calls a helper (see `Translation::profitable`).
     pub done_in_place: fn(&Instruction) -> bool,
     pub operand: Operand,
+    /// The stack index of a slot it may leave NULL (a comprehension's saved variable, a
+    /// call's self-or-NULL slot), from its `arg` and the stack depth before it.
+    pub null_slot: fn(u32, u32) -> Option<u32>,
 }
 
 impl Form {
@@ -103,6 +106,7 @@ impl Form {
             can_generalize: false,
             done_in_place: |_| false,
             operand: Operand::None,
+            null_slot: |_, _| None,
         }
     }
     /// Moves values or jumps: cannot raise.
@@ -138,6 +142,9 @@ impl Form {
     }
     pub const fn operand(self, operand: Operand) -> Form {
         Form { operand, ..self }
+    }
+    pub const fn may_push_null(self, null_slot: fn(u32, u32) -> Option<u32>) -> Form {
+        Form { null_slot, ..self }
     }
 }
 
@@ -265,6 +272,11 @@ pub(super) fn can_generalize(op: Instruction) -> bool {
 /// See [`Form::done_in_place`]; `quick` is a quickened (specialized) instruction.
 pub(super) fn done_in_place(quick: &Instruction) -> bool {
     form(quick.deoptimize()).is_some_and(|f| (f.done_in_place)(quick))
+}
+
+/// See [`Form::null_slot`].
+pub(super) fn null_slot(insn: &Insn, depth: u32) -> Option<u32> {
+    form(insn.op).and_then(|f| (f.null_slot)(insn.arg, depth))
 }
 
 /// Refuses an instruction whose operand indexes a local, name or constant that does not
