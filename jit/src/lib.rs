@@ -1,16 +1,23 @@
 //! rpyjit's baseline JIT.
 //!
-//! Layout (each module is small and owns one concern):
+//! Layout (each module is small and owns one concern), in pipeline order:
 //! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration.
+//! - [`policy`]: the decisions and limits in one place: whether the JIT is on, when code
+//!   is hot, what may be compiled, when an exit site gives up.
+//! - [`hotness`]: where calls and loop iterations are counted (the counting prologue and
+//!   loop hooks, and the hooks where code is born).
 //! - [`isa`]: Cranelift target ISAs (host, AArch64), one code path for both.
 //! - [`bytecode`]: decoding and analysis (CFG leaders, stack depths) of RustPython bytecode.
-//! - [`hotness`]: where calls and loop iterations are counted.
 //! - [`translate`]: where bytecode becomes CLIF (typing, inline operations, exit sites).
+//! - [`entry`]: native code's life: the registry, compiling, stubs, entering (calls and
+//!   loops), exits and falling back.
 //! - [`helpers`]: the runtime helpers native code calls.
-//! - [`entry`]: stubs, entering native code and leaving it at exits.
 //! - [`frames`]: frames stay exact while native code runs (their line, the activations
 //!   of natively called functions).
-//! - [`deopt`] + [`rewrite`]: rebuilding an interpreter frame from an exact state (continuation code objects).
+//! - [`deopt`]: rebuilding an interpreter frame from an exact state (frame states read
+//!   back from exits, continuation code objects, resuming).
+//! - [`rewrite`]: rewriting code objects (prologues, appended entries, loop hooks) for
+//!   stubs, counting and continuations.
 //! - [`stats`]: counters, always on.
 //! - [`tools`]: tracers and profilers; [`exclude`]: functions the user keeps interpreted.
 
@@ -23,6 +30,7 @@ pub mod helpers;
 pub mod hotness;
 pub mod isa;
 pub mod options;
+pub mod policy;
 pub mod rewrite;
 pub mod stats;
 pub mod tools;

@@ -1,0 +1,105 @@
+//! Entering and leaving native code, and the registry of compiled functions.
+//!
+//! A compiled function's `__code__` is replaced by a **stub** with the same signature, so
+//! every call path of the VM (generic, specialized, keyword, defaulted) binds arguments as
+//! before and then runs `__rpyjit_enter__(token, *args)`:
+//!
+//! ```text
+//! RESUME; LOAD_GLOBAL __rpyjit_enter__+NULL; LOAD_CONST token; LOAD_FAST arg...; CALL n+1; RETURN_VALUE
+//! ```
+//!
+//! `enter` unboxes the arguments behind the entry guard (their kinds must be the ones the
+//! code was specialized for), runs the native code, and boxes the result. A guard failure
+//! inside the native code returns an exit site; `enter` boxes the saved state and continues
+//! the function in the interpreter ([`crate::deopt`]). A site that keeps failing, or
+//! arguments of other kinds, put the function back in the interpreter for good.
+//!
+//! The pipeline, one module per step:
+//! - [`registry`]: what was handed to the JIT ([`Compiled`], [`Target`]) and the lookups
+//!   by stub code object or function.
+//! - [`stubs`]: the stub code objects installed as `__code__`, `__rpyjit_enter__` and
+//!   `__rpyjit_drop_tb__`.
+//! - [`compile`]: translation, Cranelift, code memory, the cross-ISA check, `rpyjit.dump`.
+//! - [`enter`]: the entry guards (argument kinds), calls from stubs and from native code,
+//!   running native code.
+//! - [`osr`]: entering native code in the middle of a running loop.
+//! - [`exits`]: what happens when native code leaves at an exit site.
+//! - [`fallback`]: putting functions back in the interpreter.
+//! - [`backedge`]: the signal check native loops run.
+//!
+//! The decisions (thresholds, limits, when to give up, stepping aside) are in
+//! [`crate::policy`]; rebuilding interpreter frames is [`crate::deopt`].
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod backedge;
+mod compile;
+mod enter;
+mod exits;
+mod fallback;
+mod osr;
+mod registry;
+mod stubs;
+
+use rustpython_vm::builtins::PyCode;
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{PyRef, PyResult, VirtualMachine};
+
+pub use crate::policy::{enable, enabled, stepped_aside, unsupported};
+pub use backedge::backedge_check;
+pub use compile::dump;
+pub use enter::{call_compiled, call_compiled_borrowed, call_compiled_direct};
+pub use fallback::{disable, step_aside};
+pub use osr::{enter_at_loop, OsrCache};
+pub use registry::{
+    compile_for_native_callers, compiled_for_code, is_compiled, native_code_for, set_code,
+    Compiled, Target,
+};
+pub use stubs::{compile_function, compile_function_from, compile_function_profiled};
+
+/// The builtin a stub calls.
+pub const ENTER_BUILTIN: &str = "__rpyjit_enter__";
+
+/// The builtin a stub's exception handler calls.
+pub const DROP_TB_BUILTIN: &str = "__rpyjit_drop_tb__";
+
+/// Installs the builtins stubs and continuations call. Call once per interpreter.
+pub fn install(vm: &VirtualMachine) -> PyResult<()> {
+    // First: it checks that frames can be kept exact, and the JIT stays off if not.
+    crate::frames::install(vm)?;
+    crate::deopt::install(vm)?;
+    crate::helpers::install(vm)?;
+    crate::policy::mark_installed();
+    let enter = vm.new_function(ENTER_BUILTIN, stubs::enter);
+    vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;
+    vm.builtins.set_attr(
+        DROP_TB_BUILTIN,
+        vm.new_function(DROP_TB_BUILTIN, stubs::drop_stub_tb),
+        vm,
+    )?;
+    replace_own_code(vm);
+    crate::tools::install(vm)
+}
+
+/// `code.replace(...)` (and `copy.replace`) on a stub or on counted code makes its copy
+/// from the function's own code: a program that rewrites a compiled function's code
+/// (`f.__code__ = f.__code__.replace(co_linetable=...)`) gets a copy of what it wrote,
+/// not of rpyjit's trampoline.
+fn replace_own_code(vm: &VirtualMachine) {
+    let code_type = vm.ctx.types.code_type;
+    for name in ["replace", "__replace__"] {
+        let Some(orig) = code_type.get_attr(vm.ctx.intern_str(name)) else {
+            continue;
+        };
+        let method = vm.new_method(
+            name,
+            code_type,
+            move |zelf: PyRef<PyCode>, mut args: FuncArgs, vm: &VirtualMachine| -> PyResult {
+                let own = crate::hotness::uninstrumented(&zelf);
+                args.args.insert(0, own.into());
+                orig.call(args, vm)
+            },
+        );
+        code_type.set_attr(vm.ctx.intern_str(name), method.into());
+    }
+}

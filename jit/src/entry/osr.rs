@@ -1,0 +1,257 @@
+//! On-stack replacement: a running frame's hot loop continues in native code from its
+//! header, with the frame's values (the loop hooks are [`crate::hotness`]'s). One cache of
+//! versions per loop, keyed by the kinds of the values it was entered with.
+
+use std::sync::{Arc, Mutex};
+
+use rustpython_vm::builtins::PyFunction;
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyResult, VirtualMachine};
+
+use super::compile::Native;
+use super::enter::{kind_of, push_unboxed, run_native};
+use super::registry::Target;
+use crate::deopt::{self, FrameState};
+use crate::frames::NativePosition;
+use crate::policy::{stepped_aside, MAX_OSR_VERSIONS};
+use crate::stats::STATS;
+use crate::translate::{self, Kind};
+
+/// Native code for on-stack replacement at one loop, per the kinds of the frame's values
+/// when it was entered: the first kinds seen, then generic all-objects versions (one per
+/// pattern of unbound locals), at most [`MAX_OSR_VERSIONS`] in all.
+#[derive(Default)]
+pub struct OsrCache {
+    versions: Mutex<Vec<OsrVersion>>,
+}
+
+/// One version is entered only with values of exactly the kinds it was built for
+/// (unbound locals included: native code treats them as unbound), so its argument words
+/// are what it reads.
+struct OsrVersion {
+    locals: Vec<Option<Kind>>,
+    stack: Vec<Kind>,
+    generic: bool,
+    native: Arc<Native>,
+}
+
+impl OsrCache {
+    /// The version built for exactly these kinds, if any.
+    fn find(&self, locals: &[Option<Kind>], stack: &[Kind], generic: bool) -> Option<Arc<Native>> {
+        let versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        versions
+            .iter()
+            .find(|v| v.generic == generic && v.locals == locals && v.stack == stack)
+            .map(|v| v.native.clone())
+    }
+
+    fn len(&self) -> usize {
+        self.versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    /// Adds a version, unless one for the same kinds was added meanwhile (building can
+    /// run Python code that enters the same loop): then that one is kept and returned.
+    fn add(&self, v: OsrVersion) -> Arc<Native> {
+        let mut versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(have) = versions
+            .iter()
+            .find(|h| h.generic == v.generic && h.locals == v.locals && h.stack == v.stack)
+        {
+            return have.native.clone();
+        }
+        let n = v.native.clone();
+        versions.push(v);
+        n
+    }
+}
+
+/// The kind a value of a running frame enters native code with, and its words. Only a
+/// value-stack slot (a `for` loop's iterator) can enter as [`Kind::Range`].
+fn osr_value(
+    vm: &VirtualMachine,
+    v: &PyObjectRef,
+    generic: bool,
+    on_stack: bool,
+) -> (Kind, Vec<u64>) {
+    if !generic {
+        let mut words = Vec::new();
+        if let Some((k, _)) = kind_of(vm, v) {
+            push_unboxed(vm, k, v, &mut words);
+            return (k, words);
+        }
+        if on_stack && v.class().is(vm.ctx.types.range_iterator_type) {
+            if let Some(words) = range_iterator_state(vm, v) {
+                return (Kind::Range, words);
+            }
+        }
+    }
+    (
+        Kind::Obj,
+        vec![PyObjectRef::into_raw(v.clone()).as_ptr() as u64],
+    )
+}
+
+/// (next, remaining, step) of a range iterator, if they fit native integers.
+fn range_iterator_state(vm: &VirtualMachine, it: &PyObjectRef) -> Option<Vec<u64>> {
+    // `__reduce__` gives (iter, (range(next, stop, step),), None): the values left.
+    let reduced = vm.call_method(it, "__reduce__", ()).ok()?;
+    let t = reduced.downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
+    let args = t
+        .as_slice()
+        .get(1)?
+        .downcast_ref::<rustpython_vm::builtins::PyTuple>()?;
+    let range = args
+        .as_slice()
+        .first()?
+        .downcast_ref::<rustpython_vm::builtins::PyRange>()?;
+    let next = i64::try_from(range.start.as_bigint()).ok()?;
+    let step = i64::try_from(range.step.as_bigint()).ok()?;
+    let remaining = u64::try_from(args.as_slice().first()?.length(vm).ok()?).ok()?;
+    Some(vec![next as u64, remaining, step as u64])
+}
+
+/// Continues the function of `target` from loop `site`'s header with the running frame's
+/// `locals` and value `stack`: natively if the loop compiles, else in the interpreter.
+/// Returns what the function returns. `disable` is told when the loop must not come back.
+pub fn enter_at_loop(
+    vm: &VirtualMachine,
+    target: &Target,
+    func: &Py<PyFunction>,
+    site: &crate::rewrite::LoopSite,
+    cache: &OsrCache,
+    locals: Vec<Option<PyObjectRef>>,
+    stack: Vec<PyObjectRef>,
+    position: Option<NativePosition>,
+    disable: &dyn Fn(),
+) -> PyResult {
+    let interpret_from_header = |locals: Vec<Option<PyObjectRef>>, stack: Vec<PyObjectRef>| {
+        let state = FrameState {
+            resume_at: site.header,
+            locals,
+            stack: stack.into_iter().map(Some).collect(),
+            pending: None,
+            // The interpreter frame being replaced is in the same handler state.
+            handling: None,
+        };
+        let cont = deopt::continuation_code(vm, &target.original, &target.analysis, &state)
+            .map_err(|e| vm.new_system_error(format!("rpyjit: {}", e.0)))?;
+        let frame = position.map_or(std::ptr::null(), |p| p.frame);
+        crate::frames::with_hidden(frame, || deopt::resume(vm, func, cont, state))
+    };
+    if stepped_aside() || vm.use_tracing.get() {
+        return interpret_from_header(locals, stack);
+    }
+    if let Some(reason) = crate::exclude::reason(vm, func, &target.original) {
+        STATS.refused(reason);
+        disable();
+        return interpret_from_header(locals, stack);
+    }
+    let kinds_of = |generic: bool| -> (Vec<Option<Kind>>, Vec<Kind>) {
+        let l = locals
+            .iter()
+            .map(|v| v.as_ref().map(|v| osr_kind(vm, v, generic, false)))
+            .collect();
+        let s = stack
+            .iter()
+            .map(|v| osr_kind(vm, v, generic, true))
+            .collect();
+        (l, s)
+    };
+    // The version for these kinds, else the generic one for this pattern of unbound
+    // locals; the first entry builds a specialized version, later ones a generic one.
+    let (lk, sk) = kinds_of(false);
+    let (glk, gsk) = kinds_of(true);
+    let found = cache
+        .find(&lk, &sk, false)
+        .map(|n| (n, false))
+        .or_else(|| cache.find(&glk, &gsk, true).map(|n| (n, true)));
+    let (native, generic) = match found {
+        Some(found) => found,
+        None if cache.len() >= MAX_OSR_VERSIONS => return interpret_from_header(locals, stack),
+        None => {
+            let generic = cache.len() > 0;
+            let (lk, sk) = if generic { (glk, gsk) } else { (lk, sk) };
+            let name = format!(
+                "{} (loop at unit {}{})",
+                target.original.code.qualname,
+                site.header,
+                if generic { ", generic" } else { "" },
+            );
+            let entered = translate::Entry::Loop {
+                at: site.header,
+                locals: lk.clone(),
+                stack: sk.clone(),
+            };
+            match Native::build(vm, target, entered, Vec::new(), false, name) {
+                Ok(n) => {
+                    let native = cache.add(OsrVersion {
+                        locals: lk,
+                        stack: sk,
+                        generic,
+                        native: Arc::new(n),
+                    });
+                    (native, generic)
+                }
+                Err(r) => {
+                    STATS.refused(&r.0);
+                    disable();
+                    return interpret_from_header(locals, stack);
+                }
+            }
+        }
+    };
+    // Marshal with the version's kinds (the generic one takes objects).
+    let mut words = Vec::new();
+    for v in &locals {
+        match v {
+            Some(v) => words.extend(osr_value(vm, v, generic, false).1),
+            None => words.push(0),
+        }
+    }
+    for v in &stack {
+        words.extend(osr_value(vm, v, generic, true).1);
+    }
+    STATS.osr_entry();
+    // Native code owns its object values now; the ints and floats stay alive until it
+    // returns: they are the borrowed boxes of its unboxed values (their lifetimes cannot
+    // be observed).
+    let boxes: Vec<PyObjectRef> = locals
+        .into_iter()
+        .flatten()
+        .chain(stack)
+        .filter(|v| matches!(kind_of(vm, v), Some((Kind::Int | Kind::Float, _))))
+        .collect();
+    let r = run_native(
+        vm,
+        target,
+        func,
+        native.latest(),
+        &words,
+        position,
+        site.header,
+        &|why| {
+            STATS.fallback(why);
+            disable();
+        },
+    );
+    drop(boxes);
+    r
+}
+
+fn osr_kind(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> Kind {
+    if generic {
+        return Kind::Obj;
+    }
+    if let Some((k, _)) = kind_of(vm, v) {
+        return k;
+    }
+    if on_stack
+        && v.class().is(vm.ctx.types.range_iterator_type)
+        && range_iterator_state(vm, v).is_some()
+    {
+        return Kind::Range;
+    }
+    Kind::Obj
+}

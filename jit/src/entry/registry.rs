@@ -1,0 +1,295 @@
+//! What was handed to the JIT: each function's [`Target`] (what its native code runs
+//! against) and [`Compiled`] (its versions of native code), registered by the address of
+//! the stub installed as its `__code__`, or by the function for code compiled for
+//! native callers only; and the lookups every entry into native code makes.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustpython_vm::builtins::{PyCode, PyFunction};
+use rustpython_vm::bytecode::Instruction;
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+use super::compile::{prepare_target, Native};
+use crate::bytecode::Analysis;
+use crate::translate::{self, Refusal};
+
+/// What native code of one function runs against: the function, its own code and what
+/// the helpers and deoptimization need from it.
+pub struct Target {
+    /// Held weakly: native code must not keep its function (and so its closure's cells
+    /// and the objects in them) alive once the program dropped it. Every entry into native
+    /// code has the running function in hand and passes it.
+    pub(super) func: WeakFunction,
+    /// The function's own code (without rpyjit's hooks): what is translated, and what
+    /// continuations are built from.
+    pub(super) original: PyRef<PyCode>,
+    /// The function's `__globals__` and `__builtins__`, fixed at its creation.
+    pub(super) globals: rustpython_vm::builtins::PyDictRef,
+    pub(super) builtins: PyObjectRef,
+    pub(super) analysis: Arc<Analysis>,
+    /// The code that ran in the interpreter and the unit where `original`'s first
+    /// instruction sits in it: its quickened instructions are the type profile.
+    pub(super) profile: Option<(PyRef<PyCode>, u32)>,
+    /// The frame exceptions caught natively name in their traceback.
+    pub(super) tb_frames: crate::helpers::TracebackFrames,
+    /// The code reads its running frame (`sys._getframe`, `inspect.currentframe`,
+    /// `warnings.warn`...): it runs natively only in an interpreter frame of its own, so
+    /// the frame it finds is the one its tracebacks name and its position follows.
+    pub(super) reads_frames: bool,
+}
+
+impl Target {
+    pub fn set_profile(&mut self, code: PyRef<PyCode>, offset: u32) {
+        self.profile = Some((code, offset));
+    }
+
+    /// The specialized form the interpreter chose for each instruction, if it ran.
+    pub(super) fn quickened(&self) -> Vec<Instruction> {
+        self.analysis
+            .insns
+            .iter()
+            .map(|insn| match &self.profile {
+                Some((code, offset)) => {
+                    let i = (offset + insn.at) as usize;
+                    let op = (i < code.code.instructions.len())
+                        .then(|| code.code.instructions.read_op(i));
+                    // Units the counting code's entry jump took over show the jump.
+                    match op {
+                        Some(op)
+                            if std::mem::discriminant(&op.deoptimize())
+                                == std::mem::discriminant(&insn.quickened.deoptimize()) =>
+                        {
+                            op
+                        }
+                        _ => insn.quickened,
+                    }
+                }
+                None => self.original.code.instructions.read_op(insn.at as usize),
+            })
+            .collect()
+    }
+    pub fn new(
+        vm: &VirtualMachine,
+        func: &PyRef<PyFunction>,
+        original: &PyRef<PyCode>,
+        analysis: &Arc<Analysis>,
+    ) -> PyResult<Self> {
+        let globals = func
+            .as_object()
+            .get_attr("__globals__", vm)?
+            .downcast()
+            .map_err(|_| vm.new_type_error("__globals__ is not a dict"))?;
+        let builtins = func.as_object().get_attr("__builtins__", vm)?;
+        Ok(Self {
+            func: WeakFunction::new(vm, func)?,
+            original: original.clone(),
+            globals,
+            builtins,
+            analysis: analysis.clone(),
+            profile: None,
+            tb_frames: Default::default(),
+            reads_frames: translate::reads_frames(original, analysis),
+        })
+    }
+}
+
+/// A function object held without keeping it alive.
+pub(super) struct WeakFunction {
+    weak: PyRef<rustpython_vm::builtins::PyWeak>,
+    id: usize,
+}
+
+impl WeakFunction {
+    pub(super) fn new(vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<Self> {
+        Ok(Self {
+            weak: func.as_object().downgrade(None, vm)?,
+            id: func.as_object().get_id(),
+        })
+    }
+
+    /// The function, while it is alive.
+    pub(super) fn get(&self) -> Option<PyRef<PyFunction>> {
+        self.weak.upgrade()?.downcast().ok()
+    }
+
+    /// Whether `func` is this function (ids are unique among live objects).
+    pub(super) fn is(&self, func: &Py<PyFunction>) -> bool {
+        func.as_object().get_id() == self.id && self.get().is_some()
+    }
+}
+
+/// A function handed to the JIT.
+pub struct Compiled {
+    pub(super) target: Target,
+    /// The stub installed as `__code__`: held so its address, the registry key, is never
+    /// reused while the entry exists. None for code compiled for native callers only
+    /// ([`compile_for_native_callers`]).
+    pub(super) _stub: Option<PyRef<PyCode>>,
+    /// Native callers must no longer use this code (it fell back to the interpreter).
+    pub(super) sent_back: std::sync::atomic::AtomicBool,
+    /// Compiled on request (`rpyjit.compile`): no profitability estimate.
+    pub(super) forced: bool,
+    /// Set at the first call, specialized on that call's argument kinds.
+    pub(super) native: OnceLock<Result<Native, Refusal>>,
+    /// Compiled when the specialized entry guard misses: every argument an object.
+    pub(super) generic: OnceLock<Result<Native, Refusal>>,
+    pub(super) entry_misses: AtomicU64,
+    /// Continuation that runs the function from its start in the interpreter.
+    pub(super) from_start: OnceLock<PyRef<PyCode>>,
+}
+
+impl Compiled {
+    /// Whether this is `func`'s native code (and not a function that shares its code).
+    pub fn is_for(&self, func: &Py<PyFunction>) -> bool {
+        self.target.func.is(func)
+    }
+
+    /// The function's own code (what was translated).
+    pub fn original_code(&self) -> PyRef<PyCode> {
+        self.target.original.clone()
+    }
+
+    /// Whether native code may still call this (it has not fallen back).
+    pub fn usable(&self) -> bool {
+        !self.sent_back.load(Ordering::Relaxed)
+    }
+}
+
+// SAFETY: with RustPython's `threading` feature objects are reference counted atomically
+// and the VM's objects may be shared between threads; `Native` holds plain code pointers
+// to immutable machine code and data guarded by mutexes/atomics.
+unsafe impl Send for Compiled {}
+
+unsafe impl Sync for Compiled {}
+
+/// Compiled functions by the address of their stub code object (kept alive by `Compiled`'s
+/// function, whose `__code__` it is, and by `stubs`).
+pub(super) static REGISTRY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
+
+/// Gives every function that still runs through its stub its own code back.
+pub(super) fn send_all_back(vm: &VirtualMachine) {
+    let all: Vec<Arc<Compiled>> = REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|r| r.values().cloned().collect())
+        .unwrap_or_default();
+    for c in all {
+        if let Some(func) = c.target.func.get().filter(|f| is_compiled(vm, f)) {
+            let _ = set_code(vm, &func, c.target.original.clone());
+        }
+    }
+}
+
+/// Replaces `func.__code__` the way Python code would, then gives the function a fresh
+/// version: assigning `__code__` invalidates it, and the interpreter only specializes
+/// calls (e.g. `CALL_ALLOC_AND_ENTER_INIT`, `CALL_PY_EXACT_ARGS`) on versioned functions.
+pub fn set_code(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult<()> {
+    func.as_object().set_attr("__code__", code, vm)?;
+    func.get_version_for_current_state();
+    Ok(())
+}
+
+pub(super) fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>> {
+    func.as_object()
+        .get_attr("__code__", vm)?
+        .downcast()
+        .map_err(|_| vm.new_type_error("__code__ is not a code object"))
+}
+
+impl Compiled {
+    pub(super) fn new(target: Target, stub: Option<PyRef<PyCode>>, forced: bool) -> Self {
+        Compiled {
+            target,
+            _stub: stub,
+            sent_back: std::sync::atomic::AtomicBool::new(false),
+            forced,
+            native: OnceLock::new(),
+            generic: OnceLock::new(),
+            entry_misses: AtomicU64::new(0),
+            from_start: OnceLock::new(),
+        }
+    }
+}
+
+/// Compiles `func`, a function without a loop that native code calls often, for those
+/// calls only: its `__code__` stays the interpreter's. Swapping in a stub would make every
+/// call from the interpreter pay for entering native code (a frame and a builtin call,
+/// more than a short body gains) and would cost the interpreter's call-site
+/// specializations of it (measured: a native loop calling an interpreted method that
+/// constructs objects ran 1.5x the interpreter's instructions). The compiled code is found
+/// by [`native_code_for`] while `func` still has the code it was compiled from.
+pub fn compile_for_native_callers(
+    vm: &VirtualMachine,
+    func: &PyRef<PyFunction>,
+    original: PyRef<PyCode>,
+    profile: (PyRef<PyCode>, u32),
+) -> Result<Arc<Compiled>, Refusal> {
+    let target = prepare_target(vm, func, &original, Some(profile))?;
+    let c = Arc::new(Compiled::new(target, None, false));
+    let mut map = NATIVE_CALLERS_ONLY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let map = map.get_or_insert_with(HashMap::new);
+    // Entries of functions the program dropped go when the map doubles.
+    if map.len() >= 64 && map.len().is_power_of_two() {
+        map.retain(|_, c| c.target.func.get().is_some());
+    }
+    map.insert(func.as_object().get_id(), c.clone());
+    Ok(c)
+}
+
+/// Code compiled by [`compile_for_native_callers`], by the id of its function (held
+/// weakly: an entry whose function died matches no live function, see
+/// [`Compiled::is_for`]).
+static NATIVE_CALLERS_ONLY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
+
+/// The native code calls of `func` from native code run: `func`'s own compiled code,
+/// through its stub or compiled for native callers only, while `func` still runs `code`.
+pub fn native_code_for(func: &Py<PyFunction>, code: &Py<PyCode>) -> Option<Arc<Compiled>> {
+    if let Some(c) = compiled_for_code(code) {
+        return c.is_for(func).then_some(c);
+    }
+    let c = NATIVE_CALLERS_ONLY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()?
+        .get(&func.as_object().get_id())
+        .cloned()?;
+    (c.is_for(func) && c.target.original.is(code) && c.usable()).then_some(c)
+}
+
+/// Whether `func` currently runs through the JIT.
+pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
+    // A function made from another's stub code is not: it runs in the interpreter.
+    code_of(func, vm)
+        .ok()
+        .and_then(|code| compiled_for_code(&code))
+        .is_some_and(|c| c.is_for(func))
+}
+
+/// The compiled function whose `__code__` is `code` (a stub), if any.
+pub fn compiled_for_code(code: &Py<PyCode>) -> Option<Arc<Compiled>> {
+    compiled_for_id(code.as_object().get_id())
+}
+
+/// [`compiled_for_code`] by the code object's id. Registry entries are never removed (a
+/// stub stays alive with its entry), so hits are remembered per thread, without a lock.
+pub(super) fn compiled_for_id(id: usize) -> Option<Arc<Compiled>> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<usize, Arc<Compiled>>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    if let Some(c) = SEEN.with(|s| s.borrow().get(&id).cloned()) {
+        return Some(c);
+    }
+    let c = REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .and_then(|r| r.get(&id).cloned())?;
+    SEEN.with(|s| s.borrow_mut().insert(id, c.clone()));
+    Some(c)
+}
