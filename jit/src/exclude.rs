@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 
 use rustpython_vm::builtins::{PyCode, PyFunction, PyStr};
-use rustpython_vm::{AsObject, Py, PyRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, Py, PyRef, VirtualMachine};
 
 use crate::stats::STATS;
 
@@ -25,7 +25,7 @@ static KEPT: Mutex<Option<HashMap<usize, PyRef<PyCode>>>> = Mutex::new(None);
 
 /// The exclusion patterns of `vm`'s interpreter.
 pub fn set_patterns(vm: &VirtualMachine, patterns: &[String]) {
-    let key = crate::hotness::interpreter_key(vm);
+    let key = crate::policy::interpreter_key(vm);
     let mut all = PATTERNS.write().unwrap_or_else(|p| p.into_inner());
     all.retain(|(k, _)| *k != key);
     if !patterns.is_empty() {
@@ -33,26 +33,14 @@ pub fn set_patterns(vm: &VirtualMachine, patterns: &[String]) {
     }
 }
 
-/// `@rpyjit.interpreted`: `func` runs in the interpreter from now on (its own code,
-/// without the counting prologue, and no longer native if it was compiled).
-pub fn keep_interpreted(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> PyResult<()> {
-    let current: PyRef<PyCode> = func
-        .as_object()
-        .get_attr("__code__", vm)?
-        .downcast()
-        .map_err(|_| vm.new_type_error("__code__ is not a code object"))?;
-    let plain = crate::entry::compiled_for_code(&current)
-        .map(|c| c.original_code())
-        .unwrap_or_else(|| crate::hotness::uninstrumented(&current));
+/// Keeps the function whose own code is `plain` in the interpreter
+/// (`@rpyjit.interpreted`, see `entry::keep_interpreted`).
+pub(crate) fn keep(plain: &PyRef<PyCode>) {
     KEPT.lock()
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
         .insert(plain.as_object().get_id(), plain.clone());
     STATS.refused(BY_DECORATOR);
-    if !current.is(&plain) {
-        crate::entry::set_code(vm, func, plain)?;
-    }
-    Ok(())
 }
 
 /// Why `func` (running `plain`, its code without rpyjit's prologue) must stay in the
@@ -71,7 +59,7 @@ pub fn reason(
     }
     drop(kept);
     let all = PATTERNS.read().unwrap_or_else(|p| p.into_inner());
-    let key = crate::hotness::interpreter_key(vm);
+    let key = crate::policy::interpreter_key(vm);
     let (_, patterns) = all.iter().find(|(k, _)| *k == key)?;
     let text = |attr: &'static str| {
         func.as_object()

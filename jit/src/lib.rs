@@ -22,6 +22,7 @@
 //! - [`tools`]: tracers and profilers; [`exclude`]: functions the user keeps interpreted.
 
 pub mod bytecode;
+pub mod counted;
 pub mod deopt;
 pub mod entry;
 pub mod exclude;
@@ -49,6 +50,17 @@ pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
         return Ok(());
     }
     exclude::set_patterns(vm, &options.exclude);
-    entry::install(vm)?;
+    install_runtime(vm)?;
     hotness::install(vm, options.threshold)
+}
+
+/// Installs what native code needs to run in `vm`'s interpreter, without counting calls
+/// or loops (code is then compiled only on request: `entry::compile_function`).
+pub fn install_runtime(vm: &VirtualMachine) -> PyResult<()> {
+    // First: it checks that frames can be kept exact, and the JIT stays off if not.
+    frames::install(vm)?;
+    deopt::install(vm)?;
+    helpers::install(vm)?;
+    entry::install(vm)?;
+    tools::install(vm)
 }

@@ -17,7 +17,7 @@ struct Both {
 
 /// Defines `name` from `src` twice: one copy compiled, one left to the interpreter.
 fn define(vm: &VirtualMachine, src: &str, name: &str) -> Both {
-    entry::install(vm).unwrap();
+    rpyjit_jit::install_runtime(vm).unwrap();
     let get = || define_fn(vm, src, name);
     let jit = get();
     let interp = get();
@@ -140,7 +140,7 @@ fn arguments_of_other_types_run_in_the_interpreter() {
 #[test]
 fn functions_outside_the_subset_are_refused_with_a_reason() {
     interpreter().enter(|vm| {
-        entry::install(vm).unwrap();
+        rpyjit_jit::install_runtime(vm).unwrap();
         let scope = vm.new_scope_with_builtins();
         let code = vm
             .compile(

@@ -33,7 +33,7 @@ mod rpyjit {
     /// the reason shows in stats(). Functions defined inside it are not affected.
     #[pyfunction]
     fn interpreted(func: PyRef<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyFunction>> {
-        rpyjit_jit::exclude::keep_interpreted(vm, &func)?;
+        rpyjit_jit::entry::keep_interpreted(vm, &func)?;
         Ok(func)
     }
 

@@ -152,7 +152,7 @@ static MEMORY: Mutex<Option<CodeMemory>> = Mutex::new(None);
 pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Refusal> {
     use cranelift_codegen::control::ControlPlane;
     let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
-    let original = crate::hotness::uninstrumented(&code);
+    let original = super::original_code(&code);
     if let Some(reason) = unsupported(&original) {
         return Err(Refusal(reason.into()));
     }

@@ -41,9 +41,9 @@ mod osr;
 mod registry;
 mod stubs;
 
-use rustpython_vm::builtins::PyCode;
+use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{PyRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, Py, PyRef, PyResult, VirtualMachine};
 
 pub use crate::policy::{enable, enabled, stepped_aside, unsupported};
 pub use backedge::backedge_check;
@@ -65,10 +65,6 @@ pub const DROP_TB_BUILTIN: &str = "__rpyjit_drop_tb__";
 
 /// Installs the builtins stubs and continuations call. Call once per interpreter.
 pub fn install(vm: &VirtualMachine) -> PyResult<()> {
-    // First: it checks that frames can be kept exact, and the JIT stays off if not.
-    crate::frames::install(vm)?;
-    crate::deopt::install(vm)?;
-    crate::helpers::install(vm)?;
     crate::policy::mark_installed();
     let enter = vm.new_function(ENTER_BUILTIN, stubs::enter);
     vm.builtins.set_attr(ENTER_BUILTIN, enter, vm)?;
@@ -78,7 +74,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     replace_own_code(vm);
-    crate::tools::install(vm)
+    Ok(())
 }
 
 /// `code.replace(...)` (and `copy.replace`) on a stub or on counted code makes its copy
@@ -95,11 +91,38 @@ fn replace_own_code(vm: &VirtualMachine) {
             name,
             code_type,
             move |zelf: PyRef<PyCode>, mut args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-                let own = crate::hotness::uninstrumented(&zelf);
+                let own = original_code(&zelf);
                 args.args.insert(0, own.into());
                 orig.call(args, vm)
             },
         );
         code_type.set_attr(vm.ctx.intern_str(name), method.into());
     }
+}
+
+/// The function code `code` stands for: the compiled function's own code if `code` is an
+/// rpyjit stub (a function can be made from another's `__code__`, e.g.
+/// `types.FunctionType(f.__code__, globals)`), and without its counting prologue if it has
+/// one.
+pub fn original_code(code: &Py<PyCode>) -> PyRef<PyCode> {
+    if let Some(c) = compiled_for_code(code) {
+        return c.original_code();
+    }
+    crate::counted::plain_of(code).unwrap_or_else(|| code.to_owned())
+}
+
+/// `@rpyjit.interpreted`: `func` runs in the interpreter from now on (its own code,
+/// without the counting prologue, and no longer native if it was compiled).
+pub fn keep_interpreted(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> PyResult<()> {
+    let current: PyRef<PyCode> = func
+        .as_object()
+        .get_attr("__code__", vm)?
+        .downcast()
+        .map_err(|_| vm.new_type_error("__code__ is not a code object"))?;
+    let plain = original_code(&current);
+    crate::exclude::keep(&plain);
+    if !current.is(&plain) {
+        set_code(vm, func, plain)?;
+    }
+    Ok(())
 }

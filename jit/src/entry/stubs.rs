@@ -21,7 +21,7 @@ use crate::translate::{self, Refusal};
 /// code is produced at the first call, for that call's argument kinds.
 pub fn compile_function(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<(), Refusal> {
     let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
-    compile_function_from(vm, func, crate::hotness::uninstrumented(&code))
+    compile_function_from(vm, func, super::original_code(&code))
 }
 
 /// [`compile_function`] with the code to translate given: the function's code without

@@ -169,6 +169,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             osr: entry::OsrCache::default(),
         })
         .collect();
+    crate::counted::record(&instrumented, &plain);
     HOT.lock()
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)

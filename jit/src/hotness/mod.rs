@@ -98,17 +98,14 @@ fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
 /// Whether `code` has rpyjit's counting prologue: calls of it are counted wherever they
 /// come from (it has a loop or calls itself, or the threshold is 0).
 pub fn is_counted(code: &Py<PyCode>) -> bool {
-    lookup(code).is_some()
+    crate::counted::is_counted(code)
 }
 
 /// The function code `code` stands for: without its counting prologue, if it has one,
 /// and the compiled function's own code if `code` is an rpyjit stub (a function can be
 /// made from another's `__code__`, e.g. `types.FunctionType(f.__code__, globals)`).
 pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
-    if let Some(c) = entry::compiled_for_code(code) {
-        return c.original_code();
-    }
-    lookup(code).map_or_else(|| code.to_owned(), |h| h.plain.clone())
+    entry::original_code(code)
 }
 
 /// `code` without a counting prologue or loop hook anywhere in it (nested code

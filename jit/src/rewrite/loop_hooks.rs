@@ -336,13 +336,7 @@ fn may_hold_null(analysis: &crate::bytecode::Analysis, k: usize, depth: u32) -> 
             continue;
         };
         // The stack index of the slot that may hold NULL after `insn`, if any.
-        let null_slot = match insn.op {
-            Instruction::LoadFastAndClear { .. } | Instruction::PushNull => Some(dv),
-            Instruction::LoadGlobal { .. } if insn.arg & 1 != 0 => Some(dv + 1),
-            Instruction::LoadAttr { .. } if insn.arg & 1 != 0 => dv.checked_sub(0),
-            Instruction::LoadSuperAttr { .. } if insn.arg & 1 != 0 => dv.checked_sub(2),
-            _ => None,
-        };
+        let null_slot = crate::translate::null_slot_after(insn, dv);
         // Still there at `k` if the stack never shrank to it since.
         if null_slot.is_some_and(|slot| min > slot) {
             return true;
