@@ -36,6 +36,7 @@ pub mod rewrite;
 pub mod stats;
 pub mod tools;
 pub mod translate;
+pub mod vm;
 
 pub use options::{JitOptions, OptionError, DEFAULT_THRESHOLD};
 

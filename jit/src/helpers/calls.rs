@@ -1,0 +1,340 @@
+//! Calls: `CALL`, `CALL_KW`, `CALL_FUNCTION_EX`, with the fast paths the interpreter has
+//! (compiled callees called natively, exact-argument Python calls, plain instantiation)
+//! and the per-function facts and native-call counts they need ([`Callee`]).
+
+use std::cell::RefCell;
+
+use rustpython_vm::builtins::{PyCode, PyDict, PyFunction, PyStr, PyTuple, PyType};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
+
+use super::abi::{enter, run, NativeCtx, Ops};
+use crate::vm;
+
+/// A call of a compiled function with the arguments where they are: the operand slots
+/// `[callable, self_or_null, args...]` hold `self` (if set) and the arguments
+/// contiguously. `None` when the callee is not a compiled function called with its exact
+/// arity, or its native code cannot take these arguments as they are.
+fn call_compiled_in_place(vm: &VirtualMachine, ops: &Ops<'_>, n: usize) -> Option<PyResult> {
+    let f = ops.get(0).downcast_ref_if_exact::<PyFunction>(vm)?;
+    let c = callee_info(f, vm)?;
+    let compiled = c.compiled.as_ref().filter(|c| c.usable())?;
+    let has_self = ops.is_set(1);
+    let first = if has_self { 1 } else { 2 };
+    let argv = ops.words(first..2 + n);
+    if c.exact_argc != Some(argv.len() as u32) {
+        return None;
+    }
+    // SAFETY: the words are operand slots of this call, live references native code
+    // keeps until the helper returns (NULL `self` is not among them).
+    unsafe { crate::entry::call_compiled_borrowed(vm, compiled, f, argv) }
+}
+
+/// Positional arguments of a call: `self` (if the self-or-null slot is set) then the
+/// `n` values after it.
+fn call_args(ops: &Ops<'_>, n: usize) -> Vec<PyObjectRef> {
+    let mut v = Vec::with_capacity(n + 1);
+    if ops.is_set(1) {
+        v.push(ops.get(1).to_owned());
+    }
+    for i in 0..n {
+        v.push(ops.get(2 + i).to_owned());
+    }
+    v
+}
+
+/// What a call from native code needs to know about a Python function, cached per
+/// function object and version (assigning `__code__` changes the version).
+#[derive(Clone)]
+struct Callee {
+    version: u32,
+    /// The argument count when the signature is plain positional (no defaults needed
+    /// beyond exact arity, no *args/**kwargs/keyword-only, not a generator).
+    exact_argc: Option<u32>,
+    /// The function's native code (behind its stub, or for native callers only): call it
+    /// directly.
+    compiled: Option<std::sync::Arc<crate::entry::Compiled>>,
+    /// Calls from native code so far while not compiled; at the threshold the function
+    /// is compiled (functions without loops are compiled only this way).
+    native_calls: u32,
+    /// The JIT refused it: stop trying.
+    refused: bool,
+}
+
+thread_local! {
+    static CALLEES: RefCell<rustc_hash::FxHashMap<usize, Callee>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
+    use rustpython_vm::bytecode::CodeFlags;
+    let version = f.get_version_for_current_state();
+    if version == 0 {
+        return None;
+    }
+    let key = f as *const Py<PyFunction> as usize;
+    if let Some(c) = CALLEES.with(|m| m.borrow().get(&key).cloned()) {
+        if c.version == version {
+            return Some(c);
+        }
+    }
+    let code = f.as_object().get_attr("__code__", vm).ok()?;
+    let code = code.downcast_ref::<PyCode>()?;
+    let flags = code.code.flags;
+    let plain = flags.contains(CodeFlags::OPTIMIZED)
+        && !flags.intersects(
+            CodeFlags::VARARGS
+                | CodeFlags::VARKEYWORDS
+                | CodeFlags::GENERATOR
+                | CodeFlags::COROUTINE
+                | CodeFlags::ASYNC_GENERATOR
+                | CodeFlags::ITERABLE_COROUTINE,
+        )
+        && code.code.kwonlyarg_count == 0;
+    let c = Callee {
+        version,
+        exact_argc: plain.then_some(code.code.arg_count),
+        // Only `f`'s own native code: a function made from another's stub code (other
+        // globals or closure) runs in the interpreter through the stub.
+        compiled: crate::entry::native_code_for(f, code),
+        native_calls: 0,
+        refused: false,
+    };
+    CALLEES.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 4096 {
+            m.clear();
+        }
+        m.insert(key, c.clone());
+    });
+    Some(c)
+}
+
+/// Counts a call of `f` from native code; at the threshold compiles it (a function
+/// without a loop is compiled only when native code calls it this often) and returns
+/// its compiled form.
+fn hot_from_native(
+    f: &Py<PyFunction>,
+    vm: &VirtualMachine,
+) -> Option<std::sync::Arc<crate::entry::Compiled>> {
+    let key = f as *const Py<PyFunction> as usize;
+    let due = CALLEES.with(|m| {
+        let mut m = m.borrow_mut();
+        let c = m.get_mut(&key)?;
+        if c.refused {
+            return None;
+        }
+        c.native_calls += 1;
+        Some(c.native_calls >= crate::hotness::threshold(vm).max(1))
+    })?;
+    if !due || crate::entry::stepped_aside() {
+        return None;
+    }
+    let func = f.to_owned();
+    let code = f
+        .as_object()
+        .get_attr("__code__", vm)
+        .ok()?
+        .downcast::<PyCode>()
+        .ok()?;
+    // The function ran in the interpreter until now: its own code holds the profile.
+    let plain = crate::hotness::uninstrumented(&code);
+    let profile = Some((plain.clone(), 0));
+    // Compiled with a stub when the function is counted (it has a loop or recurses: it
+    // gains from native code whoever calls it), else for native callers only.
+    let compiled = if crate::hotness::is_counted(&code) {
+        crate::entry::compile_function_profiled(vm, &func, plain, profile)
+            .ok()
+            .and_then(|()| {
+                let code = f.as_object().get_attr("__code__", vm).ok()?;
+                crate::entry::compiled_for_code(code.downcast_ref::<PyCode>()?)
+            })
+    } else {
+        let profile = profile.expect("a profile");
+        crate::entry::compile_for_native_callers(vm, &func, plain, profile).ok()
+    };
+    // A stub changes the version with `__code__`: the next call refreshes the cache
+    // entry. Code for native callers only is remembered here.
+    CALLEES.with(|m| {
+        if let Some(c) = m.borrow_mut().get_mut(&key) {
+            c.refused = compiled.is_none();
+            c.compiled = compiled.clone();
+        }
+    });
+    compiled
+}
+
+/// Calls `callable` with positional `args` the fastest way that keeps the interpreter's
+/// semantics: a compiled function's native code directly, a plain Python function through
+/// the VM's exact-arguments path (a light frame), anything else by vectorcall.
+fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectRef>) -> PyResult {
+    if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
+        if let Some(c) = callee_info(f, vm) {
+            if c.exact_argc == Some(args.len() as u32) {
+                return call_exact(vm, f, c, args);
+            }
+        }
+    }
+    let args = match callable.downcast_ref::<PyType>() {
+        Some(cls) => match instantiate(vm, callable, cls, args) {
+            Ok(made) => return made,
+            Err(args) => args,
+        },
+        None => args,
+    };
+    let nargs = args.len();
+    callable.vectorcall(args, nargs, None, vm)
+}
+
+/// Calls `f` with exactly its positional arguments: natively when it is compiled (or
+/// becomes hot now), else through the VM's exact-arguments path.
+fn call_exact(
+    vm: &VirtualMachine,
+    f: &Py<PyFunction>,
+    c: Callee,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
+    match c
+        .compiled
+        .filter(|c| c.usable())
+        .or_else(|| hot_from_native(f, vm))
+    {
+        Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, f, args),
+        None => f.invoke_exact_args(args, vm),
+    }
+}
+
+/// `cls(*args)` when it is plain allocation plus a Python `__init__`: a heap type whose
+/// metaclass is exactly `type`, with `object`'s `__new__` and allocator and an
+/// `__init__` that is a plain function taking exactly the arguments. Allocates and calls
+/// `__init__` as a call from native code (natively once it is compiled), which is what
+/// the interpreter's CallAllocAndEnterInit does; `type.__call__` would look up and
+/// call `__new__` and `__init__` generically. Anything else hands `args` back.
+fn instantiate(
+    vm: &VirtualMachine,
+    callable: &PyObject,
+    cls: &Py<PyType>,
+    args: Vec<PyObjectRef>,
+) -> Result<PyResult, Vec<PyObjectRef>> {
+    use rustpython_vm::types::PyTypeFlags;
+    let plain = callable.class().is(vm.ctx.types.type_type)
+        && cls.slots.flags.has_feature(PyTypeFlags::HEAPTYPE)
+        && vm::object_new_and_alloc(vm, cls);
+    let init = plain
+        .then(|| cls.get_attr(rustpython_vm::identifier!(vm, __init__)))
+        .flatten();
+    let Some(init) = init
+        .as_ref()
+        .and_then(|i| i.downcast_ref_if_exact::<PyFunction>(vm))
+    else {
+        return Err(args);
+    };
+    let Some(c) = callee_info(init, vm).filter(|c| c.exact_argc == Some(args.len() as u32 + 1))
+    else {
+        return Err(args);
+    };
+    let Some(alloc) = cls.slots.alloc.load() else {
+        return Err(args);
+    };
+    Ok((|| {
+        let obj = alloc(cls.to_owned(), 0, vm)?;
+        let mut with_self = Vec::with_capacity(args.len() + 1);
+        with_self.push(obj.clone());
+        with_self.extend(args);
+        let r = call_exact(vm, init, c, with_self)?;
+        if !vm.is_none(&r) {
+            return Err(vm.new_type_error(format!(
+                "__init__() should return None, not '{:.200}'",
+                r.class().name()
+            )));
+        }
+        Ok(obj)
+    })())
+}
+
+/// CALL (arg = argc): ops = [callable, self_or_null, args...] → result.
+pub(super) unsafe extern "C" fn h_call(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
+    let (ctx, mut ops) = unsafe { enter(ctx, ops, 2 + arg as usize) };
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        if let Some(r) = call_compiled_in_place(vm, &ops, n) {
+            let r = r?;
+            ops.release(2 + n);
+            ops.set(0, r);
+            return Ok(0);
+        }
+        let args = call_args(&ops, n);
+        let r = call_positional(vm, ops.get(0), args)?;
+        ops.release(2 + n);
+        ops.set(0, r);
+        Ok(0)
+    })
+}
+
+/// CALL_KW (arg = argc): ops = [callable, self_or_null, args..., kwnames] → result.
+pub(super) unsafe extern "C" fn h_call_kw(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
+    let (ctx, mut ops) = unsafe { enter(ctx, ops, 3 + arg as usize) };
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        let kwnames = ops
+            .get(2 + n)
+            .downcast_ref::<PyTuple>()
+            .ok_or_else(|| vm.new_system_error("rpyjit: CALL_KW names are not a tuple"))?
+            .as_slice()
+            .to_vec();
+        let args = call_args(&ops, n);
+        let nargs = args.len() - kwnames.len();
+        let r = ops.get(0).vectorcall(args, nargs, Some(&kwnames), vm)?;
+        ops.release(3 + n);
+        ops.set(0, r);
+        Ok(0)
+    })
+}
+
+/// CALL_FUNCTION_EX: ops = [callable, self_or_null, args (tuple), kwargs or NULL].
+pub(super) unsafe extern "C" fn h_call_ex(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
+    let (ctx, mut ops) = unsafe { enter(ctx, ops, 4) };
+    run(ctx, |_, vm| {
+        let mut pos: Vec<PyObjectRef> = Vec::new();
+        if ops.is_set(1) {
+            pos.push(ops.get(1).to_owned());
+        }
+        let args = ops.get(2);
+        match args.downcast_ref::<PyTuple>() {
+            Some(t) => pos.extend(t.as_slice().iter().cloned()),
+            None => pos.extend(args.try_to_value::<Vec<PyObjectRef>>(vm)?),
+        }
+        let mut fargs = FuncArgs::from(pos);
+        if ops.is_set(3) {
+            let kw = ops.get(3);
+            let dict = kw
+                .downcast_ref::<PyDict>()
+                .ok_or_else(|| vm.new_type_error("argument after ** must be a mapping"))?;
+            for (k, v) in dict {
+                let k = k
+                    .downcast_ref::<PyStr>()
+                    .ok_or_else(|| vm.new_type_error("keywords must be strings"))?;
+                fargs.kwargs.insert(k.as_wtf8().to_owned(), v);
+            }
+        }
+        let r = ops.get(0).call(fargs, vm)?;
+        ops.release(4);
+        ops.set(0, r);
+        Ok(0)
+    })
+}
