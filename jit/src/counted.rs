@@ -17,7 +17,10 @@ pub(crate) fn record(counted: &PyRef<PyCode>, plain: &PyRef<PyCode>) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
-        .insert(counted.as_object().get_id(), (counted.clone(), plain.clone()));
+        .insert(
+            counted.as_object().get_id(),
+            (counted.clone(), plain.clone()),
+        );
 }
 
 /// The plain code `code` stands for, if rpyjit rewrote it for counting.

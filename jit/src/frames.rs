@@ -30,24 +30,8 @@ use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
 use rustpython_vm::function::{FuncArgs, OptionalArg};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
-use crate::helpers::NativeCtx;
-
-/// Where a native activation writes its position: `lasti` of the frame it runs in (or a
-/// cell of its own when it has none) and the unit the function's first instruction has
-/// in that frame's code. Native code stores `base + unit + 1` (the interpreter's `lasti`
-/// convention: the index after the executing unit), reading `base` from here.
-#[derive(Clone, Copy)]
-#[repr(C)]
-pub struct NativePosition {
-    pub lasti: *const AtomicU32,
-    /// The same frame's `lasti` as its frame object holds it when the frame was
-    /// materialized before native code started (other threads read that copy:
-    /// `sys._current_frames`); `lasti` itself otherwise.
-    pub mirror: *const AtomicU32,
-    pub base: u32,
-    /// The interpreter frame native code runs in; null for a function called natively.
-    pub frame: *const rustpython_vm::frame::InterpreterFrame,
-}
+use crate::abi::NativeCtx;
+pub use crate::abi::NativePosition;
 
 impl NativePosition {
     /// The frame that called the running builtin (a stub, a counting prologue or a loop
@@ -623,7 +607,7 @@ pub(crate) fn spilled_locals(
                 continue;
             }
             if value.class().is(vm.ctx.types.cell_type) {
-                match crate::helpers::cell_get(vm, &value) {
+                match crate::vm::cell_get(vm, &value) {
                     Ok(v) => value = v,
                     Err(_) => continue,
                 }

@@ -21,6 +21,9 @@
 //! - [`stats`]: counters, always on.
 //! - [`tools`]: tracers and profilers; [`exclude`]: functions the user keeps interpreted.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod abi;
 pub mod bytecode;
 pub mod counted;
 pub mod deopt;

@@ -3,95 +3,19 @@
 //! addresses ([`Op`], [`HelperTable`]), and how a helper reads its call ([`enter`],
 //! [`Ops`], [`run`]).
 
-use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDictRef, PyFunction, PyStr};
+use rustpython_vm::builtins::PyStr;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::{
     arith, attrs, boxing, calls, containers, exceptions, format, iter, matching, names, traceback,
     unpack,
 };
+pub use crate::abi::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
 use crate::vm;
 
-/// What helpers need from the running function: handed to native code as its third
-/// argument and passed back to every helper.
-pub struct NativeCtx<'a> {
-    pub vm: &'a VirtualMachine,
-    /// The function's own (uninstrumented) code: names and constants.
-    pub code: &'a Py<PyCode>,
-    pub func: &'a Py<PyFunction>,
-    /// The function's `__globals__` and `__builtins__` (fixed when it was created).
-    pub globals: &'a PyDictRef,
-    pub builtins: &'a PyObjectRef,
-    /// The exception a failed helper raised, taken by the exit that follows.
-    pub exc: RefCell<Option<PyBaseExceptionRef>>,
-    /// The native code's attribute caches, one per load or store site
-    /// ([`crate::translate::Translation::attr_sites`] of them), living as long as it.
-    pub attr_caches: *const attrs::AttrCache,
-    /// The frame exceptions caught by native code name in their traceback.
-    pub tb_frames: &'a traceback::TracebackFrames,
-    /// This activation's stand-in frame, once an exception was caught: every traceback
-    /// entry of one activation names one frame, as in the interpreter.
-    pub tb_frame: RefCell<Option<(rustpython_vm::frame::FrameObjectRef, u32)>>,
-    /// Where native code reports the instruction it is at before each helper call (read
-    /// by native code at [`NativeCtx::POSITION_LASTI`], [`NativeCtx::POSITION_MIRROR`] and
-    /// [`NativeCtx::POSITION_BASE`]).
-    pub position: crate::frames::NativePosition,
-    /// The exit buffer and the calls before which native code stores its locals there
-    /// ([`crate::translate::Translation::spilled`]): the frame's `f_locals` while a call runs.
-    pub spilled: (*const u64, &'a [(u32, Vec<Option<crate::translate::Kind>>)]),
-}
-
-impl NativeCtx<'_> {
-    /// Offsets native code loads the position cell and its base from.
-    pub const POSITION_LASTI: usize = std::mem::offset_of!(NativeCtx<'static>, position)
-        + std::mem::offset_of!(crate::frames::NativePosition, lasti);
-    pub const POSITION_BASE: usize = std::mem::offset_of!(NativeCtx<'static>, position)
-        + std::mem::offset_of!(crate::frames::NativePosition, base);
-    pub const POSITION_MIRROR: usize = std::mem::offset_of!(NativeCtx<'static>, position)
-        + std::mem::offset_of!(crate::frames::NativePosition, mirror);
-    pub const POSITION_FRAME: usize = std::mem::offset_of!(NativeCtx<'static>, position)
-        + std::mem::offset_of!(crate::frames::NativePosition, frame);
-}
-
-/// `extern "C" fn(ctx, ops, arg) -> status`: the shape of every operation helper.
-pub type OpsHelper = unsafe extern "C" fn(*const NativeCtx<'static>, *mut u64, u64) -> i64;
-/// `extern "C" fn(x) -> y`: reference counting and boxing.
-pub type ValueHelper = unsafe extern "C" fn(u64) -> u64;
-
-/// Addresses of the helpers and of the few objects native code compares against,
-/// embedded into the generated code as constants.
-#[derive(Clone, Debug)]
-pub struct HelperTable {
-    pub ops: Vec<(Op, usize)>,
-    pub incref: usize,
-    pub decref: usize,
-    pub box_int: usize,
-    pub box_float: usize,
-    pub box_bool: usize,
-    pub backedge: usize,
-    pub none: usize,
-    pub range_type: usize,
-    /// Whether native code may count references inline (the layout check passed).
-    pub inline_refcounts: bool,
-}
-
 impl HelperTable {
-    /// The address of `op`'s helper; `None` if the table has none (the translation is
-    /// then refused, never a call to address 0).
-    pub fn op(&self, op: Op) -> Option<usize> {
-        self.ops.iter().find(|(o, _)| *o == op).map(|(_, a)| *a)
-    }
-
-    /// This table without `op`'s helper (for tests of the refusal).
-    #[doc(hidden)]
-    pub fn without(mut self, op: Op) -> Self {
-        self.ops.retain(|(o, _)| *o != op);
-        self
-    }
-
     /// Placeholder addresses: code produced for another ISA (never run) only needs
     /// distinct constants.
     pub fn dummy() -> Self {
@@ -128,78 +52,6 @@ impl HelperTable {
             inline_refcounts: vm::check_layout(vm).refcounts,
         }
     }
-}
-
-/// Operations native code delegates to helpers, one per opcode semantics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    LoadGlobal,
-    LoadAttr,
-    LoadMethod,
-    StoreAttr,
-    BinaryOp,
-    BinarySlice,
-    StoreSlice,
-    StoreSubscr,
-    DeleteSubscr,
-    Compare,
-    Contains,
-    ToBool,
-    UnaryNegative,
-    UnaryInvert,
-    Call,
-    CallKw,
-    CallEx,
-    BuildTuple,
-    BuildList,
-    BuildSet,
-    BuildMap,
-    BuildString,
-    BuildSlice,
-    ListAppend,
-    ListExtend,
-    SetAdd,
-    SetUpdate,
-    MapAdd,
-    DictUpdate,
-    DictMerge,
-    GetIter,
-    ForIter,
-    UnpackSequence,
-    FormatSimple,
-    FormatWithSpec,
-    ConvertValue,
-    ListToTuple,
-    Unbox,
-    MakeCell,
-    FreeVar,
-    LoadDeref,
-    StoreDeref,
-    DeleteDeref,
-    StoreGlobal,
-    DeleteGlobal,
-    DeleteAttr,
-    MakeFunction,
-    SetFunctionAttribute,
-    LoadSpecial,
-    LoadSuperAttr,
-    ImportName,
-    ImportFrom,
-    Raise,
-    UnpackEx,
-    UnaryPositive,
-    CommonConstant,
-    MatchKind,
-    GetLen,
-    MatchKeys,
-    MatchClass,
-    Catch,
-    PushExcInfo,
-    PopExcept,
-    CheckExcMatch,
-    WithExceptStart,
-    HandledException,
-    KeepFrameLocals,
 }
 
 const ALL_OPS: &[(Op, OpsHelper)] = &[

@@ -1,6 +1,7 @@
 //! Attribute access: loads and stores with their per-site inline caches ([`AttrCache`]),
 //! method loads, `del obj.attr`, special-method lookup (`with`) and `super()` attributes.
 
+use crate::abi::{AttrCache, ATTR_CACHE_WAYS};
 use rustpython_vm::builtins::descriptor::PyMemberFlags as MemberFlags;
 use rustpython_vm::builtins::{PyFunction, PyStr, PyType};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
@@ -8,20 +9,6 @@ use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachin
 use super::abi::{enter, name, run, NativeCtx};
 use crate::vm;
 
-/// The inline cache of one attribute site (a load or a store): a few type versions
-/// (`tp_version_tag`; a site in a base class's method sees the subclasses), each with
-/// what decides the attribute for instances of that type ([`Found`]). Version tags are
-/// unique over all types and change whenever a type or one of its bases is modified, so
-/// a match is proof that the type lookup would find the same thing. Each way is one
-/// atomic word, `version << 32 | found`, as threads may share native code; 0 is empty.
-#[derive(Default)]
-pub struct AttrCache {
-    ways: [std::sync::atomic::AtomicU64; ATTR_CACHE_WAYS],
-    /// The way the next fill replaces.
-    next: std::sync::atomic::AtomicU8,
-}
-
-const ATTR_CACHE_WAYS: usize = 4;
 const ATTR_CACHE_MAX_FILLS: u8 = 32;
 
 /// What decides an attribute of a type's instances, as cached per site.

@@ -125,7 +125,7 @@ fn hot_from_native(
             return None;
         }
         c.native_calls += 1;
-        Some(c.native_calls >= crate::hotness::threshold(vm).max(1))
+        Some(c.native_calls >= crate::policy::threshold(vm).max(1))
     })?;
     if !due || crate::entry::stepped_aside() {
         return None;
@@ -138,11 +138,11 @@ fn hot_from_native(
         .downcast::<PyCode>()
         .ok()?;
     // The function ran in the interpreter until now: its own code holds the profile.
-    let plain = crate::hotness::uninstrumented(&code);
+    let plain = crate::entry::original_code(&code);
     let profile = Some((plain.clone(), 0));
     // Compiled with a stub when the function is counted (it has a loop or recurses: it
     // gains from native code whoever calls it), else for native callers only.
-    let compiled = if crate::hotness::is_counted(&code) {
+    let compiled = if crate::counted::is_counted(&code) {
         crate::entry::compile_function_profiled(vm, &func, plain, profile)
             .ok()
             .and_then(|()| {

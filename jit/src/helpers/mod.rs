@@ -48,13 +48,12 @@ mod names;
 mod traceback;
 mod unpack;
 
+pub use crate::abi::{AttrCache, TracebackFrames};
 pub use crate::vm::{address_of, running_vm, with_vm, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use abi::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
-pub use attrs::AttrCache;
 pub use boxing::{box_bool, box_float, box_int, decref, incref};
-pub(crate) use names::cell_get;
 pub(crate) use traceback::runs_in_own_frame;
-pub use traceback::{enter_traceback, keep_locals, TracebackFrames};
+pub use traceback::{enter_traceback, keep_locals};
 
 use rustpython_vm::{PyResult, VirtualMachine};
 

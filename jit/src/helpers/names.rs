@@ -6,12 +6,12 @@
 //! side effects and native code exits *before* the instruction (a guard), so the
 //! interpreter runs it and raises exactly as it would have.
 
-use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDict, PyTuple};
+use rustpython_vm::builtins::{PyCode, PyDict, PyTuple};
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, PyObjectRef};
 
 use super::abi::{enter, name, run, NativeCtx};
-use crate::vm;
+use crate::vm::{cell_get, cell_set};
 
 /// LOAD_GLOBAL (arg = name index): globals, then builtins. ops[0] = value.
 pub(super) unsafe extern "C" fn h_load_global(
@@ -115,59 +115,6 @@ pub(super) unsafe extern "C" fn h_free_var(
         ops.set(0, cell.clone());
         Ok(0)
     })
-}
-
-/// The cell type's `cell_contents` descriptor: a cell's value is only reachable through it
-/// from outside the VM. Builtin types are immutable and live as long as the process, so
-/// it is looked up once and one reference to it is kept for good; calling its get and set
-/// slots directly ([`cell_get`], [`cell_set`]) skips the generic attribute lookup on every
-/// access.
-fn cell_contents(vm: &VirtualMachine) -> &'static PyObject {
-    static DESCR: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let p = *DESCR.get_or_init(|| {
-        let name = vm.ctx.intern_str("cell_contents");
-        let descr = vm
-            .ctx
-            .types
-            .cell_type
-            .get_attr(name)
-            .expect("the cell type has cell_contents");
-        vm::give(descr) as usize
-    });
-    // SAFETY: `p` holds a reference that is never released.
-    unsafe { &*(p as *const PyObject) }
-}
-
-fn not_a_descriptor(vm: &VirtualMachine) -> PyBaseExceptionRef {
-    vm.new_system_error("rpyjit: cell_contents is not a descriptor")
-}
-
-/// `cell.cell_contents`: ValueError when the cell is empty.
-pub(crate) fn cell_get(vm: &VirtualMachine, cell: &PyObject) -> PyResult {
-    let descr = cell_contents(vm);
-    let get = descr
-        .class()
-        .slots
-        .descr_get
-        .load()
-        .ok_or_else(|| not_a_descriptor(vm))?;
-    get(descr, Some(cell), None, vm)
-}
-
-/// Sets (or, with `Delete`, empties) `cell`'s contents.
-fn cell_set(
-    vm: &VirtualMachine,
-    cell: &PyObject,
-    value: rustpython_vm::function::PySetterValue,
-) -> PyResult<()> {
-    let descr = cell_contents(vm);
-    let set = descr
-        .class()
-        .slots
-        .descr_set
-        .load()
-        .ok_or_else(|| not_a_descriptor(vm))?;
-    set(descr, cell.to_owned(), value, vm)
 }
 
 /// LOAD_DEREF: ops[0] = the cell (borrowed, stays) → status 0 and ops[1] = its contents,

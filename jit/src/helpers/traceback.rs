@@ -2,22 +2,13 @@
 //! native code name ([`TracebackFrames`]), the entry the interpreter adds before it unwinds
 //! ([`enter_traceback`]), and the locals those frames keep.
 
+use crate::abi::TracebackFrames;
 use rustpython_vm::builtins::PyBaseException;
 use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult};
 
 use super::exceptions::contextualize;
 
 use super::abi::{enter, run, NativeCtx};
-
-/// `__rpyjit_frame__`): its code, name, file and the instruction's position (shifted by
-/// the prologue) are the original's, so tracebacks print the same lines and carets. Only
-/// its locals are not the native code's. Made once per compiled function, called per
-/// caught exception.
-#[derive(Default)]
-pub struct TracebackFrames {
-    /// The frame-returning function and its prologue length in units.
-    maker: std::sync::OnceLock<Option<(PyObjectRef, u32)>>,
-}
 
 /// The builtin a traceback stand-in calls: the calling frame, materialized.
 pub(super) const FRAME_BUILTIN: &str = "__rpyjit_frame__";

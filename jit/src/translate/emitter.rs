@@ -8,7 +8,7 @@ use rustpython_vm::bytecode::ExceptionTableEntry;
 
 use super::kinds::{clif_type, Kind, TypeState, BORROWED_BOX};
 use super::ExitSite;
-use crate::helpers::{HelperTable, Op};
+use crate::abi::{HelperTable, Op};
 
 /// Variables holding one value: one per CLIF value it needs (two for an unboxed int or
 /// float, three for a range iterator).
@@ -374,7 +374,7 @@ impl Emitter<'_, '_> {
         let imm = self
             .b
             .ins()
-            .band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+            .band_imm_u(w, crate::vm::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], live, &[]);
         self.b.switch_to_block(live);
         let one = self.b.ins().iconst(types::I64, 1);
@@ -408,13 +408,13 @@ impl Emitter<'_, '_> {
         let imm = self
             .b
             .ins()
-            .band_imm_u(w, crate::helpers::REFCOUNT_IMMORTAL as i64);
+            .band_imm_u(w, crate::vm::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], mortal, &[]);
         self.b.switch_to_block(mortal);
         let count = self
             .b
             .ins()
-            .band_imm_u(w, crate::helpers::REFCOUNT_STRONG as i64);
+            .band_imm_u(w, crate::vm::REFCOUNT_STRONG as i64);
         let last = self
             .b
             .ins()

@@ -9,8 +9,8 @@ use super::emitter::Emitter;
 use super::kinds::{Kind, TypeState};
 use super::typing::caught_state;
 use super::{ExitKind, ExitSite};
+use crate::abi::Op;
 use crate::bytecode::Insn;
-use crate::helpers::Op;
 
 impl Emitter<'_, '_> {
     /// Writes the current instruction's position into the frame native code runs in
@@ -22,7 +22,7 @@ impl Emitter<'_, '_> {
             self.ptr,
             flags,
             self.ctx,
-            crate::helpers::NativeCtx::POSITION_LASTI as i32,
+            crate::abi::NativeCtx::POSITION_LASTI as i32,
         );
         // The base is the activation's: one translation runs in frames whose code holds
         // the function's units at different places (a stub's, a counted function's).
@@ -30,7 +30,7 @@ impl Emitter<'_, '_> {
             types::I32,
             flags,
             self.ctx,
-            crate::helpers::NativeCtx::POSITION_BASE as i32,
+            crate::abi::NativeCtx::POSITION_BASE as i32,
         );
         let lasti = self.b.ins().iadd_imm_s(base, i64::from(self.unit + 1));
         self.b.ins().store(flags, lasti, cell, 0);
@@ -38,7 +38,7 @@ impl Emitter<'_, '_> {
             self.ptr,
             flags,
             self.ctx,
-            crate::helpers::NativeCtx::POSITION_MIRROR as i32,
+            crate::abi::NativeCtx::POSITION_MIRROR as i32,
         );
         self.b.ins().store(flags, lasti, mirror, 0);
     }
@@ -230,7 +230,7 @@ impl Emitter<'_, '_> {
             self.ptr,
             MemFlagsData::trusted(),
             self.ctx,
-            crate::helpers::NativeCtx::POSITION_FRAME as i32,
+            crate::abi::NativeCtx::POSITION_FRAME as i32,
         )
     }
 

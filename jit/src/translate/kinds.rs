@@ -7,58 +7,7 @@ use rustpython_vm::Py;
 
 use super::Refusal;
 
-/// The representation of a value in native code.
-///
-/// An unboxed int or float keeps the object it was unboxed from (its *box*, the second
-/// part), so that boxing it again gives the same object back: `is`, `id()` and
-/// identity-based containment see what the interpreter would. A box is NULL (a value
-/// computed in native code: boxed when needed), an owned reference, or a borrowed one
-/// tagged with [`BORROWED_BOX`] (a constant of the code, or an argument the caller keeps
-/// alive for the whole activation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// An exact `int` in `i64` range, and its box.
-    Int,
-    /// A `float`, as `f64`, and its box.
-    Float,
-    /// A `bool`, as `i64` 0 or 1.
-    Bool,
-    /// An owned object reference (may be NULL).
-    Obj,
-    /// The iterator of `for x in range(...)`: next value, remaining count (unsigned),
-    /// step — three `i64`s.
-    Range,
-}
-
-impl Kind {
-    /// Exit-buffer slots a value of this kind takes (the parts of the value, in order).
-    pub fn slots(self) -> usize {
-        match self {
-            Kind::Range => 3,
-            Kind::Int | Kind::Float => 2,
-            Kind::Bool | Kind::Obj => 1,
-        }
-    }
-    /// The part holding a reference the slot may own: an object, or an unboxed value's
-    /// box.
-    pub(super) fn owned_part(self) -> Option<usize> {
-        match self {
-            Kind::Obj => Some(0),
-            Kind::Int | Kind::Float => Some(1),
-            Kind::Bool | Kind::Range => None,
-        }
-    }
-    /// The kind of a value that may come from either kind.
-    pub(super) fn join(self, other: Kind) -> Option<Kind> {
-        if self == other {
-            Some(self)
-        } else if self == Kind::Range || other == Kind::Range {
-            None
-        } else {
-            Some(Kind::Obj)
-        }
-    }
-}
+pub use crate::abi::Kind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct TypeState {

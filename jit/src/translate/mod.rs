@@ -42,8 +42,8 @@ use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::{CodeFlags, Instruction};
 use rustpython_vm::Py;
 
+use crate::abi::HelperTable;
 use crate::bytecode::Analysis;
-use crate::helpers::HelperTable;
 
 mod emitter;
 mod exits;

@@ -21,12 +21,14 @@
 //!   ([`with_vm`]): no RustPython layout, nothing to check.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod cells;
 pub mod refcount;
 pub mod refs;
 pub mod running;
 pub mod slots;
 pub mod type_slots;
 
+pub use cells::{cell_get, cell_set};
 pub use refcount::{REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use refs::{address_of, give, obj, release, take};
 pub use running::{current_vm, running_vm, with_vm};

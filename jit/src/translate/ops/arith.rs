@@ -7,8 +7,8 @@ use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
 use rustpython_vm::bytecode::{BinaryOperator, Instruction};
 
 use super::{push, EmitSite, Form, TypingSite};
+use crate::abi::Op;
 use crate::bytecode::Insn;
-use crate::helpers::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::profile::{speculated_binary, Profile};

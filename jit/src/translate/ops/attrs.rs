@@ -5,7 +5,7 @@ use cranelift_codegen::ir::{types, InstBuilder};
 use rustpython_vm::bytecode::LoadSuperAttr;
 
 use super::{push, EmitSite, Form, Operand, TypingSite};
-use crate::helpers::Op;
+use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::introspection::{
     inspects_frames, name_of, zero_argument_super, FRAME_ATTRS, FRAME_GLOBALS, FRAME_STATE_ATTRS,

@@ -7,8 +7,8 @@ use cranelift_codegen::ir::{types, InstBuilder, Value};
 use rustpython_vm::bytecode::Instruction;
 
 use super::{push, EmitSite, Form, TypingSite};
+use crate::abi::Op;
 use crate::bytecode::{Analysis, Insn};
-use crate::helpers::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::typing::Flow;

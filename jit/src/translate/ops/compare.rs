@@ -8,7 +8,7 @@ use rustpython_vm::bytecode::ComparisonOperator;
 
 use super::arith::unboxed_operand;
 use super::{push, EmitSite, Form, TypingSite};
-use crate::helpers::Op;
+use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::profile::{speculated_compare, Profile};

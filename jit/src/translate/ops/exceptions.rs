@@ -3,7 +3,7 @@
 //! `WITH_EXCEPT_START`). A handler's entry is an edge from every covered instruction.
 
 use super::{push, EmitSite, Form, TypingSite};
-use crate::helpers::Op;
+use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::typing::Flow;

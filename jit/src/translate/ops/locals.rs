@@ -5,11 +5,11 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder};
 
 use super::{push, EmitSite, Form, Operand, TypingSite};
-use crate::helpers::address_of;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{const_kind, Kind, TypeState, BORROWED_BOX};
 use crate::translate::typing::Flow;
 use crate::translate::{refuse, ExitKind, Refusal};
+use crate::vm::address_of;
 use Kind::*;
 
 pub(super) const LOAD_FAST: Form = Form::op(type_load_fast, emit_load_fast)

@@ -6,7 +6,7 @@ use cranelift_codegen::ir::{types, InstBuilder};
 use rustpython_vm::bytecode::Instruction;
 
 use super::{push, EmitSite, Form, TypingSite};
-use crate::helpers::Op;
+use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::typing::Flow;
