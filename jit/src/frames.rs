@@ -584,16 +584,14 @@ pub(crate) fn spilled_locals(
         let value: Option<PyObjectRef> = match k {
             // SAFETY: the box of a live value (owned by native code, or borrowed from an
             // object alive for the activation), untagged.
-            _ if boxed => std::ptr::NonNull::new(
-                (word(1) & !crate::translate::BORROWED_BOX) as *mut rustpython_vm::PyObject,
-            )
-            .map(|p| unsafe { p.as_ref() }.to_owned()),
+            _ if boxed => Some(
+                unsafe { crate::vm::obj(word(1) & !crate::translate::BORROWED_BOX) }.to_owned(),
+            ),
             Kind::Int => Some(vm.ctx.new_int(word(0) as i64).into()),
             Kind::Float => Some(vm.ctx.new_float(f64::from_bits(word(0))).into()),
             Kind::Bool => Some(vm.ctx.new_bool(word(0) != 0).into()),
             // SAFETY: a live reference native code holds across the call (or NULL).
-            Kind::Obj => std::ptr::NonNull::new(word(0) as *mut rustpython_vm::PyObject)
-                .map(|p| unsafe { p.as_ref() }.to_owned()),
+            Kind::Obj => (word(0) != 0).then(|| unsafe { crate::vm::obj(word(0)) }.to_owned()),
             Kind::Range => None,
         };
         slot += k.slots();

@@ -148,9 +148,8 @@ pub(crate) unsafe fn unmarshal(
         Kind::Int => Some(vm.ctx.new_int(words[0] as i64).into()),
         Kind::Float => Some(vm.ctx.new_float(f64::from_bits(words[0])).into()),
         Kind::Bool => Some(vm.ctx.new_bool(words[0] != 0).into()),
-        Kind::Obj => std::ptr::NonNull::new(words[0] as *mut rustpython_vm::PyObject)
-            // SAFETY: a saved object is an owned reference, handed over to us.
-            .map(|p| unsafe { PyObjectRef::from_raw(p) }),
+        // SAFETY: a saved object is an owned reference, handed over to us.
+        Kind::Obj => (words[0] != 0).then(|| unsafe { crate::vm::take(words[0]) }),
         Kind::Range => {
             // Yields exactly what the native loop had left: next, next+step, ... (remaining).
             let (next, remaining, step) = (words[0] as i64, words[1], words[2] as i64);
@@ -176,13 +175,15 @@ pub(crate) unsafe fn take_box(k: Kind, words: &[u64]) -> Option<PyObjectRef> {
     if !matches!(k, Kind::Int | Kind::Float) || words[1] == 0 {
         return None;
     }
-    let p = (words[1] & !translate::BORROWED_BOX) as *mut rustpython_vm::PyObject;
-    let p = std::ptr::NonNull::new(p)?;
+    let p = words[1] & !translate::BORROWED_BOX;
+    if p == 0 {
+        return None;
+    }
     Some(if words[1] & translate::BORROWED_BOX != 0 {
         // SAFETY: a borrowed box is alive while the activation runs (caller's promise).
-        unsafe { p.as_ref() }.to_owned()
+        unsafe { crate::vm::obj(p) }.to_owned()
     } else {
         // SAFETY: native code handed over the reference it owned.
-        unsafe { PyObjectRef::from_raw(p) }
+        unsafe { crate::vm::take(p) }
     })
 }

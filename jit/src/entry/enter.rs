@@ -52,7 +52,7 @@ fn marshal(vm: &VirtualMachine, kinds: &[Kind], args: &[PyObjectRef]) -> Option<
     let mut slot = 0;
     for (k, a) in kinds.iter().zip(args) {
         if *k == Kind::Obj {
-            words[slot] = PyObjectRef::into_raw(a.clone()).as_ptr() as u64;
+            words[slot] = crate::vm::give(a.clone());
         }
         slot += k.slots();
     }

@@ -87,10 +87,7 @@ fn osr_value(
             }
         }
     }
-    (
-        Kind::Obj,
-        vec![PyObjectRef::into_raw(v.clone()).as_ptr() as u64],
-    )
+    (Kind::Obj, vec![crate::vm::give(v.clone())])
 }
 
 /// (next, remaining, step) of a range iterator, if they fit native integers.

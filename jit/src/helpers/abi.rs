@@ -47,8 +47,8 @@ impl HelperTable {
             box_float: boxing::box_float as *const () as usize,
             box_bool: boxing::box_bool as *const () as usize,
             backedge: crate::entry::backedge_check as *const () as usize,
-            none: vm.ctx.none.as_object() as *const PyObject as usize,
-            range_type: vm.ctx.types.range_type.as_object() as *const PyObject as usize,
+            none: crate::vm::address_of(vm.ctx.none.as_object()) as usize,
+            range_type: crate::vm::address_of(vm.ctx.types.range_type.as_object()) as usize,
             inline_refcounts: vm::check_layout(vm).refcounts,
         }
     }

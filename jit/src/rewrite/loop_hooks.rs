@@ -8,8 +8,8 @@ use rustpython_vm::bytecode::{
 };
 use rustpython_vm::{Py, PyRef, VirtualMachine};
 
-use super::prologue::{append_lines, line_at_end};
 use super::Emitter;
+use crate::vm::linetable::{append_lines, line_at_end};
 
 /// A loop back-edge that got a hotness hook (see [`with_back_edge_hooks`]).
 #[derive(Clone, Debug)]

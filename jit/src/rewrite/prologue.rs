@@ -10,6 +10,7 @@ use rustpython_vm::bytecode::{
 use rustpython_vm::{Py, PyRef, VirtualMachine};
 
 use super::Emitter;
+use crate::vm::linetable::{self, append_lines, line_at_end};
 
 /// Line-table entries (CPython's location table format) for a prologue of `p` units:
 /// no location, except ranges that raise as if at an original instruction, which get that
@@ -20,13 +21,6 @@ fn prologue_linetable<C: rustpython_vm::bytecode::Constant>(
     p: u32,
     covered: &[(u32, u32, u32)],
 ) -> Vec<u8> {
-    fn none(buf: &mut Vec<u8>, mut n: u32) {
-        while n > 0 {
-            let k = n.min(8);
-            buf.push(0xF8 | (k as u8 - 1));
-            n -= k;
-        }
-    }
     let first = orig.first_line_number.map_or(1, |l| l.get() as i32);
     let mut lt = Vec::new();
     let mut line = first;
@@ -40,29 +34,32 @@ fn prologue_linetable<C: rustpython_vm::bytecode::Constant>(
         if start < u || end <= start {
             continue;
         }
-        none(&mut lt, start - u);
+        linetable::no_location(&mut lt, start - u);
         let (l, el) = (loc.line.get() as i32, end_loc.line.get() as i32);
         let mut left = end - start;
         while left > 0 {
             let k = left.min(8);
-            // Long form (code 14): line delta, end-line delta, column+1, end column+1.
-            lt.push(0x80 | (14 << 3) | (k as u8 - 1));
-            svarint(&mut lt, l - line);
+            linetable::push_long(
+                &mut lt,
+                k,
+                l - line,
+                (el - l).max(0) as u32,
+                (
+                    loc.character_offset.get() as u32,
+                    end_loc.character_offset.get() as u32,
+                ),
+            );
             line = l;
-            varint(&mut lt, (el - l).max(0) as u32);
-            varint(&mut lt, loc.character_offset.get() as u32);
-            varint(&mut lt, end_loc.character_offset.get() as u32);
             left -= k;
         }
         u = end;
     }
     if line != first && u < p {
-        // No-column form (code 13) back to the first line, for one unit.
-        lt.push(0x80 | (13 << 3));
-        svarint(&mut lt, first - line);
+        // Back to the first line, for one unit.
+        linetable::push_no_column(&mut lt, 1, first - line);
         u += 1;
     }
-    none(&mut lt, p - u);
+    linetable::no_location(&mut lt, p - u);
     lt
 }
 
@@ -273,91 +270,4 @@ pub fn with_entry_appended(
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
     Some(vm.ctx.new_code(c))
-}
-
-/// The line the line table of `code` leaves its state at (the base for a delta appended
-/// after it).
-pub(super) fn line_at_end<C: rustpython_vm::bytecode::Constant>(
-    code: &rustpython_vm::bytecode::CodeObject<C>,
-) -> i32 {
-    let mut line = code.first_line_number.map_or(1, |l| l.get() as i32);
-    let lt = &code.linetable;
-    let mut i = 0;
-    let varint = |i: &mut usize| -> u32 {
-        let (mut v, mut shift) = (0u32, 0);
-        while *i < lt.len() {
-            let b = lt[*i];
-            *i += 1;
-            v |= u32::from(b & 0x3f) << shift;
-            shift += 6;
-            if b & 0x40 == 0 {
-                break;
-            }
-        }
-        v
-    };
-    let svarint = |i: &mut usize| -> i32 {
-        let v = varint(i);
-        if v & 1 != 0 {
-            -((v >> 1) as i32)
-        } else {
-            (v >> 1) as i32
-        }
-    };
-    while i < lt.len() {
-        let head = lt[i];
-        i += 1;
-        match (head >> 3) & 0xf {
-            15 => {}
-            14 => {
-                line += svarint(&mut i);
-                varint(&mut i);
-                varint(&mut i);
-                varint(&mut i);
-            }
-            13 => line += svarint(&mut i),
-            10..=12 => {
-                line += i32::from((head >> 3) & 0xf) - 10;
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-    line
-}
-
-/// Appends line-table entries for units on `lines` (one line per unit), the table's line
-/// state being `line` before them: no-column entries (code 13) of up to 8 units.
-pub(super) fn append_lines(lt: &mut Vec<u8>, mut line: i32, lines: impl Iterator<Item = i32>) {
-    let lines: Vec<i32> = lines.collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let l = lines[i];
-        let k = lines[i..].iter().take(8).take_while(|&&x| x == l).count();
-        lt.push(0x80 | (13 << 3) | (k as u8 - 1));
-        svarint(lt, l - line);
-        line = l;
-        i += k;
-    }
-}
-
-/// Line-table varint: 6 bits per byte, low bits first, 0x40 marking more bytes.
-fn varint(buf: &mut Vec<u8>, mut v: u32) {
-    while v >= 64 {
-        buf.push(0x40 | (v & 0x3f) as u8);
-        v >>= 6;
-    }
-    buf.push(v as u8);
-}
-
-/// Line-table signed varint: the magnitude shifted left, the sign in bit 0.
-fn svarint(buf: &mut Vec<u8>, v: i32) {
-    varint(
-        buf,
-        if v < 0 {
-            (v.unsigned_abs() << 1) | 1
-        } else {
-            (v as u32) << 1
-        },
-    );
 }

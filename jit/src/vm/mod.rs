@@ -17,11 +17,21 @@
 //!   `__setattr__`, `__new__`, the allocator) holds the very function pointer of its base,
 //!   so comparing pointers tells "the default" apart. Checked on a plain heap class and on
 //!   `type`; a failure only costs speed (caches refuse), so it is only reported.
+//! - [`linetable`]: a code object's `linetable` is CPython's location-table format, as the
+//!   VM decodes it to report lines; rewritten code appends entries in it. Checked by
+//!   decoding a compiled probe's table to the line of its last instruction; a failure is
+//!   reported (and frames' own start-up probe keeps the JIT off).
+//! - [`cells`]: a cell's contents are reachable only through the cell type's
+//!   `cell_contents` descriptor (public, no layout): nothing to check.
 //! - [`running`]: the VM native code on this thread runs under, a pointer of ours
 //!   ([`with_vm`]): no RustPython layout, nothing to check.
+//!
+//! The frame's line comes from its public `lasti` field: `frames` probes that at start-up
+//! (the JIT stays off if it fails).
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod cells;
+pub mod linetable;
 pub mod refcount;
 pub mod refs;
 pub mod running;
@@ -49,6 +59,8 @@ pub struct Layout {
     pub slot_cells: bool,
     /// Inherited type-slot functions compare equal.
     pub type_slots: bool,
+    /// Line tables decode as rewritten code encodes them.
+    pub line_table: bool,
 }
 
 /// Checks every assumption above on live objects of `vm` (once per process; later calls
@@ -59,6 +71,7 @@ pub fn check_layout(vm: &VirtualMachine) -> Layout {
         raw_refs: refs::raw_refs_ok(vm),
         slot_cells: slots::slot_cells_ok(vm),
         type_slots: type_slots::type_slots_ok(vm),
+        line_table: linetable::line_table_ok(vm),
     }
 }
 
@@ -102,6 +115,7 @@ mod tests {
                 raw_refs: true,
                 slot_cells: true,
                 type_slots: true,
+                line_table: true,
             };
             assert_eq!(super::check_layout(vm), all);
         });
