@@ -32,7 +32,7 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 use crate::bytecode::Analysis;
 use crate::deopt::{self, FrameState};
 use crate::frames::NativePosition;
-use crate::stats::STATS;
+use crate::stats::{self, STATS};
 use crate::translate::{self, Kind, Refusal, Translation};
 
 /// The builtin a stub calls.
@@ -93,7 +93,7 @@ impl Native {
         let h = crate::helpers::HelperTable::host(vm);
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
         if !forced && !worth_compiling(vm, &t) {
-            STATS.unprofitable(&name, work_estimate(&t));
+            STATS.unprofitable(&name, stats::Work::of(&t));
             // A first version refused is remembered; a recompilation without an
             // assumption that is refused says nothing about the function's other entries.
             if generic.is_empty() {
@@ -102,7 +102,19 @@ impl Native {
             return Err(Refusal(UNPROFITABLE.into()));
         }
         let entry = finalize(&t, &label)?;
-        STATS.compiled(&label, work_estimate(&t), started.elapsed());
+        STATS.compiled(stats::Compilation {
+            function: target.original.code.qualname.to_string(),
+            source: stats::Source::of(&target.original),
+            label,
+            loop_at: match &entered {
+                translate::Entry::Loop { at, .. } => Some(*at),
+                _ => None,
+            },
+            generic_instructions: generic.len(),
+            forced,
+            work: stats::Work::of(&t),
+            compile_time: started.elapsed(),
+        });
         let sites = t.exits.len();
         let attr_caches = (0..t.attr_sites).map(|_| Default::default()).collect();
         Ok(Native {
@@ -154,7 +166,7 @@ impl Native {
                     false,
                     self.name.clone(),
                 )
-                .inspect_err(|r| STATS.refused(&r.0))
+                .inspect_err(|r| STATS.refused(Some(&self.name), &r.0))
                 .ok()
                 .map(Box::new)
             })
@@ -621,7 +633,7 @@ fn prepare_target(
         let h = crate::helpers::HelperTable::host(vm);
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
             Ok(t) if !worth_compiling(vm, &t) => {
-                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                STATS.unprofitable(original.code.qualname.as_str(), stats::Work::of(&t));
                 leave_alone(original, UNPROFITABLE);
                 return refused(UNPROFITABLE);
             }
@@ -702,7 +714,7 @@ pub fn unsupported(code: &Py<PyCode>) -> Option<&'static str> {
 
 fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
     let reason = reason.into();
-    STATS.refused(&reason);
+    STATS.refused(None, &reason);
     Err(Refusal(reason))
 }
 
@@ -988,7 +1000,7 @@ fn cross_isa_check(
                 .map(|_| other.triple().to_string())
                 .map_err(|e| format!("{:?}", e.inner))
         });
-    STATS.cross_isa(result);
+    STATS.cross_isa(target.original.code.qualname.as_str(), result);
 }
 
 /// The profitability inputs, for the statistics.
@@ -1373,7 +1385,8 @@ pub fn call_compiled(
             .iter()
             .map(|a| kind_of(vm, a).map_or(Kind::Obj, |k| k.0))
             .collect();
-        native_for(vm, &c, &kinds, false).inspect_err(|r| STATS.refused(&r.0))
+        native_for(vm, &c, &kinds, false)
+            .inspect_err(|r| STATS.refused(Some(c.target.original.code.qualname.as_str()), &r.0))
     });
     let native = match native {
         Ok(n) => n,
@@ -1396,8 +1409,9 @@ pub fn call_compiled(
             STATS.entry_miss();
             c.entry_misses.fetch_add(1, Ordering::Relaxed);
             let generic = c.generic.get_or_init(|| {
-                native_for(vm, &c, &vec![Kind::Obj; args.len()], true)
-                    .inspect_err(|r| STATS.refused(&r.0))
+                native_for(vm, &c, &vec![Kind::Obj; args.len()], true).inspect_err(|r| {
+                    STATS.refused(Some(c.target.original.code.qualname.as_str()), &r.0)
+                })
             });
             match generic {
                 Ok(g) => (
@@ -1895,7 +1909,7 @@ pub fn enter_at_loop(
         return interpret_from_header(locals, stack);
     }
     if let Some(reason) = crate::exclude::reason(vm, func, &target.original) {
-        STATS.refused(reason);
+        STATS.refused(Some(target.original.code.qualname.as_str()), reason);
         disable();
         return interpret_from_header(locals, stack);
     }
@@ -1946,7 +1960,7 @@ pub fn enter_at_loop(
                     (native, generic)
                 }
                 Err(r) => {
-                    STATS.refused(&r.0);
+                    STATS.refused(Some(target.original.code.qualname.as_str()), &r.0);
                     disable();
                     return interpret_from_header(locals, stack);
                 }

@@ -48,7 +48,7 @@ pub fn keep_interpreted(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> PyResu
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
         .insert(plain.as_object().get_id(), plain.clone());
-    STATS.refused(BY_DECORATOR);
+    STATS.refused(Some(plain.code.qualname.as_str()), BY_DECORATOR);
     if !current.is(&plain) {
         crate::entry::set_code(vm, func, plain)?;
     }
