@@ -84,7 +84,14 @@ fn command_sees_its_argv() {
 
 #[test]
 fn script_sees_its_argv_and_path0() {
-    let p = temp_script("argv", "import sys, os\nprint(sys.argv[1:])\nprint(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))\nprint(__name__)\n");
+    let p = temp_script(
+        "argv",
+        r#"import sys, os
+print(sys.argv[1:])
+print(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))
+print(__name__)
+"#,
+    );
     let o = run(&[p.to_str().unwrap(), "x", "--y"]);
     assert_eq!(
         stdout(&o),
@@ -110,7 +117,14 @@ fn sys_exit_sets_the_status() {
 fn uncaught_exception_prints_a_traceback_and_exits_1() {
     let p = temp_script(
         "boom",
-        "def f():\n    return 1 // 0\n\ndef g():\n    f()\n\ng()\n",
+        r#"def f():
+    return 1 // 0
+
+def g():
+    f()
+
+g()
+"#,
     );
     let o = run(&[p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -130,7 +144,11 @@ fn uncaught_exception_prints_a_traceback_and_exits_1() {
 
 #[test]
 fn syntax_error_exits_1() {
-    let o = run(&["-c", "def f(:\n  pass"]);
+    let o = run(&[
+        "-c",
+        r#"def f(:
+  pass"#,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
 }
@@ -203,9 +221,19 @@ fn options_after_the_script_belong_to_the_script() {
 
 #[test]
 fn program_on_stdin() {
-    let o = run_stdin(&[], "import sys\nprint('piped', sys.argv)\n");
+    let o = run_stdin(
+        &[],
+        r#"import sys
+print('piped', sys.argv)
+"#,
+    );
     assert_eq!(stdout(&o), "piped ['']\n", "{}", stderr(&o));
-    let o = run_stdin(&["-", "arg"], "import sys\nprint(sys.argv)\n");
+    let o = run_stdin(
+        &["-", "arg"],
+        r#"import sys
+print(sys.argv)
+"#,
+    );
     assert_eq!(stdout(&o), "['-', 'arg']\n", "{}", stderr(&o));
 }
 
@@ -288,10 +316,20 @@ fn warnings_option_turns_warnings_into_errors() {
 fn deep_recursion_raises_recursion_error() {
     let o = run(&[
         "-c",
-        "def f(n): return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    print('caught')\n",
+        r#"def f(n): return f(n + 1)
+try:
+    f(0)
+except RecursionError:
+    print('caught')
+"#,
     ]);
     assert_eq!(stdout(&o), "caught\n", "{}", stderr(&o));
-    let o = run(&["-c", "def f(n): return f(n + 1)\nf(0)\n"]);
+    let o = run(&[
+        "-c",
+        r#"def f(n): return f(n + 1)
+f(0)
+"#,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("RecursionError"), "{}", stderr(&o));
 }
@@ -309,7 +347,12 @@ fn ctrl_c_interrupts_a_running_loop() {
     let o = interrupt_when_ready(&[
         "-u",
         "-c",
-        "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n",
+        r#"import sys
+print('ready', flush=True)
+i = 0
+while True:
+    i += 1
+"#,
     ]);
     assert!(exited_like_sigint(&o), "{:?}", o.status);
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
@@ -319,7 +362,18 @@ fn ctrl_c_interrupts_a_running_loop() {
 fn tracebacks_through_compiled_code_match_the_interpreters() {
     let p = temp_script(
         "jit_tb",
-        "import rpyjit\ndef g(a, b):\n    return a // b\n\ndef main():\n    for k in range(5):\n        g(10, 3)\n    g(1, 0)\n\nrpyjit.compile(g)\nmain()\n",
+        r#"import rpyjit
+def g(a, b):
+    return a // b
+
+def main():
+    for k in range(5):
+        g(10, 3)
+    g(1, 0)
+
+rpyjit.compile(g)
+main()
+"#,
     );
     let off = run(&["-X", "jit=off", p.to_str().unwrap()]);
     let on = run(&["-X", "jit-threshold=0", p.to_str().unwrap()]);
@@ -336,7 +390,14 @@ fn jit_stats_report_compiled_functions_and_deopts() {
         "-X",
         "jit-stats",
         "-c",
-        "def f(n):\n    x = 1\n    i = 0\n    while i < n:\n        x = x * 7\n        i += 1\n    return x\nprint(f(3), f(40), f(2))",
+        r#"def f(n):
+    x = 1
+    i = 0
+    while i < n:
+        x = x * 7
+        i += 1
+    return x
+print(f(3), f(40), f(2))"#,
     ]);
     let e = stderr(&o);
     assert!(o.status.success(), "{e}");
@@ -361,7 +422,19 @@ fn a_tracer_sees_lines_of_compiled_functions() {
         "-X",
         "jit-threshold=0",
         "-c",
-        "import sys, rpyjit\ndef f(a):\n    b = a + 1\n    return b\nrpyjit.compile(f); f(1); f(2)\nlines = []\ndef t(fr, ev, arg):\n    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)\n    return t\nsys.settrace(t)\nf(3)\nsys.settrace(None)\nprint(lines)",
+        r#"import sys, rpyjit
+def f(a):
+    b = a + 1
+    return b
+rpyjit.compile(f); f(1); f(2)
+lines = []
+def t(fr, ev, arg):
+    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)
+    return t
+sys.settrace(t)
+f(3)
+sys.settrace(None)
+print(lines)"#,
     ]);
     assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
 }
@@ -370,7 +443,15 @@ fn a_tracer_sees_lines_of_compiled_functions() {
 fn the_rpyjit_module_compiles_and_reports() {
     let o = run(&[
         "-c",
-        "import rpyjit\ndef f(a, b):\n    return a * b + a // 3 - b % 7\ndef g(*a):\n    yield a\nprint(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))\nprint(f(10, 20), f(2**40, 2**40), f(1.5, 2))\ns = rpyjit.stats()\nprint(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))",
+        r#"import rpyjit
+def f(a, b):
+    return a * b + a // 3 - b % 7
+def g(*a):
+    yield a
+print(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))
+print(f(10, 20), f(2**40, 2**40), f(1.5, 2))
+s = rpyjit.stats()
+print(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))"#,
     ]);
     assert_eq!(
         stdout(&o),
@@ -386,13 +467,40 @@ fn compiled_code_runs_from_several_threads_at_once() {
         "-X",
         "jit-threshold=0",
         "-c",
-        "import threading\ndef f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\ndef worker(k):\n    t = 0\n    for j in range(300):\n        t += f(k, j)\n    res[k] = t\nts = [threading.Thread(target=worker, args=(k,)) for k in range(4)]\nfor t in ts: t.start()\nfor t in ts: t.join()\nprint(sorted(res.items()))",
+        r#"import threading
+def f(a, b):
+    s = 0
+    i = 0
+    while i < b:
+        s += a * i - i // 3
+        i += 1
+    return s
+res = {}
+def worker(k):
+    t = 0
+    for j in range(300):
+        t += f(k, j)
+    res[k] = t
+ts = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sorted(res.items()))"#,
     ]);
     let off = run(&[
         "-X",
         "jit=off",
         "-c",
-        "def f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\nfor k in range(4):\n    res[k] = sum(f(k, j) for j in range(300))\nprint(sorted(res.items()))",
+        r#"def f(a, b):
+    s = 0
+    i = 0
+    while i < b:
+        s += a * i - i // 3
+        i += 1
+    return s
+res = {}
+for k in range(4):
+    res[k] = sum(f(k, j) for j in range(300))
+print(sorted(res.items()))"#,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), stdout(&off));
@@ -405,7 +513,17 @@ fn ctrl_c_interrupts_a_compiled_loop() {
         "-X",
         "jit-threshold=0",
         "-c",
-        "import rpyjit\ndef spin(n):\n    i = 0\n    while i != n:\n        i += 1\n    return i\nspin(5)\nassert rpyjit.is_compiled(spin)\nprint('ready', flush=True)\nspin(-1)\n",
+        r#"import rpyjit
+def spin(n):
+    i = 0
+    while i != n:
+        i += 1
+    return i
+spin(5)
+assert rpyjit.is_compiled(spin)
+print('ready', flush=True)
+spin(-1)
+"#,
     ]);
     assert!(exited_like_sigint(&o), "{:?}", o.status);
     let e = stderr(&o);
@@ -419,7 +537,22 @@ fn refcounts_balance_across_native_calls_entry_misses_and_deopts() {
     // miss), and calls that deopt on overflow, must not leak or drop references.
     let o = run(&[
         "-c",
-        "import sys, rpyjit\ndef f(a, b):\n    i = 0\n    while i < 3:\n        a = a + b\n        i += 1\n    return a\nrpyjit.compile(f)\nf(1, 2)\nx = 'abc'; y = 'd'\nbefore = (sys.getrefcount(x), sys.getrefcount(y))\nfor k in range(50):\n    f(x, y)\nfor k in range(50):\n    f(1, 2); f(2**62, 2**62)\nprint(before == (sys.getrefcount(x), sys.getrefcount(y)), rpyjit.is_compiled(f), f(2**62, 2**62))",
+        r#"import sys, rpyjit
+def f(a, b):
+    i = 0
+    while i < 3:
+        a = a + b
+        i += 1
+    return a
+rpyjit.compile(f)
+f(1, 2)
+x = 'abc'; y = 'd'
+before = (sys.getrefcount(x), sys.getrefcount(y))
+for k in range(50):
+    f(x, y)
+for k in range(50):
+    f(1, 2); f(2**62, 2**62)
+print(before == (sys.getrefcount(x), sys.getrefcount(y)), rpyjit.is_compiled(f), f(2**62, 2**62))"#,
     ]);
     assert_eq!(
         stdout(&o),
@@ -484,8 +617,16 @@ print(process(3000))
 fn m_cprofile_prints_a_sorted_profile() {
     let p = temp_script(
         "profiled",
-        "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\n\
-         def main():\n    for _ in range(300):\n        fib(8)\n    print('done')\n\nmain()\n",
+        r#"def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+def main():
+    for _ in range(300):
+        fib(8)
+    print('done')
+
+main()
+"#,
     );
     for jit in ["jit=off", "jit=on"] {
         let o = run(&[

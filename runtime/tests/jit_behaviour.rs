@@ -284,7 +284,16 @@ fn osr_matches_the_interpreter(name: &str, body: &str) -> String {
 fn a_while_loop_in_a_function_called_once_is_entered_mid_loop() {
     osr_matches_the_interpreter(
         "osr_while",
-        "def main():\n    i = 0\n    t = 0\n    while i < 100000:\n        t += i * i % 7\n        i += 1\n    print(t)\n\nmain()\n",
+        r#"def main():
+    i = 0
+    t = 0
+    while i < 100000:
+        t += i * i % 7
+        i += 1
+    print(t)
+
+main()
+"#,
     );
 }
 
@@ -292,7 +301,14 @@ fn a_while_loop_in_a_function_called_once_is_entered_mid_loop() {
 fn a_for_loop_over_a_list_is_entered_mid_loop_with_its_iterator() {
     osr_matches_the_interpreter(
         "osr_list",
-        "def main(items):\n    t = 0\n    for x in items:\n        t += x % 13\n    print(t, x)\n\nmain(list(range(100000)))\n",
+        r#"def main(items):
+    t = 0
+    for x in items:
+        t += x % 13
+    print(t, x)
+
+main(list(range(100000)))
+"#,
     );
 }
 
@@ -300,7 +316,14 @@ fn a_for_loop_over_a_list_is_entered_mid_loop_with_its_iterator() {
 fn a_for_loop_over_range_is_entered_mid_loop_with_its_iterator() {
     osr_matches_the_interpreter(
         "osr_range",
-        "def main():\n    t = 0\n    for i in range(100000):\n        t += i % 13\n    print(t, i)\n\nmain()\n",
+        r#"def main():
+    t = 0
+    for i in range(100000):
+        t += i % 13
+    print(t, i)
+
+main()
+"#,
     );
 }
 
@@ -310,7 +333,17 @@ fn an_osr_loop_over_objects_matches_the_interpreter() {
         "osr_dict",
         // Int work next to the dict and string operations, so the JIT's profitability
         // estimate takes the loop.
-        "def main():\n    d = {}\n    h = 0\n    for i in range(100000):\n        h = (h * 31 + i) % 1000003\n        k = 'k' + str(i % 10)\n        d[k] = d.get(k, 0) + (h & 1)\n    print(sorted(d.items()), h)\n\nmain()\n",
+        r#"def main():
+    d = {}
+    h = 0
+    for i in range(100000):
+        h = (h * 31 + i) % 1000003
+        k = 'k' + str(i % 10)
+        d[k] = d.get(k, 0) + (h & 1)
+    print(sorted(d.items()), h)
+
+main()
+"#,
     );
 }
 
@@ -320,7 +353,22 @@ fn a_loop_of_a_function_with_cells_is_entered_mid_loop_sharing_its_cells() {
     // frame's cells, so the closures and the loop keep seeing each other's writes.
     let stats = osr_matches_the_interpreter(
         "osr_cells",
-        "def main():\n    k = 3\n    seen = 0\n    def bump():\n        nonlocal seen\n        seen += k\n    t = 0\n    for i in range(100000):\n        bump()\n        t += seen % 7\n        if i == 60000:\n            k = 5\n    print(t, seen, k)\n\nmain()\n",
+        r#"def main():
+    k = 3
+    seen = 0
+    def bump():
+        nonlocal seen
+        seen += k
+    t = 0
+    for i in range(100000):
+        bump()
+        t += seen % 7
+        if i == 60000:
+            k = 5
+    print(t, seen, k)
+
+main()
+"#,
     );
     assert_eq!(stat(&stats, "deopts"), 0, "{stats}");
 }
@@ -329,7 +377,17 @@ fn a_loop_of_a_function_with_cells_is_entered_mid_loop_sharing_its_cells() {
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
     let stats = osr_matches_the_interpreter(
         "osr_deopt",
-        "def main():\n    t = 0\n    step = 1\n    for i in range(100000):\n        if i == 50000:\n            step = 0.5\n        t = t + step\n    print(t, type(t).__name__, i)\n\nmain()\n",
+        r#"def main():
+    t = 0
+    step = 1
+    for i in range(100000):
+        if i == 50000:
+            step = 0.5
+        t = t + step
+    print(t, type(t).__name__, i)
+
+main()
+"#,
     );
     assert!(stats.contains("type changed"), "{stats}");
 }
@@ -339,8 +397,14 @@ fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever()
     // Every call overflows once: the multiplication's guard fails on every call.
     let stats = jit_matches_the_interpreter(
         "recompile_overflow",
-        "def grow(n):\n    x = 1\n    for i in range(n):\n        x = x * 7\n    return x % 1000\n\n\
-         print(sum(grow(50) for _ in range(1000)))\n",
+        r#"def grow(n):
+    x = 1
+    for i in range(n):
+        x = x * 7
+    return x % 1000
+
+print(sum(grow(50) for _ in range(1000)))
+"#,
     );
     assert_eq!(
         stat(&stats, "recompiled without a failing assumption"),
@@ -360,8 +424,17 @@ fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() 
     // float, which fails the type guard of the speculated additions.
     let stats = jit_matches_the_interpreter(
         "recompile_type",
-        "def add_all(a, b):\n    t = 0\n    for i in range(100):\n        t = t + a + b\n    return t\n\n\
-         s = 0\nfor j in range(3000):\n    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)\nprint(s)\n",
+        r#"def add_all(a, b):
+    t = 0
+    for i in range(100):
+        t = t + a + b
+    return t
+
+s = 0
+for j in range(3000):
+    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)
+print(s)
+"#,
     );
     assert!(
         stat(&stats, "recompiled without a failing assumption") >= 1,
@@ -379,11 +452,20 @@ fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() 
     // many calls (no compile → exit → fall back cycle).
     let stats = jit_matches_the_interpreter(
         "fall_back_once",
-        "import rpyjit\n\
-         class Loud(list):\n    def append(self, x):\n        list.append(self, x + len(locals()))\n\n\
-         rpyjit.compile(Loud.append)\n\
-         def fill(items, n):\n    for i in range(n):\n        items.append(i)\n        i = i * 2 + 1\n    return items\n\n\
-         print(sum(fill(Loud(), 20000)))\n",
+        r#"import rpyjit
+class Loud(list):
+    def append(self, x):
+        list.append(self, x + len(locals()))
+
+rpyjit.compile(Loud.append)
+def fill(items, n):
+    for i in range(n):
+        items.append(i)
+        i = i * 2 + 1
+    return items
+
+print(sum(fill(Loud(), 20000)))
+"#,
     );
     assert_eq!(stat(&stats, "fallbacks to the interpreter"), 1, "{stats}");
     assert!(stat(&stats, "deopts") <= 100, "{stats}");
@@ -551,14 +633,22 @@ fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code()
     // `__code__` assignment is seen by native callers (they call the new code).
     let stats = jit_matches_the_interpreter(
         "native_callers_only",
-        "import rpyjit\n\
-         def leaf(a, b):\n    return a * b + 1\n\n\
-         code = leaf.__code__\n\
-         def hot(n):\n    t = 0\n    for i in range(n):\n        t += leaf(i, 2)\n    return t\n\n\
-         print(hot(5000), leaf.__code__ is code, rpyjit.is_compiled(leaf))\n\
-         print(sum(leaf(i, 3) for i in range(100)))\n\
-         leaf.__code__ = (lambda a, b: a - b).__code__\n\
-         print(hot(3000))\n",
+        r#"import rpyjit
+def leaf(a, b):
+    return a * b + 1
+
+code = leaf.__code__
+def hot(n):
+    t = 0
+    for i in range(n):
+        t += leaf(i, 2)
+    return t
+
+print(hot(5000), leaf.__code__ is code, rpyjit.is_compiled(leaf))
+print(sum(leaf(i, 3) for i in range(100)))
+leaf.__code__ = (lambda a, b: a - b).__code__
+print(hot(3000))
+"#,
     );
     assert!(stats.contains("    leaf ["), "{stats}");
     assert!(stat(&stats, "native calls") >= 3000, "{stats}");
@@ -798,7 +888,16 @@ print(log[:12], len(log))
 // 5. Deep recursion
 // ---------------------------------------------------------------------------------------
 
-const DEEP: &str = "import rpyjit\ndef f(n): return f(n-1)+1 if n else 0\nprint(f(50), rpyjit.is_compiled(f), flush=True)\ntry:\n    f(100000)\nexcept RecursionError:\n    print('caught')\nprint(f(100))\nf(100000)\n";
+const DEEP: &str = r#"import rpyjit
+def f(n): return f(n-1)+1 if n else 0
+print(f(50), rpyjit.is_compiled(f), flush=True)
+try:
+    f(100000)
+except RecursionError:
+    print('caught')
+print(f(100))
+f(100000)
+"#;
 
 #[test]
 fn deep_recursion_through_compiled_functions_raises_recursion_error() {
@@ -827,7 +926,9 @@ fn deep_recursion_through_compiled_functions_raises_recursion_error() {
 
 #[test]
 fn deep_recursion_through_compiled_functions_has_the_interpreters_traceback() {
-    let prog = "def f(n): return f(n-1)+1 if n else 0\nf(100000)\n";
+    let prog = r#"def f(n): return f(n-1)+1 if n else 0
+f(100000)
+"#;
     let off = run(&["-X", "jit=off", "-c", prog]);
     let on = run(&["-X", "jit-threshold=0", "-c", prog]);
     assert_eq!(on.status.code(), Some(1));
@@ -1029,7 +1130,11 @@ fn functions_from_exec_eval_and_compile_are_counted_and_compiled() {
 #[test]
 fn a_function_of_a_frozen_stdlib_module_is_counted() {
     // textwrap is not imported at start-up: it comes from the frozen stdlib on import.
-    let prog = "import textwrap, rpyjit\nprint(textwrap.__spec__.origin, rpyjit.is_compiled(textwrap.dedent))\nprint(repr(textwrap.dedent('  a\\n    b\\n')))\nprint('compiled:', rpyjit.is_compiled(textwrap.dedent))\n";
+    let prog = r#"import textwrap, rpyjit
+print(textwrap.__spec__.origin, rpyjit.is_compiled(textwrap.dedent))
+print(repr(textwrap.dedent('  a\n    b\n')))
+print('compiled:', rpyjit.is_compiled(textwrap.dedent))
+"#;
     let off = run(&["-X", "jit=off", "-c", prog]);
     assert_eq!(
         stdout(&off),
@@ -1141,7 +1246,12 @@ fn a_pyc_written_with_the_jit_on_loads_without_it() {
     let src = dir.join("summed.py");
     std::fs::write(
         &src,
-        "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",
+        r#"def f(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t
+"#,
     )
     .unwrap();
     let pyc = dir.join("pyc_only").join("summed.pyc");
