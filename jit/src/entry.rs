@@ -157,7 +157,8 @@ impl Native {
                 let mut generic = self.generic.clone();
                 generic.push(k);
                 generic.sort_unstable();
-                STATS.recompiled(&self.name, exit.resume_at, exit.reason);
+                let function = target.original.code.qualname.as_str();
+                STATS.recompiled(function, &self.name, exit.resume_at, exit.reason);
                 Native::build(
                     vm,
                     target,
@@ -166,7 +167,7 @@ impl Native {
                     false,
                     self.name.clone(),
                 )
-                .inspect_err(|r| STATS.refused(Some(&self.name), &r.0))
+                .inspect_err(|r| STATS.refused(Some(function), &r.0))
                 .ok()
                 .map(Box::new)
             })

@@ -108,10 +108,11 @@ pub struct CrossIsaFailure {
 }
 
 /// An assumption dropped by recompiling: the instruction at `unit` of `function` kept
-/// failing for `reason`.
+/// failing for `reason` in the version named `version` ([`Compilation::label`]).
 #[derive(Clone, Debug)]
 pub struct Recompile {
     pub function: String,
+    pub version: String,
     pub unit: u32,
     pub reason: &'static str,
 }
@@ -208,11 +209,12 @@ impl Stats {
     pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
         self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
     }
-    pub fn recompiled(&self, func: &str, unit: u32, reason: &'static str) {
-        let function = func.to_owned();
+    pub fn recompiled(&self, function: &str, version: &str, unit: u32, reason: &'static str) {
+        let (function, version) = (function.to_owned(), version.to_owned());
         self.with(|d| {
             d.recompiles.push(Recompile {
                 function,
+                version,
                 unit,
                 reason,
             })
@@ -322,7 +324,7 @@ impl Stats {
         for r in &d.recompiles {
             s += &format!(
                 "            {} @ unit {}: {}\n",
-                r.function, r.unit, r.reason
+                r.version, r.unit, r.reason
             );
         }
         s += &format!("  deopts: {}\n", d.deopts.values().sum::<u64>());

@@ -49,6 +49,7 @@ fn interrupt_when_ready(args: &[&str]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `-V` prints a CPython-like version and `-VV` names rpyjit.
 #[test]
 fn version_looks_like_cpythons() {
     let o = run(&["-V"]);
@@ -58,6 +59,7 @@ fn version_looks_like_cpythons() {
     assert!(stdout(&o).contains("rpyjit"), "{}", stdout(&o));
 }
 
+/// `-h` documents the JIT's `-X` options and environment variables.
 #[test]
 fn help_lists_the_jit_flags() {
     let o = run(&["-h"]);
@@ -75,6 +77,7 @@ fn help_lists_the_jit_flags() {
     }
 }
 
+/// `-c` programs see `sys.argv` as CPython sets it.
 #[test]
 fn command_sees_its_argv() {
     let o = run(&["-c", "import sys; print(sys.argv)", "a", "-b"]);
@@ -82,6 +85,7 @@ fn command_sees_its_argv() {
     assert!(o.status.success());
 }
 
+/// A script sees its arguments, its directory as `sys.path[0]` and `__name__ == '__main__'`.
 #[test]
 fn script_sees_its_argv_and_path0() {
     let p = temp_script(
@@ -101,6 +105,7 @@ print(__name__)
     );
 }
 
+/// `sys.exit` and `SystemExit` set the exit status as in CPython.
 #[test]
 fn sys_exit_sets_the_status() {
     assert_eq!(
@@ -113,6 +118,7 @@ fn sys_exit_sets_the_status() {
     assert_eq!(run(&["-c", "raise SystemExit"]).status.code(), Some(0));
 }
 
+/// An uncaught exception prints a traceback naming every frame and exits with status 1.
 #[test]
 fn uncaught_exception_prints_a_traceback_and_exits_1() {
     let p = temp_script(
@@ -142,6 +148,7 @@ g()
     );
 }
 
+/// A syntax error is reported and exits with status 1.
 #[test]
 fn syntax_error_exits_1() {
     let o = run(&[
@@ -153,6 +160,7 @@ fn syntax_error_exits_1() {
     assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
 }
 
+/// A missing script exits with status 2 and CPython's message.
 #[test]
 fn missing_script_exits_2_with_cpythons_message() {
     let o = run(&["/nonexistent/dir/missing.py"]);
@@ -166,6 +174,7 @@ fn missing_script_exits_2_with_cpythons_message() {
     );
 }
 
+/// Bad options exit with status 2, a message and the usage line.
 #[test]
 fn bad_command_lines_exit_2_with_usage() {
     for (args, msg) in [
@@ -189,6 +198,7 @@ fn bad_command_lines_exit_2_with_usage() {
     }
 }
 
+/// A bad `RPYJIT_*` variable exits with status 2, unless `-E` ignores it.
 #[test]
 fn bad_jit_environment_variable_exits_2() {
     let o = rpyjit()
@@ -207,6 +217,7 @@ fn bad_jit_environment_variable_exits_2() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// Options after `-c PROG` go to the program's `sys.argv`.
 #[test]
 fn options_after_the_script_belong_to_the_script() {
     let o = run(&[
@@ -219,6 +230,7 @@ fn options_after_the_script_belong_to_the_script() {
     assert_eq!(stdout(&o), "['-h', '-V', '--bogus']\n");
 }
 
+/// A program piped on stdin (or `-`) runs with CPython's `sys.argv`.
 #[test]
 fn program_on_stdin() {
     let o = run_stdin(
@@ -237,6 +249,7 @@ print(sys.argv)
     assert_eq!(stdout(&o), "['-', 'arg']\n", "{}", stderr(&o));
 }
 
+/// `-m` runs library modules and reports missing ones.
 #[test]
 fn dash_m_runs_library_modules() {
     let o = run_stdin(&["-m", "json.tool"], "{\"b\": [1, 2], \"a\": null}");
@@ -254,6 +267,7 @@ fn dash_m_runs_library_modules() {
     );
 }
 
+/// `sys.executable` is the rpyjit binary.
 #[test]
 fn sys_executable_is_rpyjit() {
     let o = run(&["-c", "import sys; print(sys.executable)"]);
@@ -262,6 +276,7 @@ fn sys_executable_is_rpyjit() {
     assert_eq!(got, exe);
 }
 
+/// The JIT's `-X` options show in `sys._xoptions`.
 #[test]
 fn jit_options_reach_sys_xoptions() {
     let o = run(&[
@@ -280,6 +295,7 @@ fn jit_options_reach_sys_xoptions() {
     );
 }
 
+/// `PYTHONPATH` extends `sys.path`, and `-I` ignores it.
 #[test]
 fn pythonpath_and_isolation() {
     let dir = temp_script("modx", "VALUE = 42\n");
@@ -299,12 +315,14 @@ fn pythonpath_and_isolation() {
     assert!(stderr(&o).contains("ModuleNotFoundError"));
 }
 
+/// `-O` removes `assert` statements.
 #[test]
 fn optimize_removes_asserts() {
     assert_eq!(run(&["-c", "assert False"]).status.code(), Some(1));
     assert_eq!(run(&["-O", "-c", "assert False"]).status.code(), Some(0));
 }
 
+/// `-W error` turns warnings into errors.
 #[test]
 fn warnings_option_turns_warnings_into_errors() {
     let o = run(&["-W", "error", "-c", "import warnings; warnings.warn('w')"]);
@@ -312,6 +330,7 @@ fn warnings_option_turns_warnings_into_errors() {
     assert!(stderr(&o).contains("UserWarning: w"), "{}", stderr(&o));
 }
 
+/// Unbounded recursion raises a catchable RecursionError.
 #[test]
 fn deep_recursion_raises_recursion_error() {
     let o = run(&[
@@ -334,6 +353,7 @@ f(0)
     assert!(stderr(&o).contains("RecursionError"), "{}", stderr(&o));
 }
 
+/// An uncaught KeyboardInterrupt exits the way SIGINT does.
 #[test]
 fn uncaught_keyboard_interrupt_exits_like_sigint() {
     let o = run(&["-c", "raise KeyboardInterrupt"]);
@@ -342,6 +362,7 @@ fn uncaught_keyboard_interrupt_exits_like_sigint() {
     assert!(stderr(&o).contains("KeyboardInterrupt"));
 }
 
+/// Ctrl-C interrupts an interpreted loop with KeyboardInterrupt.
 #[test]
 fn ctrl_c_interrupts_a_running_loop() {
     let o = interrupt_when_ready(&[
@@ -358,6 +379,7 @@ while True:
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
 }
 
+/// A traceback through compiled code is the interpreter's.
 #[test]
 fn tracebacks_through_compiled_code_match_the_interpreters() {
     let p = temp_script(
@@ -382,6 +404,7 @@ main()
     assert!(stderr(&on).contains("line 3, in g"), "{}", stderr(&on));
 }
 
+/// The `-X jit-stats` summary text lists compiled functions with their work and deopt sites with their reasons (the one test of the human-readable summary).
 #[test]
 fn jit_stats_report_compiled_functions_and_deopts() {
     let o = run(&[
@@ -416,6 +439,7 @@ print(f(3), f(40), f(2))"#,
     );
 }
 
+/// A tracer installed after compilation sees every line of a compiled function.
 #[test]
 fn a_tracer_sees_lines_of_compiled_functions() {
     let o = run(&[
@@ -439,6 +463,7 @@ print(lines)"#,
     assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
 }
 
+/// `rpyjit.compile`, `is_compiled` and `stats()` report compiled versions, native calls and refusals.
 #[test]
 fn the_rpyjit_module_compiles_and_reports() {
     let o = run(&[
@@ -451,7 +476,7 @@ def g(*a):
 print(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))
 print(f(10, 20), f(2**40, 2**40), f(1.5, 2))
 s = rpyjit.stats()
-print(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))"#,
+print([c['label'] for c in s['compiled']], s['native_calls'] >= 1, list(s['refused'].values()))"#,
     ]);
     assert_eq!(
         stdout(&o),
@@ -461,6 +486,7 @@ print(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))"#,
     );
 }
 
+/// Compiled code run by several threads at once gives the interpreter's results.
 #[test]
 fn compiled_code_runs_from_several_threads_at_once() {
     let o = run(&[
@@ -506,6 +532,7 @@ print(sorted(res.items()))"#,
     assert_eq!(stdout(&o), stdout(&off));
 }
 
+/// Ctrl-C interrupts a loop running in native code, in the compiled function.
 #[test]
 fn ctrl_c_interrupts_a_compiled_loop() {
     let o = interrupt_when_ready(&[
@@ -531,6 +558,7 @@ spin(-1)
     assert!(e.contains("in spin"), "{e}");
 }
 
+/// Entry guard misses and overflow deopts leave the arguments' reference counts balanced.
 #[test]
 fn refcounts_balance_across_native_calls_entry_misses_and_deopts() {
     // Objects passed to a compiled function that runs them in the interpreter (entry

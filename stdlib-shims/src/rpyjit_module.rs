@@ -35,7 +35,8 @@
 //! skipped:      {reason: count}, code objects never counted (cannot be compiled)
 //! fallbacks:    {reason: count}, compiled code sent back to the interpreter
 //! deopts:       [{function: str, unit: int, reason: str, count: int}], one per exit site
-//! recompiles:   [{function: str, unit: int, reason: str}], assumptions dropped
+//! recompiles:   [{function: str, version: str (the label of the version recompiled),
+//!                 unit: int, reason: str}], assumptions dropped
 //! cross_isa:    {compiled: {target triple: count}, failures: [{function: str,
 //!                 error: str}]} (`RPYJIT_CROSS_ISA=1`)
 //! WORK:         {inline: int, helpers: int, in_place: int}, the profitability inputs
@@ -166,6 +167,7 @@ mod rpyjit {
                 record(
                     [
                         ("function", vm.ctx.new_str(r.function.as_str()).into()),
+                        ("version", vm.ctx.new_str(r.version.as_str()).into()),
                         ("unit", vm.ctx.new_int(r.unit).into()),
                         ("reason", vm.ctx.new_str(r.reason).into()),
                     ],
