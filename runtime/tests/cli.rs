@@ -404,7 +404,7 @@ main()
     assert!(stderr(&on).contains("line 3, in g"), "{}", stderr(&on));
 }
 
-/// The `-X jit-stats` summary text lists compiled functions with their work and deopt sites with their reasons (the one test of the human-readable summary).
+/// The `-X jit-stats` text lists compiled functions and deopt sites (the one summary-text test).
 #[test]
 fn jit_stats_report_compiled_functions_and_deopts() {
     let o = run(&[
@@ -463,7 +463,7 @@ print(lines)"#,
     assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
 }
 
-/// `rpyjit.compile`, `is_compiled` and `stats()` report compiled versions, native calls and refusals.
+/// `rpyjit.compile`, `is_compiled` and `stats()` report versions, native calls and refusals.
 #[test]
 fn the_rpyjit_module_compiles_and_reports() {
     let o = run(&[

@@ -191,7 +191,7 @@ print("fallbacks:", s["fallbacks"])
 print("native calls:", s["native_calls"])
 "#;
 
-/// Object-heavy code compiled before its first call gives the interpreter's answers, runs natively and leaks no reference.
+/// Object-heavy code compiled before its first call runs natively, right, and leaks nothing.
 #[test]
 fn compiled_object_code_leaves_reference_counts_balanced() {
     let p = script("refcounts", OBJECT_HEAVY);
@@ -409,7 +409,7 @@ print(sum(grow(50) for _ in range(1000)))
     assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
-/// An operand whose type stops matching the profile gets its function recompiled without the type speculation.
+/// An operand whose type stops matching the profile is recompiled without the speculation.
 #[test]
 fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {
     // The interpreter's profile says ints (the first calls); then every call passes a
@@ -438,7 +438,7 @@ print(s)
     assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
-/// A function that exits on every call falls back to the interpreter once and is not compiled again.
+/// A function that exits on every call falls back once and is not compiled again.
 #[test]
 fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() {
     // `locals()` reads the running frame, so it always runs in the interpreter: every
@@ -483,7 +483,7 @@ print("balanced:", before[:2] == after[:2], "growth under 50:", after[2] - befor
     )
 }
 
-/// The helpers of `with`, `super()`, closures, star-unpacking, `match`, `raise` and `from import` leave reference counts balanced.
+/// The helpers of `with`, `super()`, closures, unpacking, `match`, `raise`, imports leak nothing.
 #[test]
 fn with_super_closures_unpacking_match_raise_and_imports_leave_reference_counts_balanced() {
     // Every helper added for these instructions takes its operands on success only;
@@ -584,7 +584,7 @@ print("identical:", same and same2)
 print("computed refcount:", sys.getrefcount(out[0]))
 "#;
 
-/// Exceptions raised and caught in one compiled function are handled natively, without exits, and are released.
+/// Exceptions raised and caught in one compiled function are handled natively, and released.
 #[test]
 fn exceptions_caught_in_a_compiled_loop_stay_in_native_code_and_balance_reference_counts() {
     // Every raise below is caught by a handler of the same function: native code runs the
@@ -619,7 +619,7 @@ rpyjit.compile(work)
 print(work(3000, key, val))
 "#;
 
-/// A loop-free function called from a native loop is compiled for native callers only and keeps its `__code__`.
+/// A loop-free function called from native code is compiled for it only, keeping `__code__`.
 #[test]
 fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code() {
     // `leaf` has no loop: it is compiled once native code (the OSR loop of `hot`) has
@@ -700,7 +700,7 @@ else:
     total({"a": 0}, "a", 3)
 "#;
 
-/// A KeyError raised by a helper of native code and left uncaught prints the interpreter's traceback.
+/// An uncaught KeyError raised by a helper of native code prints the interpreter's traceback.
 #[test]
 fn an_uncaught_key_error_from_a_native_helper_has_the_interpreters_traceback() {
     let p = script("tb_key_error", HELPER_RAISES);
@@ -716,7 +716,7 @@ fn an_uncaught_key_error_from_a_native_helper_has_the_interpreters_traceback() {
     );
 }
 
-/// A ZeroDivisionError on objects in native code, left uncaught, prints the interpreter's traceback.
+/// An uncaught ZeroDivisionError on objects in native code prints the interpreter's traceback.
 #[test]
 fn an_uncaught_zero_division_on_objects_has_the_interpreters_traceback() {
     let p = script("tb_zero_division", HELPER_RAISES);
@@ -771,7 +771,7 @@ drain(acct, [1, 10 ** 7])
     }
 }
 
-/// An exception raised in the interpreter after an int-overflow deopt prints the interpreter's traceback.
+/// An exception raised after an int-overflow deopt prints the interpreter's traceback.
 #[test]
 fn an_exception_raised_after_a_deopt_has_the_interpreters_traceback() {
     let p = script(
@@ -888,7 +888,7 @@ print(f(100))
 f(100000)
 "#;
 
-/// Unbounded recursion through compiled functions raises a catchable RecursionError, as in the interpreter.
+/// Unbounded recursion through compiled functions raises a catchable RecursionError.
 #[test]
 fn deep_recursion_through_compiled_functions_raises_recursion_error() {
     for mode in ["jit=off", "jit=on", "jit-threshold=0"] {
