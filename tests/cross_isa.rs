@@ -2,22 +2,17 @@
 //! every function compiled before its first call (`-X jit-threshold=0`) and
 //! `RPYJIT_CROSS_ISA=1`, which makes the JIT translate and compile each function it
 //! compiles for the host also for the other supported architecture (AArch64 on an x86-64
-//! host), with Cranelift's verifier on. The statistics each run prints must show code
-//! produced for it and no failure, and at least 90% of the functions the corpus runs
-//! (generators aside, which stay in the interpreter) compiled and kept native.
+//! host), with Cranelift's verifier on. The statistics of each run (`rpyjit.stats()`)
+//! must show code produced for it and no failure, and at least 90% of the functions the
+//! corpus runs (generators aside, which stay in the interpreter) compiled and kept native.
 
 use std::time::Duration;
 
 use rpyjit_tests::{corpus_dir, run_program_with_env, RunError};
 
-/// The number after `prefix` on a line of the `-X jit-stats` summary.
-fn stat(stderr: &str, prefix: &str) -> Option<u64> {
-    stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix(prefix))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-}
+#[path = "../runtime/tests/common/jit_stats.rs"]
+mod jit_stats;
+use jit_stats::StatsFile;
 
 #[test]
 fn at_threshold_zero_nine_in_ten_corpus_functions_compile_for_both_architectures() {
@@ -33,30 +28,25 @@ fn at_threshold_zero_nine_in_ten_corpus_functions_compile_for_both_architectures
     // Functions that ran but stayed in (or went back to) the interpreter.
     let (mut refused, mut never_counted, mut fell_back) = (0u64, 0u64, 0u64);
     for file in &files {
-        let args = ["-X", "jit-threshold=0", "-X", "jit-stats"];
-        let env = [("RPYJIT_CROSS_ISA", "1")];
+        let args = ["-X", "jit-threshold=0"];
+        let stats_file = StatsFile::new();
+        let hook = stats_file.env();
+        let mut env = vec![("RPYJIT_CROSS_ISA", "1")];
+        env.extend(hook.iter().map(|(k, v)| (*k, v.as_str())));
         let run = run_program_with_env(&args, &env, &dir, file, Duration::from_secs(180));
         let (_, stderr) = match run {
             Ok(x) => x,
             Err(RunError::Timeout(t)) => panic!("{file}: no result within {t:?}"),
             Err(RunError::Spawn(e)) => panic!("could not start rpyjit: {e}"),
         };
-        let Some(compiled) = stat(&stderr, "compiled functions:") else {
-            panic!("{file}: no JIT statistics on stderr:\n{stderr}");
-        };
-        host += compiled;
-        other += stderr
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("also compiled for "))
-            .filter_map(|r| r.rsplit(": ").next()?.parse::<u64>().ok())
-            .sum::<u64>();
-        refused += stat(&stderr, "refused (stay in the interpreter):").unwrap_or(0);
-        never_counted +=
-            stat(&stderr, "functions never counted (cannot be compiled):").unwrap_or(0);
-        fell_back += stat(&stderr, "fallbacks to the interpreter:").unwrap_or(0);
-        let failed = stat(&stderr, "cross-architecture failures:").unwrap_or(0);
-        if failed > 0 {
-            failures.push(format!("{file}: {failed}\n{stderr}"));
+        let stats = stats_file.read(&format!("{file}:\n{stderr}"));
+        host += stats.compiled.len() as u64;
+        other += stats.cross_isa_compiled();
+        refused += stats.refused_count();
+        never_counted += stats.skipped_count();
+        fell_back += stats.fallback_count();
+        if !stats.cross_isa.failures.is_empty() {
+            failures.push(format!("{file}: {:#?}", stats.cross_isa.failures));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

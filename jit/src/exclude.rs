@@ -40,7 +40,7 @@ pub(crate) fn keep(plain: &PyRef<PyCode>) {
         .unwrap_or_else(|p| p.into_inner())
         .get_or_insert_with(HashMap::new)
         .insert(plain.as_object().get_id(), plain.clone());
-    STATS.refused(BY_DECORATOR);
+    STATS.refused(Some(plain.code.qualname.as_str()), BY_DECORATOR);
 }
 
 /// Why `func` (running `plain`, its code without rpyjit's prologue) must stay in the

@@ -177,7 +177,7 @@ pub(crate) fn may_compile(
 /// Records a refusal in the statistics and returns it.
 pub(crate) fn refused<T>(reason: impl Into<String>) -> Result<T, Refusal> {
     let reason = reason.into();
-    STATS.refused(&reason);
+    STATS.refused(None, &reason);
     Err(Refusal(reason))
 }
 

@@ -1,9 +1,17 @@
 //! JIT statistics, always collected (a few relaxed atomics and a mutex on cold paths):
-//! compiled functions, refusals and fallbacks with reasons, deopts per site, native calls.
+//! one record per compiled version, refusal, deopt site, recompilation and cross-ISA
+//! result, and counters for the rest. `rpyjit.stats()` hands these records to Python as
+//! plain values; [`Stats::summary`] (`-X jit-stats`) renders the same records as text.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
+
+use rustpython_vm::builtins::PyCode;
+
+use crate::translate::Translation;
 
 #[derive(Default)]
 pub struct Stats {
@@ -18,25 +26,125 @@ pub struct Stats {
     detail: Mutex<Detail>,
 }
 
+/// The profitability inputs of a translation (see [`Translation::profitable`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    pub inline: u64,
+    pub helpers: u64,
+    /// The part of `helpers` the interpreter does in place: generator steps and string
+    /// appends.
+    pub in_place: u64,
+}
+
+impl Work {
+    pub fn of(t: &Translation) -> Self {
+        Work {
+            inline: t.inline_work,
+            helpers: t.helper_work,
+            in_place: t.in_place_work,
+        }
+    }
+}
+
+impl fmt::Display for Work {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "work inline {}, through helpers {} (generator steps and string appends {})",
+            self.inline, self.helpers, self.in_place
+        )
+    }
+}
+
+/// Where a function is defined: its code object's file and first line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Source {
+    pub file: String,
+    pub line: Option<u32>,
+}
+
+impl Source {
+    pub fn of(code: &PyCode) -> Self {
+        Source {
+            file: code.code.source_path.as_str().to_owned(),
+            line: code.code.first_line_number.map(|l| l.get() as u32),
+        }
+    }
+}
+
+/// One version of a function compiled to native code.
+#[derive(Clone, Debug)]
+pub struct Compilation {
+    /// The function's `__qualname__`.
+    pub function: String,
+    pub source: Source,
+    /// The JIT's name for this version (the summary's and perf maps'), e.g.
+    /// `main (loop at unit 12)` or `f (generic)`.
+    pub label: String,
+    /// `None`: entered at its start by a call (a hot function, `rpyjit.compile`, or
+    /// native callers); `Some(unit)`: entered mid-loop at this unit (on-stack replacement).
+    pub loop_at: Option<u32>,
+    /// Instructions compiled without their failing assumption: 0 for a first version,
+    /// more for a recompilation.
+    pub generic_instructions: usize,
+    /// Compiled on request (`rpyjit.compile`), without the profitability estimate.
+    pub forced: bool,
+    pub work: Work,
+    pub compile_time: Duration,
+}
+
+/// A version the profitability estimate left to the interpreter.
+#[derive(Clone, Debug)]
+pub struct Unprofitable {
+    pub function: String,
+    pub work: Work,
+}
+
+/// A function a cross-architecture compilation failed for, with the error.
+#[derive(Clone, Debug)]
+pub struct CrossIsaFailure {
+    pub function: String,
+    pub error: String,
+}
+
+/// An assumption dropped by recompiling: the instruction at `unit` of `function` kept
+/// failing for `reason` in the version named `version` ([`Compilation::label`]).
+#[derive(Clone, Debug)]
+pub struct Recompile {
+    pub function: String,
+    pub version: String,
+    pub unit: u32,
+    pub reason: &'static str,
+}
+
 #[derive(Default, Clone)]
 pub struct Detail {
-    pub compiled: Vec<String>,
-    /// Per compiled function (parallel to `compiled`): its work estimate.
-    pub compiled_detail: Vec<String>,
-    pub refused: BTreeMap<String, u64>,
-    /// Functions refused as not profitable, each with its work estimate.
-    pub unprofitable: Vec<String>,
+    pub compiled: Vec<Compilation>,
+    /// (reason, function if known) → count. Refusals recorded before the function is at
+    /// hand (in `entry::prepare_target`) have no function.
+    pub refused: BTreeMap<(String, Option<String>), u64>,
+    pub unprofitable: Vec<Unprofitable>,
     /// Code objects never counted because they cannot be compiled at all, by reason.
     pub skipped: BTreeMap<String, u64>,
     pub fallbacks: BTreeMap<String, u64>,
     /// Functions also compiled for the other architecture (`RPYJIT_CROSS_ISA=1`), by
     /// target, and the failures with their errors.
     pub cross_isa: BTreeMap<String, u64>,
-    pub cross_isa_failures: Vec<String>,
+    pub cross_isa_failures: Vec<CrossIsaFailure>,
     /// (function, unit, reason) → count.
     pub deopts: BTreeMap<(String, u32, &'static str), u64>,
-    /// Assumptions dropped by recompiling: (function, unit, what kept failing).
-    pub recompiles: Vec<(String, u32, &'static str)>,
+    pub recompiles: Vec<Recompile>,
+}
+
+impl Detail {
+    /// Refusals by reason, whatever the function.
+    pub fn refused_by_reason(&self) -> BTreeMap<&str, u64> {
+        let mut m = BTreeMap::new();
+        for ((reason, _), n) in &self.refused {
+            *m.entry(reason.as_str()).or_default() += n;
+        }
+        m
+    }
 }
 
 pub static STATS: Stats = Stats {
@@ -48,7 +156,6 @@ pub static STATS: Stats = Stats {
     propagated: AtomicU64::new(0),
     detail: Mutex::new(Detail {
         compiled: Vec::new(),
-        compiled_detail: Vec::new(),
         refused: BTreeMap::new(),
         unprofitable: Vec::new(),
         skipped: BTreeMap::new(),
@@ -64,24 +171,24 @@ impl Stats {
     fn with<R>(&self, f: impl FnOnce(&mut Detail) -> R) -> R {
         f(&mut self.detail.lock().unwrap_or_else(|p| p.into_inner()))
     }
-    pub fn compiled(&self, name: &str, detail: String, took: std::time::Duration) {
+    pub fn compiled(&self, c: Compilation) {
         self.compile_nanos
-            .fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
-        self.with(|d| {
-            d.compiled.push(name.to_owned());
-            d.compiled_detail.push(detail);
-        });
+            .fetch_add(c.compile_time.as_nanos() as u64, Ordering::Relaxed);
+        self.with(|d| d.compiled.push(c));
     }
     /// Total time spent translating and compiling.
-    pub fn compile_time(&self) -> std::time::Duration {
-        std::time::Duration::from_nanos(self.compile_nanos.load(Ordering::Relaxed))
+    pub fn compile_time(&self) -> Duration {
+        Duration::from_nanos(self.compile_nanos.load(Ordering::Relaxed))
     }
-    pub fn refused(&self, reason: &str) {
-        self.with(|d| *d.refused.entry(reason.to_owned()).or_default() += 1);
+    /// The JIT would not compile `function` (`None`: not known where it was refused).
+    pub fn refused(&self, function: Option<&str>, reason: &str) {
+        let key = (reason.to_owned(), function.map(str::to_owned));
+        self.with(|d| *d.refused.entry(key).or_default() += 1);
     }
-    /// A function left to the interpreter by the profitability estimate (`detail`).
-    pub fn unprofitable(&self, name: &str, detail: String) {
-        self.with(|d| d.unprofitable.push(format!("{name} [{detail}]")));
+    /// A function left to the interpreter by the profitability estimate.
+    pub fn unprofitable(&self, function: &str, work: Work) {
+        let function = function.to_owned();
+        self.with(|d| d.unprofitable.push(Unprofitable { function, work }));
     }
     pub fn skipped(&self, reason: &str) {
         self.with(|d| *d.skipped.entry(reason.to_owned()).or_default() += 1);
@@ -89,17 +196,29 @@ impl Stats {
     pub fn fallback(&self, reason: &str) {
         self.with(|d| *d.fallbacks.entry(reason.to_owned()).or_default() += 1);
     }
-    pub fn cross_isa(&self, result: Result<String, String>) {
+    /// `function` compiled for another architecture: its target triple, or the error.
+    pub fn cross_isa(&self, function: &str, result: Result<String, String>) {
         self.with(|d| match result {
             Ok(triple) => *d.cross_isa.entry(triple).or_default() += 1,
-            Err(e) => d.cross_isa_failures.push(e),
+            Err(error) => d.cross_isa_failures.push(CrossIsaFailure {
+                function: function.to_owned(),
+                error,
+            }),
         });
     }
     pub fn deopt(&self, func: &str, unit: u32, reason: &'static str) {
         self.with(|d| *d.deopts.entry((func.to_owned(), unit, reason)).or_default() += 1);
     }
-    pub fn recompiled(&self, func: &str, unit: u32, reason: &'static str) {
-        self.with(|d| d.recompiles.push((func.to_owned(), unit, reason)));
+    pub fn recompiled(&self, function: &str, version: &str, unit: u32, reason: &'static str) {
+        let (function, version) = (function.to_owned(), version.to_owned());
+        self.with(|d| {
+            d.recompiles.push(Recompile {
+                function,
+                version,
+                unit,
+                reason,
+            })
+        });
     }
     pub fn osr_entry(&self) {
         self.osr_entries.fetch_add(1, Ordering::Relaxed);
@@ -148,8 +267,8 @@ impl Stats {
             d.compiled.len(),
             self.compile_time().as_secs_f64() * 1e3
         );
-        for (f, detail) in d.compiled.iter().zip(&d.compiled_detail) {
-            s += &format!("    {f} [{detail}]\n");
+        for c in &d.compiled {
+            s += &format!("    {} [{}]\n", c.label, c.work);
         }
         s += &format!("  native calls: {}\n", self.native_calls());
         s += &format!(
@@ -161,15 +280,16 @@ impl Stats {
         s += &format!(
             "  exceptions in native code: {caught} caught by the function's handlers, {propagated} passed to the caller\n"
         );
+        let refused = d.refused_by_reason();
         s += &format!(
             "  refused (stay in the interpreter): {}\n",
-            d.refused.values().sum::<u64>()
+            refused.values().sum::<u64>()
         );
-        for (r, n) in &d.refused {
+        for (r, n) in &refused {
             s += &format!("    {n:6}  {r}\n");
         }
-        for f in &d.unprofitable {
-            s += &format!("            not profitable: {f}\n");
+        for u in &d.unprofitable {
+            s += &format!("            not profitable: {} [{}]\n", u.function, u.work);
         }
         s += &format!(
             "  functions never counted (cannot be compiled): {}\n",
@@ -194,15 +314,18 @@ impl Stats {
                 d.cross_isa_failures.len()
             );
             for e in &d.cross_isa_failures {
-                s += &format!("    {e}\n");
+                s += &format!("    {}\n", e.error);
             }
         }
         s += &format!(
             "  recompiled without a failing assumption: {}\n",
             d.recompiles.len()
         );
-        for (f, u, r) in &d.recompiles {
-            s += &format!("            {f} @ unit {u}: {r}\n");
+        for r in &d.recompiles {
+            s += &format!(
+                "            {} @ unit {}: {}\n",
+                r.version, r.unit, r.reason
+            );
         }
         s += &format!("  deopts: {}\n", d.deopts.values().sum::<u64>());
         for ((f, u, r), n) in &d.deopts {

@@ -49,6 +49,7 @@ fn interrupt_when_ready(args: &[&str]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `-V` prints a CPython-like version and `-VV` names rpyjit.
 #[test]
 fn version_looks_like_cpythons() {
     let o = run(&["-V"]);
@@ -58,6 +59,7 @@ fn version_looks_like_cpythons() {
     assert!(stdout(&o).contains("rpyjit"), "{}", stdout(&o));
 }
 
+/// `-h` documents the JIT's `-X` options and environment variables.
 #[test]
 fn help_lists_the_jit_flags() {
     let o = run(&["-h"]);
@@ -75,6 +77,7 @@ fn help_lists_the_jit_flags() {
     }
 }
 
+/// `-c` programs see `sys.argv` as CPython sets it.
 #[test]
 fn command_sees_its_argv() {
     let o = run(&["-c", "import sys; print(sys.argv)", "a", "-b"]);
@@ -82,9 +85,17 @@ fn command_sees_its_argv() {
     assert!(o.status.success());
 }
 
+/// A script sees its arguments, its directory as `sys.path[0]` and `__name__ == '__main__'`.
 #[test]
 fn script_sees_its_argv_and_path0() {
-    let p = temp_script("argv", "import sys, os\nprint(sys.argv[1:])\nprint(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))\nprint(__name__)\n");
+    let p = temp_script(
+        "argv",
+        r#"import sys, os
+print(sys.argv[1:])
+print(sys.path[0] == os.path.dirname(os.path.realpath(__file__)))
+print(__name__)
+"#,
+    );
     let o = run(&[p.to_str().unwrap(), "x", "--y"]);
     assert_eq!(
         stdout(&o),
@@ -94,6 +105,7 @@ fn script_sees_its_argv_and_path0() {
     );
 }
 
+/// `sys.exit` and `SystemExit` set the exit status as in CPython.
 #[test]
 fn sys_exit_sets_the_status() {
     assert_eq!(
@@ -106,11 +118,19 @@ fn sys_exit_sets_the_status() {
     assert_eq!(run(&["-c", "raise SystemExit"]).status.code(), Some(0));
 }
 
+/// An uncaught exception prints a traceback naming every frame and exits with status 1.
 #[test]
 fn uncaught_exception_prints_a_traceback_and_exits_1() {
     let p = temp_script(
         "boom",
-        "def f():\n    return 1 // 0\n\ndef g():\n    f()\n\ng()\n",
+        r#"def f():
+    return 1 // 0
+
+def g():
+    f()
+
+g()
+"#,
     );
     let o = run(&[p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
@@ -128,13 +148,19 @@ fn uncaught_exception_prints_a_traceback_and_exits_1() {
     );
 }
 
+/// A syntax error is reported and exits with status 1.
 #[test]
 fn syntax_error_exits_1() {
-    let o = run(&["-c", "def f(:\n  pass"]);
+    let o = run(&[
+        "-c",
+        r#"def f(:
+  pass"#,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
 }
 
+/// A missing script exits with status 2 and CPython's message.
 #[test]
 fn missing_script_exits_2_with_cpythons_message() {
     let o = run(&["/nonexistent/dir/missing.py"]);
@@ -148,6 +174,7 @@ fn missing_script_exits_2_with_cpythons_message() {
     );
 }
 
+/// Bad options exit with status 2, a message and the usage line.
 #[test]
 fn bad_command_lines_exit_2_with_usage() {
     for (args, msg) in [
@@ -171,6 +198,7 @@ fn bad_command_lines_exit_2_with_usage() {
     }
 }
 
+/// A bad `RPYJIT_*` variable exits with status 2, unless `-E` ignores it.
 #[test]
 fn bad_jit_environment_variable_exits_2() {
     let o = rpyjit()
@@ -189,6 +217,7 @@ fn bad_jit_environment_variable_exits_2() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// Options after `-c PROG` go to the program's `sys.argv`.
 #[test]
 fn options_after_the_script_belong_to_the_script() {
     let o = run(&[
@@ -201,14 +230,26 @@ fn options_after_the_script_belong_to_the_script() {
     assert_eq!(stdout(&o), "['-h', '-V', '--bogus']\n");
 }
 
+/// A program piped on stdin (or `-`) runs with CPython's `sys.argv`.
 #[test]
 fn program_on_stdin() {
-    let o = run_stdin(&[], "import sys\nprint('piped', sys.argv)\n");
+    let o = run_stdin(
+        &[],
+        r#"import sys
+print('piped', sys.argv)
+"#,
+    );
     assert_eq!(stdout(&o), "piped ['']\n", "{}", stderr(&o));
-    let o = run_stdin(&["-", "arg"], "import sys\nprint(sys.argv)\n");
+    let o = run_stdin(
+        &["-", "arg"],
+        r#"import sys
+print(sys.argv)
+"#,
+    );
     assert_eq!(stdout(&o), "['-', 'arg']\n", "{}", stderr(&o));
 }
 
+/// `-m` runs library modules and reports missing ones.
 #[test]
 fn dash_m_runs_library_modules() {
     let o = run_stdin(&["-m", "json.tool"], "{\"b\": [1, 2], \"a\": null}");
@@ -226,6 +267,7 @@ fn dash_m_runs_library_modules() {
     );
 }
 
+/// `sys.executable` is the rpyjit binary.
 #[test]
 fn sys_executable_is_rpyjit() {
     let o = run(&["-c", "import sys; print(sys.executable)"]);
@@ -234,6 +276,7 @@ fn sys_executable_is_rpyjit() {
     assert_eq!(got, exe);
 }
 
+/// The JIT's `-X` options show in `sys._xoptions`.
 #[test]
 fn jit_options_reach_sys_xoptions() {
     let o = run(&[
@@ -252,6 +295,7 @@ fn jit_options_reach_sys_xoptions() {
     );
 }
 
+/// `PYTHONPATH` extends `sys.path`, and `-I` ignores it.
 #[test]
 fn pythonpath_and_isolation() {
     let dir = temp_script("modx", "VALUE = 42\n");
@@ -271,12 +315,14 @@ fn pythonpath_and_isolation() {
     assert!(stderr(&o).contains("ModuleNotFoundError"));
 }
 
+/// `-O` removes `assert` statements.
 #[test]
 fn optimize_removes_asserts() {
     assert_eq!(run(&["-c", "assert False"]).status.code(), Some(1));
     assert_eq!(run(&["-O", "-c", "assert False"]).status.code(), Some(0));
 }
 
+/// `-W error` turns warnings into errors.
 #[test]
 fn warnings_option_turns_warnings_into_errors() {
     let o = run(&["-W", "error", "-c", "import warnings; warnings.warn('w')"]);
@@ -284,18 +330,30 @@ fn warnings_option_turns_warnings_into_errors() {
     assert!(stderr(&o).contains("UserWarning: w"), "{}", stderr(&o));
 }
 
+/// Unbounded recursion raises a catchable RecursionError.
 #[test]
 fn deep_recursion_raises_recursion_error() {
     let o = run(&[
         "-c",
-        "def f(n): return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError:\n    print('caught')\n",
+        r#"def f(n): return f(n + 1)
+try:
+    f(0)
+except RecursionError:
+    print('caught')
+"#,
     ]);
     assert_eq!(stdout(&o), "caught\n", "{}", stderr(&o));
-    let o = run(&["-c", "def f(n): return f(n + 1)\nf(0)\n"]);
+    let o = run(&[
+        "-c",
+        r#"def f(n): return f(n + 1)
+f(0)
+"#,
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("RecursionError"), "{}", stderr(&o));
 }
 
+/// An uncaught KeyboardInterrupt exits the way SIGINT does.
 #[test]
 fn uncaught_keyboard_interrupt_exits_like_sigint() {
     let o = run(&["-c", "raise KeyboardInterrupt"]);
@@ -304,22 +362,40 @@ fn uncaught_keyboard_interrupt_exits_like_sigint() {
     assert!(stderr(&o).contains("KeyboardInterrupt"));
 }
 
+/// Ctrl-C interrupts an interpreted loop with KeyboardInterrupt.
 #[test]
 fn ctrl_c_interrupts_a_running_loop() {
     let o = interrupt_when_ready(&[
         "-u",
         "-c",
-        "import sys\nprint('ready', flush=True)\ni = 0\nwhile True:\n    i += 1\n",
+        r#"import sys
+print('ready', flush=True)
+i = 0
+while True:
+    i += 1
+"#,
     ]);
     assert!(exited_like_sigint(&o), "{:?}", o.status);
     assert!(stderr(&o).contains("KeyboardInterrupt"), "{}", stderr(&o));
 }
 
+/// A traceback through compiled code is the interpreter's.
 #[test]
 fn tracebacks_through_compiled_code_match_the_interpreters() {
     let p = temp_script(
         "jit_tb",
-        "import rpyjit\ndef g(a, b):\n    return a // b\n\ndef main():\n    for k in range(5):\n        g(10, 3)\n    g(1, 0)\n\nrpyjit.compile(g)\nmain()\n",
+        r#"import rpyjit
+def g(a, b):
+    return a // b
+
+def main():
+    for k in range(5):
+        g(10, 3)
+    g(1, 0)
+
+rpyjit.compile(g)
+main()
+"#,
     );
     let off = run(&["-X", "jit=off", p.to_str().unwrap()]);
     let on = run(&["-X", "jit-threshold=0", p.to_str().unwrap()]);
@@ -328,6 +404,7 @@ fn tracebacks_through_compiled_code_match_the_interpreters() {
     assert!(stderr(&on).contains("line 3, in g"), "{}", stderr(&on));
 }
 
+/// The `-X jit-stats` text lists compiled functions and deopt sites (the one summary-text test).
 #[test]
 fn jit_stats_report_compiled_functions_and_deopts() {
     let o = run(&[
@@ -336,7 +413,14 @@ fn jit_stats_report_compiled_functions_and_deopts() {
         "-X",
         "jit-stats",
         "-c",
-        "def f(n):\n    x = 1\n    i = 0\n    while i < n:\n        x = x * 7\n        i += 1\n    return x\nprint(f(3), f(40), f(2))",
+        r#"def f(n):
+    x = 1
+    i = 0
+    while i < n:
+        x = x * 7
+        i += 1
+    return x
+print(f(3), f(40), f(2))"#,
     ]);
     let e = stderr(&o);
     assert!(o.status.success(), "{e}");
@@ -355,22 +439,44 @@ fn jit_stats_report_compiled_functions_and_deopts() {
     );
 }
 
+/// A tracer installed after compilation sees every line of a compiled function.
 #[test]
 fn a_tracer_sees_lines_of_compiled_functions() {
     let o = run(&[
         "-X",
         "jit-threshold=0",
         "-c",
-        "import sys, rpyjit\ndef f(a):\n    b = a + 1\n    return b\nrpyjit.compile(f); f(1); f(2)\nlines = []\ndef t(fr, ev, arg):\n    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)\n    return t\nsys.settrace(t)\nf(3)\nsys.settrace(None)\nprint(lines)",
+        r#"import sys, rpyjit
+def f(a):
+    b = a + 1
+    return b
+rpyjit.compile(f); f(1); f(2)
+lines = []
+def t(fr, ev, arg):
+    if ev == 'line' and fr.f_code.co_name == 'f': lines.append(fr.f_lineno)
+    return t
+sys.settrace(t)
+f(3)
+sys.settrace(None)
+print(lines)"#,
     ]);
     assert_eq!(stdout(&o), "[3, 4]\n", "{}", stderr(&o));
 }
 
+/// `rpyjit.compile`, `is_compiled` and `stats()` report versions, native calls and refusals.
 #[test]
 fn the_rpyjit_module_compiles_and_reports() {
     let o = run(&[
         "-c",
-        "import rpyjit\ndef f(a, b):\n    return a * b + a // 3 - b % 7\ndef g(*a):\n    yield a\nprint(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))\nprint(f(10, 20), f(2**40, 2**40), f(1.5, 2))\ns = rpyjit.stats()\nprint(s['compiled'], s['native_calls'] >= 1, list(s['refused'].values()))",
+        r#"import rpyjit
+def f(a, b):
+    return a * b + a // 3 - b % 7
+def g(*a):
+    yield a
+print(rpyjit.compile(f), rpyjit.is_compiled(f), rpyjit.compile(g))
+print(f(10, 20), f(2**40, 2**40), f(1.5, 2))
+s = rpyjit.stats()
+print([c['label'] for c in s['compiled']], s['native_calls'] >= 1, list(s['refused'].values()))"#,
     ]);
     assert_eq!(
         stdout(&o),
@@ -380,24 +486,53 @@ fn the_rpyjit_module_compiles_and_reports() {
     );
 }
 
+/// Compiled code run by several threads at once gives the interpreter's results.
 #[test]
 fn compiled_code_runs_from_several_threads_at_once() {
     let o = run(&[
         "-X",
         "jit-threshold=0",
         "-c",
-        "import threading\ndef f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\ndef worker(k):\n    t = 0\n    for j in range(300):\n        t += f(k, j)\n    res[k] = t\nts = [threading.Thread(target=worker, args=(k,)) for k in range(4)]\nfor t in ts: t.start()\nfor t in ts: t.join()\nprint(sorted(res.items()))",
+        r#"import threading
+def f(a, b):
+    s = 0
+    i = 0
+    while i < b:
+        s += a * i - i // 3
+        i += 1
+    return s
+res = {}
+def worker(k):
+    t = 0
+    for j in range(300):
+        t += f(k, j)
+    res[k] = t
+ts = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sorted(res.items()))"#,
     ]);
     let off = run(&[
         "-X",
         "jit=off",
         "-c",
-        "def f(a, b):\n    s = 0\n    i = 0\n    while i < b:\n        s += a * i - i // 3\n        i += 1\n    return s\nres = {}\nfor k in range(4):\n    res[k] = sum(f(k, j) for j in range(300))\nprint(sorted(res.items()))",
+        r#"def f(a, b):
+    s = 0
+    i = 0
+    while i < b:
+        s += a * i - i // 3
+        i += 1
+    return s
+res = {}
+for k in range(4):
+    res[k] = sum(f(k, j) for j in range(300))
+print(sorted(res.items()))"#,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), stdout(&off));
 }
 
+/// Ctrl-C interrupts a loop running in native code, in the compiled function.
 #[test]
 fn ctrl_c_interrupts_a_compiled_loop() {
     let o = interrupt_when_ready(&[
@@ -405,7 +540,17 @@ fn ctrl_c_interrupts_a_compiled_loop() {
         "-X",
         "jit-threshold=0",
         "-c",
-        "import rpyjit\ndef spin(n):\n    i = 0\n    while i != n:\n        i += 1\n    return i\nspin(5)\nassert rpyjit.is_compiled(spin)\nprint('ready', flush=True)\nspin(-1)\n",
+        r#"import rpyjit
+def spin(n):
+    i = 0
+    while i != n:
+        i += 1
+    return i
+spin(5)
+assert rpyjit.is_compiled(spin)
+print('ready', flush=True)
+spin(-1)
+"#,
     ]);
     assert!(exited_like_sigint(&o), "{:?}", o.status);
     let e = stderr(&o);
@@ -413,13 +558,29 @@ fn ctrl_c_interrupts_a_compiled_loop() {
     assert!(e.contains("in spin"), "{e}");
 }
 
+/// Entry guard misses and overflow deopts leave the arguments' reference counts balanced.
 #[test]
 fn refcounts_balance_across_native_calls_entry_misses_and_deopts() {
     // Objects passed to a compiled function that runs them in the interpreter (entry
     // miss), and calls that deopt on overflow, must not leak or drop references.
     let o = run(&[
         "-c",
-        "import sys, rpyjit\ndef f(a, b):\n    i = 0\n    while i < 3:\n        a = a + b\n        i += 1\n    return a\nrpyjit.compile(f)\nf(1, 2)\nx = 'abc'; y = 'd'\nbefore = (sys.getrefcount(x), sys.getrefcount(y))\nfor k in range(50):\n    f(x, y)\nfor k in range(50):\n    f(1, 2); f(2**62, 2**62)\nprint(before == (sys.getrefcount(x), sys.getrefcount(y)), rpyjit.is_compiled(f), f(2**62, 2**62))",
+        r#"import sys, rpyjit
+def f(a, b):
+    i = 0
+    while i < 3:
+        a = a + b
+        i += 1
+    return a
+rpyjit.compile(f)
+f(1, 2)
+x = 'abc'; y = 'd'
+before = (sys.getrefcount(x), sys.getrefcount(y))
+for k in range(50):
+    f(x, y)
+for k in range(50):
+    f(1, 2); f(2**62, 2**62)
+print(before == (sys.getrefcount(x), sys.getrefcount(y)), rpyjit.is_compiled(f), f(2**62, 2**62))"#,
     ]);
     assert_eq!(
         stdout(&o),
@@ -484,8 +645,16 @@ print(process(3000))
 fn m_cprofile_prints_a_sorted_profile() {
     let p = temp_script(
         "profiled",
-        "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\n\
-         def main():\n    for _ in range(300):\n        fib(8)\n    print('done')\n\nmain()\n",
+        r#"def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+def main():
+    for _ in range(300):
+        fib(8)
+    print('done')
+
+main()
+"#,
     );
     for jit in ["jit=off", "jit=on"] {
         let o = run(&[

@@ -3,7 +3,9 @@
 //! leaked references, and the statistics show that the code really ran natively.
 
 mod common;
-use common::{exited_like_sigint, rpyjit, run, send_sigint, stderr, stdout};
+use common::{
+    exited_like_sigint, rpyjit, run, run_with_stats, send_sigint, stderr, stdout, JitStats,
+};
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -34,38 +36,16 @@ fn run_script(x: &[&str], path: &PathBuf, args: &[&str]) -> Output {
 /// compiled before its first call.
 const JIT_MODES: [&str; 2] = ["jit=on", "jit-threshold=0"];
 
-/// The `-X jit-stats` summary at the end of stderr.
-fn stats_of(o: &Output) -> String {
-    let e = stderr(o);
-    match e.find("rpyjit JIT statistics") {
-        Some(i) => e[i..].to_owned(),
-        None => panic!("no JIT statistics on stderr:\n{e}"),
+/// [`run_script`], and the JIT's statistics at the end of the run.
+fn run_script_with_stats(x: &[&str], path: &PathBuf, args: &[&str]) -> (Output, JitStats) {
+    let mut all: Vec<&str> = Vec::new();
+    for o in x {
+        all.push("-X");
+        all.push(o);
     }
-}
-
-/// stderr without the `-X jit-stats` summary.
-fn stderr_before_stats(o: &Output) -> String {
-    let e = stderr(o);
-    match e.find("rpyjit JIT statistics") {
-        Some(i) => e[..i].to_owned(),
-        None => e,
-    }
-}
-
-/// The number on the statistics line `  NAME: N ...`.
-fn stat(stats: &str, name: &str) -> u64 {
-    let prefix = format!("{name}: ");
-    let line = stats
-        .lines()
-        .map(str::trim_start)
-        .find(|l| l.starts_with(&prefix))
-        .unwrap_or_else(|| panic!("no `{name}` in statistics:\n{stats}"));
-    line[prefix.len()..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    all.push(path.to_str().unwrap());
+    all.extend_from_slice(args);
+    run_with_stats(&all)
 }
 
 /// The value printed by the script as `NAME: VALUE`.
@@ -206,11 +186,12 @@ s = rpyjit.stats()
 print("compiled:", " ".join(f.__name__ for f in funcs if rpyjit.is_compiled(f)))
 # The stdlib's functions are compiled too (at threshold 0): only this script's count here.
 mine = {f.__name__ for f in funcs}
-print("deopt sites:", " ".join(sorted({site.split(" @")[0] for site in s["deopts"]} & mine)))
+print("deopt sites:", " ".join(sorted({site["function"] for site in s["deopts"]} & mine)))
 print("fallbacks:", s["fallbacks"])
 print("native calls:", s["native_calls"])
 "#;
 
+/// Object-heavy code compiled before its first call runs natively, right, and leaks nothing.
 #[test]
 fn compiled_object_code_leaves_reference_counts_balanced() {
     let p = script("refcounts", OBJECT_HEAVY);
@@ -259,118 +240,205 @@ fn compiled_object_code_leaves_reference_counts_balanced() {
 
 /// Runs `body` with `-X jit=off` and with the JIT (default threshold), asserts that both
 /// succeed with the same stdout, and returns the JIT's statistics.
-fn jit_matches_the_interpreter(name: &str, body: &str) -> String {
+fn jit_matches_the_interpreter(name: &str, body: &str) -> JitStats {
     let p = script(name, body);
     let off = run_script(&["jit=off"], &p, &[]);
-    let on = run_script(&["jit=on", "jit-stats"], &p, &[]);
+    let (on, stats) = run_script_with_stats(&["jit=on"], &p, &[]);
     assert!(off.status.success(), "{}", stderr(&off));
     assert!(on.status.success(), "{}", stderr(&on));
     assert_eq!(stdout(&on), stdout(&off));
-    stats_of(&on)
-}
-
-/// [`jit_matches_the_interpreter`], and at least one loop was entered mid-loop.
-fn osr_matches_the_interpreter(name: &str, body: &str) -> String {
-    let stats = jit_matches_the_interpreter(name, body);
-    assert!(
-        stat(&stats, "loop entries (on-stack replacement)") >= 1,
-        "{stats}"
-    );
-    assert!(stats.contains("main (loop at unit"), "{stats}");
     stats
 }
 
+/// [`jit_matches_the_interpreter`], and at least one loop was entered mid-loop.
+fn osr_matches_the_interpreter(name: &str, body: &str) -> JitStats {
+    let stats = jit_matches_the_interpreter(name, body);
+    assert!(stats.osr_entries >= 1, "{stats}");
+    assert!(
+        stats
+            .compiled
+            .iter()
+            .any(|c| c.function == "main" && c.loop_at.is_some()),
+        "{stats}"
+    );
+    stats
+}
+
+/// A hot `while` loop of a function called once is entered natively mid-loop (OSR).
 #[test]
 fn a_while_loop_in_a_function_called_once_is_entered_mid_loop() {
     osr_matches_the_interpreter(
         "osr_while",
-        "def main():\n    i = 0\n    t = 0\n    while i < 100000:\n        t += i * i % 7\n        i += 1\n    print(t)\n\nmain()\n",
+        r#"def main():
+    i = 0
+    t = 0
+    while i < 100000:
+        t += i * i % 7
+        i += 1
+    print(t)
+
+main()
+"#,
     );
 }
 
+/// OSR enters a `for` loop over a list mid-loop, taking over its iterator.
 #[test]
 fn a_for_loop_over_a_list_is_entered_mid_loop_with_its_iterator() {
     osr_matches_the_interpreter(
         "osr_list",
-        "def main(items):\n    t = 0\n    for x in items:\n        t += x % 13\n    print(t, x)\n\nmain(list(range(100000)))\n",
+        r#"def main(items):
+    t = 0
+    for x in items:
+        t += x % 13
+    print(t, x)
+
+main(list(range(100000)))
+"#,
     );
 }
 
+/// OSR enters a `for` loop over a range mid-loop, taking over its iterator.
 #[test]
 fn a_for_loop_over_range_is_entered_mid_loop_with_its_iterator() {
     osr_matches_the_interpreter(
         "osr_range",
-        "def main():\n    t = 0\n    for i in range(100000):\n        t += i % 13\n    print(t, i)\n\nmain()\n",
+        r#"def main():
+    t = 0
+    for i in range(100000):
+        t += i % 13
+    print(t, i)
+
+main()
+"#,
     );
 }
 
+/// OSR of a loop mixing int work with dict and string operations gives the interpreter's result.
 #[test]
 fn an_osr_loop_over_objects_matches_the_interpreter() {
     osr_matches_the_interpreter(
         "osr_dict",
         // Int work next to the dict and string operations, so the JIT's profitability
         // estimate takes the loop.
-        "def main():\n    d = {}\n    h = 0\n    for i in range(100000):\n        h = (h * 31 + i) % 1000003\n        k = 'k' + str(i % 10)\n        d[k] = d.get(k, 0) + (h & 1)\n    print(sorted(d.items()), h)\n\nmain()\n",
+        r#"def main():
+    d = {}
+    h = 0
+    for i in range(100000):
+        h = (h * 31 + i) % 1000003
+        k = 'k' + str(i % 10)
+        d[k] = d.get(k, 0) + (h & 1)
+    print(sorted(d.items()), h)
+
+main()
+"#,
     );
 }
 
+/// A loop entered mid-loop shares its frame's cells with the closures it calls, without a deopt.
 #[test]
 fn a_loop_of_a_function_with_cells_is_entered_mid_loop_sharing_its_cells() {
     // `k` and `seen` are cells (the closures read and write them): native code gets the
     // frame's cells, so the closures and the loop keep seeing each other's writes.
     let stats = osr_matches_the_interpreter(
         "osr_cells",
-        "def main():\n    k = 3\n    seen = 0\n    def bump():\n        nonlocal seen\n        seen += k\n    t = 0\n    for i in range(100000):\n        bump()\n        t += seen % 7\n        if i == 60000:\n            k = 5\n    print(t, seen, k)\n\nmain()\n",
+        r#"def main():
+    k = 3
+    seen = 0
+    def bump():
+        nonlocal seen
+        seen += k
+    t = 0
+    for i in range(100000):
+        bump()
+        t += seen % 7
+        if i == 60000:
+            k = 5
+    print(t, seen, k)
+
+main()
+"#,
     );
-    assert_eq!(stat(&stats, "deopts"), 0, "{stats}");
+    assert_eq!(stats.deopt_count(), 0, "{stats}");
 }
 
+/// A loop entered mid-loop leaves native code (type guard) when an int local becomes a float.
 #[test]
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {
     let stats = osr_matches_the_interpreter(
         "osr_deopt",
-        "def main():\n    t = 0\n    step = 1\n    for i in range(100000):\n        if i == 50000:\n            step = 0.5\n        t = t + step\n    print(t, type(t).__name__, i)\n\nmain()\n",
+        r#"def main():
+    t = 0
+    step = 1
+    for i in range(100000):
+        if i == 50000:
+            step = 0.5
+        t = t + step
+    print(t, type(t).__name__, i)
+
+main()
+"#,
     );
-    assert!(stats.contains("type changed"), "{stats}");
+    assert!(stats.deopted("main", Some("type changed")), "{stats}");
 }
 
+/// A guard that overflows on every call is recompiled away once, and the function stays native.
 #[test]
 fn an_int_overflow_that_keeps_happening_is_recompiled_away_not_deopted_forever() {
     // Every call overflows once: the multiplication's guard fails on every call.
     let stats = jit_matches_the_interpreter(
         "recompile_overflow",
-        "def grow(n):\n    x = 1\n    for i in range(n):\n        x = x * 7\n    return x % 1000\n\n\
-         print(sum(grow(50) for _ in range(1000)))\n",
+        r#"def grow(n):
+    x = 1
+    for i in range(n):
+        x = x * 7
+    return x % 1000
+
+print(sum(grow(50) for _ in range(1000)))
+"#,
     );
-    assert_eq!(
-        stat(&stats, "recompiled without a failing assumption"),
-        1,
+    assert_eq!(stats.recompiles.len(), 1, "{stats}");
+    assert!(
+        stats.recompiles[0].function == "grow"
+            && stats.recompiles[0].reason.contains("int overflow"),
         "{stats}"
     );
-    assert!(stats.contains("int overflow"), "{stats}");
     // The deopts stop near the limit (100 per site and version), far below one per
     // call, and the function stays native.
-    assert!(stat(&stats, "deopts") < 200, "{stats}");
-    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+    assert!(stats.deopt_count() < 200, "{stats}");
+    assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
+/// An operand whose type stops matching the profile is recompiled without the speculation.
 #[test]
 fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {
     // The interpreter's profile says ints (the first calls); then every call passes a
     // float, which fails the type guard of the speculated additions.
     let stats = jit_matches_the_interpreter(
         "recompile_type",
-        "def add_all(a, b):\n    t = 0\n    for i in range(100):\n        t = t + a + b\n    return t\n\n\
-         s = 0\nfor j in range(3000):\n    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)\nprint(s)\n",
+        r#"def add_all(a, b):
+    t = 0
+    for i in range(100):
+        t = t + a + b
+    return t
+
+s = 0
+for j in range(3000):
+    s += add_all(1, 2) if j < 1500 else add_all(1.5, 2)
+print(s)
+"#,
     );
     assert!(
-        stat(&stats, "recompiled without a failing assumption") >= 1,
+        stats
+            .recompiles
+            .iter()
+            .any(|r| r.function == "add_all" && r.reason.contains("type changed")),
         "{stats}"
     );
-    assert!(stats.contains("type changed"), "{stats}");
-    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+    assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
+/// A function that exits on every call falls back once and is not compiled again.
 #[test]
 fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() {
     // `locals()` reads the running frame, so it always runs in the interpreter: every
@@ -379,14 +447,23 @@ fn a_function_that_keeps_exiting_falls_back_once_and_stays_in_the_interpreter() 
     // many calls (no compile → exit → fall back cycle).
     let stats = jit_matches_the_interpreter(
         "fall_back_once",
-        "import rpyjit\n\
-         class Loud(list):\n    def append(self, x):\n        list.append(self, x + len(locals()))\n\n\
-         rpyjit.compile(Loud.append)\n\
-         def fill(items, n):\n    for i in range(n):\n        items.append(i)\n        i = i * 2 + 1\n    return items\n\n\
-         print(sum(fill(Loud(), 20000)))\n",
+        r#"import rpyjit
+class Loud(list):
+    def append(self, x):
+        list.append(self, x + len(locals()))
+
+rpyjit.compile(Loud.append)
+def fill(items, n):
+    for i in range(n):
+        items.append(i)
+        i = i * 2 + 1
+    return items
+
+print(sum(fill(Loud(), 20000)))
+"#,
     );
-    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 1, "{stats}");
-    assert!(stat(&stats, "deopts") <= 100, "{stats}");
+    assert_eq!(stats.fallback_count(), 1, "{stats}");
+    assert!(stats.deopt_count() <= 100, "{stats}");
 }
 
 /// `body` (which defines `work(n, key, val)` and globals `key` and `val`, and has run
@@ -406,13 +483,14 @@ print("balanced:", before[:2] == after[:2], "growth under 50:", after[2] - befor
     )
 }
 
+/// The helpers of `with`, `super()`, closures, unpacking, `match`, `raise`, imports leak nothing.
 #[test]
 fn with_super_closures_unpacking_match_raise_and_imports_leave_reference_counts_balanced() {
     // Every helper added for these instructions takes its operands on success only;
     // a leak or an extra release shows in the reference counts of `key` and `val`.
     let stats =
         jit_matches_the_interpreter("helper_refcounts", &with_refcount_check(HELPER_REFCOUNTS));
-    assert!(stats.contains("    work"), "{stats}");
+    assert!(stats.compiled("work"), "{stats}");
 }
 
 const HELPER_REFCOUNTS: &str = r#"import sys, gc
@@ -455,6 +533,7 @@ def work(n, key, val):
 work(3000, key, val)
 "#;
 
+/// Unboxed ints and floats come back as the same objects and leave reference counts balanced.
 #[test]
 fn unboxed_numbers_keep_their_objects_and_balance_reference_counts() {
     // Ints and floats held unboxed keep the object they came in (an argument, a
@@ -464,17 +543,13 @@ fn unboxed_numbers_keep_their_objects_and_balance_reference_counts() {
     let off = run_script(&["jit=off"], &p, &[]);
     assert!(off.status.success(), "{}", stderr(&off));
     for mode in JIT_MODES {
-        let on = run_script(&[mode, "jit-stats"], &p, &[]);
+        let (on, stats) = run_script_with_stats(&[mode], &p, &[]);
         assert!(on.status.success(), "{}", stderr(&on));
         assert_eq!(stdout(&on), stdout(&off), "{mode}");
         let out = stdout(&on);
         assert_eq!(field(&out, "balanced"), "True", "{mode}: {out}");
         assert_eq!(field(&out, "identical"), "True", "{mode}: {out}");
-        assert!(
-            stats_of(&on).contains("    work"),
-            "{mode}: {}",
-            stats_of(&on)
-        );
+        assert!(stats.compiled("work"), "{mode}: {stats}");
     }
 }
 
@@ -509,6 +584,7 @@ print("identical:", same and same2)
 print("computed refcount:", sys.getrefcount(out[0]))
 "#;
 
+/// Exceptions raised and caught in one compiled function are handled natively, and released.
 #[test]
 fn exceptions_caught_in_a_compiled_loop_stay_in_native_code_and_balance_reference_counts() {
     // Every raise below is caught by a handler of the same function: native code runs the
@@ -516,9 +592,9 @@ fn exceptions_caught_in_a_compiled_loop_stay_in_native_code_and_balance_referenc
     // their tracebacks and the stand-in frames they name are all released.
     let stats =
         jit_matches_the_interpreter("caught_natively", &with_refcount_check(CAUGHT_NATIVELY));
-    assert!(stats.contains("    work ["), "{stats}");
-    assert_eq!(stat(&stats, "deopts"), 0, "{stats}");
-    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+    assert!(stats.compiled_as("work"), "{stats}");
+    assert_eq!(stats.deopt_count(), 0, "{stats}");
+    assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
 const CAUGHT_NATIVELY: &str = r#"import sys, gc
@@ -543,6 +619,7 @@ rpyjit.compile(work)
 print(work(3000, key, val))
 "#;
 
+/// A loop-free function called from native code is compiled for it only, keeping `__code__`.
 #[test]
 fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code() {
     // `leaf` has no loop: it is compiled once native code (the OSR loop of `hot`) has
@@ -551,18 +628,26 @@ fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code()
     // `__code__` assignment is seen by native callers (they call the new code).
     let stats = jit_matches_the_interpreter(
         "native_callers_only",
-        "import rpyjit\n\
-         def leaf(a, b):\n    return a * b + 1\n\n\
-         code = leaf.__code__\n\
-         def hot(n):\n    t = 0\n    for i in range(n):\n        t += leaf(i, 2)\n    return t\n\n\
-         print(hot(5000), leaf.__code__ is code, rpyjit.is_compiled(leaf))\n\
-         print(sum(leaf(i, 3) for i in range(100)))\n\
-         leaf.__code__ = (lambda a, b: a - b).__code__\n\
-         print(hot(3000))\n",
+        r#"import rpyjit
+def leaf(a, b):
+    return a * b + 1
+
+code = leaf.__code__
+def hot(n):
+    t = 0
+    for i in range(n):
+        t += leaf(i, 2)
+    return t
+
+print(hot(5000), leaf.__code__ is code, rpyjit.is_compiled(leaf))
+print(sum(leaf(i, 3) for i in range(100)))
+leaf.__code__ = (lambda a, b: a - b).__code__
+print(hot(3000))
+"#,
     );
-    assert!(stats.contains("    leaf ["), "{stats}");
-    assert!(stat(&stats, "native calls") >= 3000, "{stats}");
-    assert_eq!(stat(&stats, "fallbacks to the interpreter"), 0, "{stats}");
+    assert!(stats.compiled_as("leaf"), "{stats}");
+    assert!(stats.native_calls >= 3000, "{stats}");
+    assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -571,18 +656,7 @@ fn a_function_without_a_loop_is_compiled_for_native_callers_and_keeps_its_code()
 
 /// In each JIT mode, `path args` fails with exactly the stderr (and exit status) of
 /// `-X jit=off`; returns the statistics of each JIT run.
-/// Exceptions that left compiled functions from native code (the statistics line
-/// "exceptions in native code: N caught by the function's handlers, M passed to the caller").
-fn passed_to_the_caller(stats: &str) -> u64 {
-    let line = stats
-        .lines()
-        .find(|l| l.contains("passed to the caller"))
-        .unwrap_or_else(|| panic!("no exception statistics:\n{stats}"));
-    let before = line.trim_end_matches(" passed to the caller");
-    before.rsplit(' ').next().unwrap().parse().unwrap()
-}
-
-fn same_traceback_as_the_interpreter(path: &PathBuf, args: &[&str]) -> Vec<String> {
+fn same_traceback_as_the_interpreter(path: &PathBuf, args: &[&str]) -> Vec<JitStats> {
     let off = run_script(&["jit=off"], path, args);
     assert_eq!(off.status.code(), Some(1), "{}", stderr(&off));
     assert!(
@@ -597,9 +671,9 @@ fn same_traceback_as_the_interpreter(path: &PathBuf, args: &[&str]) -> Vec<Strin
             assert_eq!(on.status.code(), Some(1), "{mode}: {}", stderr(&on));
             assert_eq!(stderr(&on), stderr(&off), "-X {mode}");
             // The same run with statistics, to show where native code was left.
-            let with_stats = run_script(&[mode, "jit-stats"], path, args);
-            assert_eq!(stderr_before_stats(&with_stats), stderr(&off), "-X {mode}");
-            stats_of(&with_stats)
+            let (with_stats, stats) = run_script_with_stats(&[mode], path, args);
+            assert_eq!(stderr(&with_stats), stderr(&off), "-X {mode}");
+            stats
         })
         .collect()
 }
@@ -626,12 +700,13 @@ else:
     total({"a": 0}, "a", 3)
 "#;
 
+/// An uncaught KeyError raised by a helper of native code prints the interpreter's traceback.
 #[test]
 fn an_uncaught_key_error_from_a_native_helper_has_the_interpreters_traceback() {
     let p = script("tb_key_error", HELPER_RAISES);
     for stats in same_traceback_as_the_interpreter(&p, &["missing-key"]) {
         // The KeyError left `fetch` (and `total`) from native code, entry added there.
-        assert!(passed_to_the_caller(&stats) >= 2, "{stats}");
+        assert!(stats.exceptions_propagated >= 2, "{stats}");
     }
     let off = run_script(&["jit=off"], &p, &["missing-key"]);
     assert!(
@@ -641,11 +716,12 @@ fn an_uncaught_key_error_from_a_native_helper_has_the_interpreters_traceback() {
     );
 }
 
+/// An uncaught ZeroDivisionError on objects in native code prints the interpreter's traceback.
 #[test]
 fn an_uncaught_zero_division_on_objects_has_the_interpreters_traceback() {
     let p = script("tb_zero_division", HELPER_RAISES);
     for stats in same_traceback_as_the_interpreter(&p, &["zero"]) {
-        assert!(passed_to_the_caller(&stats) >= 2, "{stats}");
+        assert!(stats.exceptions_propagated >= 2, "{stats}");
     }
     let off = run_script(&["jit=off"], &p, &["zero"]);
     assert!(
@@ -657,6 +733,7 @@ fn an_uncaught_zero_division_on_objects_has_the_interpreters_traceback() {
     );
 }
 
+/// An exception raised in an interpreted callee of native code prints the interpreter's traceback.
 #[test]
 fn an_exception_raised_in_a_callee_of_native_code_has_the_interpreters_traceback() {
     let p = script(
@@ -689,11 +766,12 @@ drain(acct, [1, 10 ** 7])
     );
     for stats in same_traceback_as_the_interpreter(&p, &[]) {
         // drain ran natively and the exception left it from native code.
-        assert!(stats.contains("    drain"), "{stats}");
-        assert!(passed_to_the_caller(&stats) >= 1, "{stats}");
+        assert!(stats.compiled("drain"), "{stats}");
+        assert!(stats.exceptions_propagated >= 1, "{stats}");
     }
 }
 
+/// An exception raised after an int-overflow deopt prints the interpreter's traceback.
 #[test]
 fn an_exception_raised_after_a_deopt_has_the_interpreters_traceback() {
     let p = script(
@@ -710,8 +788,7 @@ grow(30, [1, 2, 3])
 "#,
     );
     for stats in same_traceback_as_the_interpreter(&p, &[]) {
-        assert!(stats.contains("grow @ unit"), "{stats}");
-        assert!(stats.contains("int overflow"), "{stats}");
+        assert!(stats.deopted("grow", Some("int overflow")), "{stats}");
     }
 }
 
@@ -719,6 +796,7 @@ grow(30, [1, 2, 3])
 // 4. Exceptions in hot loops
 // ---------------------------------------------------------------------------------------
 
+/// `try`/`except`/`finally` in hot loops runs natively and matches the interpreter.
 #[test]
 fn try_except_finally_in_a_hot_loop_matches_the_interpreter() {
     let p = script(
@@ -777,20 +855,21 @@ print(log[:12], len(log))
         stdout(&off)
     );
     for mode in JIT_MODES {
-        let on = run_script(&[mode, "jit-stats"], &p, &[]);
+        let (on, stats) = run_script_with_stats(&[mode], &p, &[]);
         assert!(on.status.success(), "{mode}: {}", stderr(&on));
         assert_eq!(stdout(&on), stdout(&off), "-X {mode}");
-        let stats = stats_of(&on);
         // The exception leaves `step` from native code and `loop` catches it natively;
         // the division by zero in `inner` (a guard) continues in the interpreter.
-        assert!(!stats.contains("  loop @ unit"), "{mode}: {stats}");
-        assert!(!stats.contains("  step @ unit"), "{mode}: {stats}");
-        assert!(passed_to_the_caller(&stats) > 0, "{mode}: {stats}");
-        assert!(
-            stat(&stats, "exceptions in native code") > 0,
-            "{mode}: {stats}"
-        );
-        assert!(stats.contains("inner @ unit"), "{mode}: {stats}");
+        for function in ["loop", "step"] {
+            assert!(!stats.deopted(function, None), "{mode}: {stats}");
+            assert!(
+                !stats.recompiles.iter().any(|r| r.function == function),
+                "{mode}: {stats}"
+            );
+        }
+        assert!(stats.exceptions_propagated > 0, "{mode}: {stats}");
+        assert!(stats.exceptions_caught > 0, "{mode}: {stats}");
+        assert!(stats.deopted("inner", None), "{mode}: {stats}");
     }
 }
 
@@ -798,8 +877,18 @@ print(log[:12], len(log))
 // 5. Deep recursion
 // ---------------------------------------------------------------------------------------
 
-const DEEP: &str = "import rpyjit\ndef f(n): return f(n-1)+1 if n else 0\nprint(f(50), rpyjit.is_compiled(f), flush=True)\ntry:\n    f(100000)\nexcept RecursionError:\n    print('caught')\nprint(f(100))\nf(100000)\n";
+const DEEP: &str = r#"import rpyjit
+def f(n): return f(n-1)+1 if n else 0
+print(f(50), rpyjit.is_compiled(f), flush=True)
+try:
+    f(100000)
+except RecursionError:
+    print('caught')
+print(f(100))
+f(100000)
+"#;
 
+/// Unbounded recursion through compiled functions raises a catchable RecursionError.
 #[test]
 fn deep_recursion_through_compiled_functions_raises_recursion_error() {
     for mode in ["jit=off", "jit=on", "jit-threshold=0"] {
@@ -821,13 +910,16 @@ fn deep_recursion_through_compiled_functions_raises_recursion_error() {
             "-X {mode}"
         );
     }
-    let o = run(&["-X", "jit-threshold=0", "-X", "jit-stats", "-c", DEEP]);
-    assert!(stat(&stats_of(&o), "native calls") >= 50, "{}", stderr(&o));
+    let (o, stats) = run_with_stats(&["-X", "jit-threshold=0", "-c", DEEP]);
+    assert!(stats.native_calls >= 50, "{}\n{stats}", stderr(&o));
 }
 
+/// Uncaught RecursionError through compiled functions prints the interpreter's traceback.
 #[test]
 fn deep_recursion_through_compiled_functions_has_the_interpreters_traceback() {
-    let prog = "def f(n): return f(n-1)+1 if n else 0\nf(100000)\n";
+    let prog = r#"def f(n): return f(n-1)+1 if n else 0
+f(100000)
+"#;
     let off = run(&["-X", "jit=off", "-c", prog]);
     let on = run(&["-X", "jit-threshold=0", "-c", prog]);
     assert_eq!(on.status.code(), Some(1));
@@ -838,6 +930,7 @@ fn deep_recursion_through_compiled_functions_has_the_interpreters_traceback() {
 // 6. Threads
 // ---------------------------------------------------------------------------------------
 
+/// Four threads running one compiled function at once get the interpreter's results.
 #[test]
 fn threads_running_the_same_compiled_function_agree_with_the_interpreter() {
     let p = script(
@@ -879,14 +972,10 @@ print("compiled:", rpyjit.is_compiled(crunch))
     assert_eq!(expected.lines().count(), 5, "{expected}");
     for mode in JIT_MODES {
         for _ in 0..3 {
-            let on = run_script(&[mode, "jit-stats"], &p, &[]);
+            let (on, stats) = run_script_with_stats(&[mode], &p, &[]);
             assert!(on.status.success(), "-X {mode}: {}", stderr(&on));
             assert_eq!(stdout(&on), expected, "-X {mode}");
-            assert!(
-                stat(&stats_of(&on), "native calls") >= 1000,
-                "{}",
-                stderr(&on)
-            );
+            assert!(stats.native_calls >= 1000, "{stats}");
         }
     }
 }
@@ -895,6 +984,7 @@ print("compiled:", rpyjit.is_compiled(crunch))
 // 7. Ctrl-C
 // ---------------------------------------------------------------------------------------
 
+/// Ctrl-C interrupts a loop running natively with the interpreter's KeyboardInterrupt frames.
 #[test]
 fn ctrl_c_interrupts_an_osr_loop_over_objects() {
     // A watcher thread reports the compiled code, then says `ready`; the main thread spins in
@@ -905,7 +995,7 @@ fn ctrl_c_interrupts_an_osr_loop_over_objects() {
 
 def watch():
     time.sleep(0.2)
-    print("compiled:", rpyjit.stats()["compiled"], flush=True)
+    print("compiled:", [c["function"] for c in rpyjit.stats()["compiled"]], flush=True)
     print("ready", flush=True)
 
 def spin(d, k):
@@ -1002,6 +1092,7 @@ print(local_eval(3), Point(1, 2), ns1["__builtins__"] is __builtins__.__dict__)
 print("compiled:", [rpyjit.is_compiled(f) for f in [total, from_dicts, ns1["total"], ns2["total"], square_sum]])
 "#;
 
+/// Functions made by `exec`, `eval` and `compile` are counted and compiled like code from files.
 #[test]
 fn functions_from_exec_eval_and_compile_are_counted_and_compiled() {
     let p = script("run_time_code", RUN_TIME_CODE);
@@ -1026,10 +1117,15 @@ fn functions_from_exec_eval_and_compile_are_counted_and_compiled() {
     assert_eq!(stdout(&on), stdout(&off));
 }
 
+/// Functions of frozen stdlib modules imported later are counted and compiled.
 #[test]
 fn a_function_of_a_frozen_stdlib_module_is_counted() {
     // textwrap is not imported at start-up: it comes from the frozen stdlib on import.
-    let prog = "import textwrap, rpyjit\nprint(textwrap.__spec__.origin, rpyjit.is_compiled(textwrap.dedent))\nprint(repr(textwrap.dedent('  a\\n    b\\n')))\nprint('compiled:', rpyjit.is_compiled(textwrap.dedent))\n";
+    let prog = r#"import textwrap, rpyjit
+print(textwrap.__spec__.origin, rpyjit.is_compiled(textwrap.dedent))
+print(repr(textwrap.dedent('  a\n    b\n')))
+print('compiled:', rpyjit.is_compiled(textwrap.dedent))
+"#;
     let off = run(&["-X", "jit=off", "-c", prog]);
     assert_eq!(
         stdout(&off),
@@ -1093,6 +1189,7 @@ const BAD_EXEC_EVAL_COMPILE_STDERR: &str = r#"Traceback (most recent call last):
 IndexError: list index out of range
 "#;
 
+/// Errors of `exec`, `eval` and `compile` are CPython's, with and without the JIT.
 #[test]
 fn exec_eval_and_compile_errors_are_cpythons() {
     let p = script("bad_exec_eval_compile", BAD_EXEC_EVAL_COMPILE);
@@ -1105,6 +1202,7 @@ fn exec_eval_and_compile_errors_are_cpythons() {
     }
 }
 
+/// Bad arguments to `exec` and `eval` raise the interpreter's TypeErrors word for word.
 #[test]
 fn bad_arguments_to_exec_and_eval_fail_as_in_the_interpreter() {
     // RustPython words these TypeErrors its own way (CPython 3.13: "eval() arg 1 must be a
@@ -1132,6 +1230,7 @@ fn bad_arguments_to_exec_and_eval_fail_as_in_the_interpreter() {
     }
 }
 
+/// A .pyc written with the JIT's counting prologues in place loads and runs without the JIT.
 #[test]
 fn a_pyc_written_with_the_jit_on_loads_without_it() {
     // py_compile compiles with the JIT's counting prologues in place; marshal writes the
@@ -1141,7 +1240,12 @@ fn a_pyc_written_with_the_jit_on_loads_without_it() {
     let src = dir.join("summed.py");
     std::fs::write(
         &src,
-        "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",
+        r#"def f(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t
+"#,
     )
     .unwrap();
     let pyc = dir.join("pyc_only").join("summed.pyc");
@@ -1207,7 +1311,7 @@ print("explicit compile refused:", rpyjit.compile(decorated) is False)
 "#,
     );
     for mode in JIT_MODES {
-        let o = run_script(&[mode, "jit-exclude=*.by_pat*", "jit-stats"], &p, &[]);
+        let (o, stats) = run_script_with_stats(&[mode, "jit-exclude=*.by_pat*"], &p, &[]);
         assert!(o.status.success(), "{mode}: {}", stderr(&o));
         let out = stdout(&o);
         assert!(
@@ -1216,14 +1320,11 @@ print("explicit compile refused:", rpyjit.compile(decorated) is False)
         );
         assert_eq!(field(&out, "compiled"), "False False True", "{mode}");
         assert_eq!(field(&out, "explicit compile refused"), "True", "{mode}");
-        let stats = stats_of(&o);
-        assert!(
-            stats.contains("kept in the interpreter by @rpyjit.interpreted"),
-            "{stats}"
-        );
-        assert!(
-            stats.contains("kept in the interpreter by -X jit-exclude"),
-            "{stats}"
-        );
+        for reason in [
+            "kept in the interpreter by @rpyjit.interpreted",
+            "kept in the interpreter by -X jit-exclude",
+        ] {
+            assert!(stats.refused.get(reason).is_some_and(|&n| n > 0), "{stats}");
+        }
     }
 }

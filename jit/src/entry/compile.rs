@@ -16,7 +16,7 @@ use rustpython_vm::{PyRef, VirtualMachine};
 use super::registry::{code_of, Compiled, Target};
 use crate::bytecode::Analysis;
 use crate::policy::{self, leave_alone, refused, unsupported, worth_compiling, UNPROFITABLE};
-use crate::stats::STATS;
+use crate::stats::{self, STATS};
 use crate::translate::{self, Kind, Refusal, Translation};
 
 pub(super) type NativeFn =
@@ -64,7 +64,7 @@ impl Native {
         let h = crate::helpers::HelperTable::host(vm);
         let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
         if !forced && !worth_compiling(vm, &t) {
-            STATS.unprofitable(&name, work_estimate(&t));
+            STATS.unprofitable(&name, stats::Work::of(&t));
             // A first version refused is remembered; a recompilation without an
             // assumption that is refused says nothing about the function's other entries.
             if generic.is_empty() {
@@ -73,7 +73,19 @@ impl Native {
             return Err(Refusal(UNPROFITABLE.into()));
         }
         let entry = finalize(&t, &label)?;
-        STATS.compiled(&label, work_estimate(&t), started.elapsed());
+        STATS.compiled(stats::Compilation {
+            function: target.original.code.qualname.to_string(),
+            source: stats::Source::of(&target.original),
+            label,
+            loop_at: match &entered {
+                translate::Entry::Loop { at, .. } => Some(*at),
+                _ => None,
+            },
+            generic_instructions: generic.len(),
+            forced,
+            work: stats::Work::of(&t),
+            compile_time: started.elapsed(),
+        });
         let sites = t.exits.len();
         let attr_caches = (0..t.attr_sites).map(|_| Default::default()).collect();
         Ok(Native {
@@ -121,7 +133,8 @@ impl Native {
                 let mut generic = self.generic.clone();
                 generic.push(k);
                 generic.sort_unstable();
-                STATS.recompiled(&self.name, exit.resume_at, exit.reason);
+                let function = target.original.code.qualname.as_str();
+                STATS.recompiled(function, &self.name, exit.resume_at, exit.reason);
                 Native::build(
                     vm,
                     target,
@@ -130,7 +143,7 @@ impl Native {
                     false,
                     self.name.clone(),
                 )
-                .inspect_err(|r| STATS.refused(&r.0))
+                .inspect_err(|r| STATS.refused(Some(function), &r.0))
                 .ok()
                 .map(Box::new)
             })
@@ -166,7 +179,7 @@ pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Ref
     let mut out = format!(
         "; {} (arguments as objects; {})\n{}",
         original.code.qualname,
-        work_estimate(&t),
+        stats::Work::of(&t),
         t.func.display()
     );
     let mut ctx = Context::for_function(t.func);
@@ -213,7 +226,7 @@ pub(super) fn prepare_target(
         let h = crate::helpers::HelperTable::host(vm);
         match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
             Ok(t) if !worth_compiling(vm, &t) => {
-                STATS.unprofitable(&original.code.qualname.to_string(), work_estimate(&t));
+                STATS.unprofitable(original.code.qualname.as_str(), stats::Work::of(&t));
                 leave_alone(original, UNPROFITABLE);
                 return refused(UNPROFITABLE);
             }
@@ -312,15 +325,7 @@ fn cross_isa_check(
                 .map(|_| other.triple().to_string())
                 .map_err(|e| format!("{:?}", e.inner))
         });
-    STATS.cross_isa(result);
-}
-
-/// The profitability inputs, for the statistics.
-fn work_estimate(t: &Translation) -> String {
-    format!(
-        "work inline {}, through helpers {} (generator steps and string appends {})",
-        t.inline_work, t.helper_work, t.in_place_work
-    )
+    STATS.cross_isa(target.original.code.qualname.as_str(), result);
 }
 
 /// Compiles a translation into code memory and returns its entry point.

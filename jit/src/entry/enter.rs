@@ -294,7 +294,8 @@ pub fn call_compiled(
             .iter()
             .map(|a| kind_of(vm, a).map_or(Kind::Obj, |k| k.0))
             .collect();
-        native_for(vm, &c, &kinds, false).inspect_err(|r| STATS.refused(&r.0))
+        native_for(vm, &c, &kinds, false)
+            .inspect_err(|r| STATS.refused(Some(c.target.original.code.qualname.as_str()), &r.0))
     });
     let native = match native {
         Ok(n) => n,
@@ -317,8 +318,9 @@ pub fn call_compiled(
             STATS.entry_miss();
             c.entry_misses.fetch_add(1, Ordering::Relaxed);
             let generic = c.generic.get_or_init(|| {
-                native_for(vm, &c, &vec![Kind::Obj; args.len()], true)
-                    .inspect_err(|r| STATS.refused(&r.0))
+                native_for(vm, &c, &vec![Kind::Obj; args.len()], true).inspect_err(|r| {
+                    STATS.refused(Some(c.target.original.code.qualname.as_str()), &r.0)
+                })
             });
             match generic {
                 Ok(g) => (

@@ -141,7 +141,7 @@ pub fn enter_at_loop(
         return interpret_from_header(locals, stack);
     }
     if let Some(reason) = crate::exclude::reason(vm, func, &target.original) {
-        STATS.refused(reason);
+        STATS.refused(Some(target.original.code.qualname.as_str()), reason);
         disable();
         return interpret_from_header(locals, stack);
     }
@@ -192,7 +192,7 @@ pub fn enter_at_loop(
                     (native, generic)
                 }
                 Err(r) => {
-                    STATS.refused(&r.0);
+                    STATS.refused(Some(target.original.code.qualname.as_str()), &r.0);
                     disable();
                     return interpret_from_header(locals, stack);
                 }

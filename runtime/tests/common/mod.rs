@@ -1,8 +1,13 @@
 //! Running the built `rpyjit` binary from integration tests: a clean environment (no
-//! `PYTHON*`/`RPYJIT_*` variables from the caller), output as text, and SIGINT.
+//! `PYTHON*`/`RPYJIT_*` variables from the caller), output as text, the JIT's statistics
+//! as data ([`jit_stats`]), and SIGINT.
 #![allow(dead_code)]
 
+pub mod jit_stats;
+
 use std::process::{Command, Output, Stdio};
+
+pub use jit_stats::JitStats;
 
 /// `rpyjit` with a clean environment and stdin closed.
 pub fn rpyjit() -> Command {
@@ -18,6 +23,18 @@ pub fn rpyjit() -> Command {
 
 pub fn run(args: &[&str]) -> Output {
     rpyjit().args(args).output().expect("spawn rpyjit")
+}
+
+/// [`run`], and the JIT's statistics at the end of the run (`rpyjit.stats()`).
+pub fn run_with_stats(args: &[&str]) -> (Output, JitStats) {
+    let file = jit_stats::StatsFile::new();
+    let o = file
+        .apply(&mut rpyjit())
+        .args(args)
+        .output()
+        .expect("spawn rpyjit");
+    let stats = file.read(&stderr(&o));
+    (o, stats)
 }
 
 pub fn stdout(o: &Output) -> String {
