@@ -1,25 +1,34 @@
 //! rpyjit's baseline JIT.
 //!
-//! Layout (each module is small and owns one concern), in pipeline order:
-//! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration.
+//! Layout (each module owns one concern), in pipeline order:
+//! - [`options`]: the `-X jit*` / `RPYJIT_*` configuration, every knob.
 //! - [`policy`]: the decisions and limits in one place: whether the JIT is on, when code
 //!   is hot, what may be compiled, when an exit site gives up.
 //! - [`hotness`]: where calls and loop iterations are counted (the counting prologue and
-//!   loop hooks, and the hooks where code is born).
+//!   loop hooks, and the hooks where code is born); [`counted`]: which code it rewrote.
 //! - [`isa`]: Cranelift target ISAs (host, AArch64), one code path for both.
 //! - [`bytecode`]: decoding and analysis (CFG leaders, stack depths) of RustPython bytecode.
-//! - [`translate`]: where bytecode becomes CLIF (typing, inline operations, exit sites).
+//! - [`translate`]: where bytecode becomes CLIF: typing, emission, exit sites, and
+//!   `translate::ops`, one form per instruction form (typing rule, emission, metadata).
+//! - [`abi`]: what native code and the runtime share (the context native code gets, value
+//!   kinds, helper signatures and the table of helper addresses).
 //! - [`entry`]: native code's life: the registry, compiling, stubs, entering (calls and
 //!   loops), exits and falling back.
-//! - [`helpers`]: the runtime helpers native code calls.
+//! - [`helpers`]: the runtime helpers native code calls, by domain.
 //! - [`frames`]: frames stay exact while native code runs (their line, the activations
 //!   of natively called functions).
 //! - [`deopt`]: rebuilding an interpreter frame from an exact state (frame states read
 //!   back from exits, continuation code objects, resuming).
 //! - [`rewrite`]: rewriting code objects (prologues, appended entries, loop hooks) for
 //!   stubs, counting and continuations.
-//! - [`stats`]: counters, always on.
+//! - [`vm`]: the only code that knows RustPython's private layout, each assumption with its
+//!   start-up check.
+//! - [`stats`]: structured records, always on (`rpyjit.stats()`, `-X jit-stats`).
 //! - [`tools`]: tracers and profilers; [`exclude`]: functions the user keeps interpreted.
+//!
+//! Dependencies go down this list's layers, never around in a circle: the one upcall is
+//! the call helpers entering compiled callees ([`helpers`] → [`entry`]);
+//! `jit/tests/layout.rs` checks it.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 

@@ -61,7 +61,12 @@ fn every_corpus_code_object_has_consistent_stack_depths() {
 
 #[test]
 fn a_for_loop_has_its_iterator_on_the_stack_inside_the_body() {
-    let src = "def f(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n";
+    let src = r#"def f(xs):
+    t = 0
+    for x in xs:
+        t += x
+    return t
+"#;
     let module = compile(src, Mode::Exec, "<t>", CompileOpts::default()).unwrap();
     let f = module
         .constants

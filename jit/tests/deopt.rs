@@ -63,16 +63,29 @@ fn resumes_a_for_loop_with_its_iterator_on_the_stack() {
     interpreter().enter(|vm| {
         let f = define(
             vm,
-            "def f(xs, scale):\n    total = 0\n    for x in xs:\n        total += x * scale\n    return total\n",
+            r#"def f(xs, scale):
+    total = 0
+    for x in xs:
+        total += x * scale
+    return total
+"#,
             "f",
         );
         let a = Analysis::new(&code_of(vm, &f).code).unwrap();
         let at = unit_of(&a, |op| matches!(op, Instruction::ForIter { .. }));
         // State after two iterations of f([1, 2, 3, 4], 10).
-        let it = eval(vm, "(lambda it: (next(it), next(it), it)[2])(iter([1, 2, 3, 4]))");
+        let it = eval(
+            vm,
+            "(lambda it: (next(it), next(it), it)[2])(iter([1, 2, 3, 4]))",
+        );
         let state = FrameState {
             resume_at: at,
-            locals: vec![Some(eval(vm, "[1, 2, 3, 4]")), int(vm, 10), int(vm, 30), int(vm, 2)],
+            locals: vec![
+                Some(eval(vm, "[1, 2, 3, 4]")),
+                int(vm, 10),
+                int(vm, 30),
+                int(vm, 2),
+            ],
             stack: vec![Some(it)],
             pending: None,
             handling: None,
@@ -85,7 +98,15 @@ fn resumes_a_for_loop_with_its_iterator_on_the_stack() {
 #[test]
 fn the_functions_own_except_clause_still_catches_after_resuming() {
     interpreter().enter(|vm| {
-        let src = "def g(a, b):\n    out = []\n    for i in range(3):\n        try:\n            out.append(a // (b - i))\n        except ZeroDivisionError:\n            out.append('zero')\n    return out\n";
+        let src = r#"def g(a, b):
+    out = []
+    for i in range(3):
+        try:
+            out.append(a // (b - i))
+        except ZeroDivisionError:
+            out.append('zero')
+    return out
+"#;
         let g = define(vm, src, "g");
         let a = Analysis::new(&code_of(vm, &g).code).unwrap();
         let at = unit_of(&a, |op| matches!(op, Instruction::ForIter { .. }));
@@ -105,7 +126,12 @@ fn the_functions_own_except_clause_still_catches_after_resuming() {
 #[test]
 fn an_uncaught_exception_after_resuming_reports_the_original_line() {
     interpreter().enter(|vm| {
-        let src = "def h(n):\n    k = n\n    while k > 0:\n        k -= 1\n    return 10 // k\n";
+        let src = r#"def h(n):
+    k = n
+    while k > 0:
+        k -= 1
+    return 10 // k
+"#;
         let h = define(vm, src, "h");
         let a = Analysis::new(&code_of(vm, &h).code).unwrap();
         // Resume at the loop test with k = 0: the loop ends and `10 // 0` raises on line 5.
@@ -153,7 +179,14 @@ fn an_uncaught_exception_after_resuming_reports_the_original_line() {
 #[test]
 fn null_stack_slots_and_cells_are_restored() {
     interpreter().enter(|vm| {
-        let src = "def outer():\n    n = 40\n    def inc(k):\n        nonlocal n\n        n += k\n        return len([n]) + n\n    return inc\n";
+        let src = r#"def outer():
+    n = 40
+    def inc(k):
+        nonlocal n
+        n += k
+        return len([n]) + n
+    return inc
+"#;
         let outer = define(vm, src, "outer");
         let inc: PyRef<PyFunction> = outer.as_object().call((), vm).unwrap().downcast().unwrap();
         let code = code_of(vm, &inc);
@@ -162,11 +195,16 @@ fn null_stack_slots_and_cells_are_restored() {
         let at = unit_of(&a, |op| matches!(op, Instruction::Call { .. }));
         let cell = inc.as_object().get_attr("__closure__", vm).unwrap();
         let cell = vm.call_method(&cell, "__getitem__", (0,)).unwrap();
-        vm.call_method(&cell, "__setattr__", ("cell_contents", 41)).unwrap();
+        vm.call_method(&cell, "__setattr__", ("cell_contents", 41))
+            .unwrap();
         let state = FrameState {
             resume_at: at,
             locals: vec![int(vm, 1), Some(cell.clone())],
-            stack: vec![Some(vm.builtins.get_attr("len", vm).unwrap()), None, Some(eval(vm, "[41]"))],
+            stack: vec![
+                Some(vm.builtins.get_attr("len", vm).unwrap()),
+                None,
+                Some(eval(vm, "[41]")),
+            ],
             pending: None,
             handling: None,
         };
@@ -178,7 +216,14 @@ fn null_stack_slots_and_cells_are_restored() {
 #[test]
 fn a_state_that_does_not_match_the_analysis_is_refused() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(xs):\n    for x in xs:\n        pass\n", "f");
+        let f = define(
+            vm,
+            r#"def f(xs):
+    for x in xs:
+        pass
+"#,
+            "f",
+        );
         let code = code_of(vm, &f);
         let a = Analysis::new(&code.code).unwrap();
         let at = unit_of(&a, |op| matches!(op, Instruction::ForIter { .. }));

@@ -17,7 +17,14 @@ use rustpython_vm::bytecode::Instruction;
 #[test]
 fn range_iterator_as_call_operand_at_osr_entry_is_refused() {
     interpreter().enter(|vm| {
-        let code = define_code(vm, "def f(a, b):\n    print(a, b, 1)\n    return b\n", "f");
+        let code = define_code(
+            vm,
+            r#"def f(a, b):
+    print(a, b, 1)
+    return b
+"#,
+            "f",
+        );
         let analysis = Analysis::new(&code.code).unwrap();
         let k = analysis
             .insns

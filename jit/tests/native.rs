@@ -47,7 +47,18 @@ fn int(vm: &VirtualMachine, v: i64) -> PyObjectRef {
 #[test]
 fn an_int_loop_runs_natively_and_agrees() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(n):\n    s = 0\n    i = 0\n    while i < n:\n        s += i * i\n        i += 1\n    return s\n", "f");
+        let f = define(
+            vm,
+            r#"def f(n):
+    s = 0
+    i = 0
+    while i < n:
+        s += i * i
+        i += 1
+    return s
+"#,
+            "f",
+        );
         let before = rpyjit_jit::stats::STATS.native_calls();
         for n in [0, 1, 10, 1000] {
             same(vm, &f, vec![int(vm, n)]);
@@ -59,16 +70,36 @@ fn an_int_loop_runs_natively_and_agrees() {
 #[test]
 fn int_overflow_continues_with_big_ints_in_the_interpreter() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(n):\n    x = 1\n    i = 0\n    while i < n:\n        x = x * 3\n        i += 1\n    return x\n", "f");
+        let f = define(
+            vm,
+            r#"def f(n):
+    x = 1
+    i = 0
+    while i < n:
+        x = x * 3
+        i += 1
+    return x
+"#,
+            "f",
+        );
         assert_eq!(same(vm, &f, vec![int(vm, 10)]), "59049");
-        assert_eq!(same(vm, &f, vec![int(vm, 100)]), "515377520732011331036461129765621272702107522001");
+        assert_eq!(
+            same(vm, &f, vec![int(vm, 100)]),
+            "515377520732011331036461129765621272702107522001"
+        );
     });
 }
 
 #[test]
 fn floor_division_and_modulo_round_like_python() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(a, b):\n    return a // b * 1000 + a % b\n", "f");
+        let f = define(
+            vm,
+            r#"def f(a, b):
+    return a // b * 1000 + a % b
+"#,
+            "f",
+        );
         for a in [-7, -6, -1, 0, 1, 6, 7, i64::MIN, i64::MAX] {
             for b in [-3, -1, 1, 2, 3, i64::MAX] {
                 same(vm, &f, vec![int(vm, a), int(vm, b)]);
@@ -80,7 +111,14 @@ fn floor_division_and_modulo_round_like_python() {
 #[test]
 fn division_by_zero_raises_from_the_interpreter_with_the_functions_line() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(a, b):\n    t = a + b\n    return t // b\n", "f");
+        let f = define(
+            vm,
+            r#"def f(a, b):
+    t = a + b
+    return t // b
+"#,
+            "f",
+        );
         assert_eq!(
             same(vm, &f, vec![int(vm, 1), int(vm, 0)]),
             "raised ZeroDivisionError"
@@ -101,18 +139,44 @@ fn division_by_zero_raises_from_the_interpreter_with_the_functions_line() {
 #[test]
 fn floats_and_mixed_arithmetic_agree() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(x, y):\n    z = x * y + x / y - 2\n    if z > 1.5:\n        return z\n    return -z\n", "f");
+        let f = define(
+            vm,
+            r#"def f(x, y):
+    z = x * y + x / y - 2
+    if z > 1.5:
+        return z
+    return -z
+"#,
+            "f",
+        );
         for (x, y) in [(1.5, 2.0), (-3.25, 0.5), (1e308, 10.0), (0.1, 3.0)] {
-            same(vm, &f, vec![vm.ctx.new_float(x).into(), vm.ctx.new_float(y).into()]);
+            same(
+                vm,
+                &f,
+                vec![vm.ctx.new_float(x).into(), vm.ctx.new_float(y).into()],
+            );
         }
-        assert_eq!(same(vm, &f, vec![vm.ctx.new_float(1.0).into(), vm.ctx.new_float(0.0).into()]), "raised ZeroDivisionError");
+        assert_eq!(
+            same(
+                vm,
+                &f,
+                vec![vm.ctx.new_float(1.0).into(), vm.ctx.new_float(0.0).into()]
+            ),
+            "raised ZeroDivisionError"
+        );
     });
 }
 
 #[test]
 fn arguments_of_other_types_run_in_the_interpreter() {
     interpreter().enter(|vm| {
-        let f = define(vm, "def f(a, b):\n    return a + b\n", "f");
+        let f = define(
+            vm,
+            r#"def f(a, b):
+    return a + b
+"#,
+            "f",
+        );
         assert_eq!(same(vm, &f, vec![int(vm, 2), int(vm, 3)]), "5");
         assert_eq!(
             same(
@@ -144,7 +208,9 @@ fn functions_outside_the_subset_are_refused_with_a_reason() {
         let scope = vm.new_scope_with_builtins();
         let code = vm
             .compile(
-                "def g(*a):\n    yield a\n",
+                r#"def g(*a):
+    yield a
+"#,
                 rustpython_vm::compiler::Mode::Exec,
                 "<t>",
             )
@@ -169,10 +235,41 @@ fn translations_compile_for_the_host_and_for_aarch64() {
     use rpyjit_jit::helpers::HelperTable;
     use rpyjit_jit::translate::{translate, Entry, Kind, Profile};
     let srcs = [
-        ("def f(n):\n    s = 0\n    i = 0\n    while i < n:\n        s += i * i\n        i += 1\n    return s\n", vec![Kind::Int]),
-        ("def f(a, b):\n    return a // b * 1000 + a % b\n", vec![Kind::Int, Kind::Int]),
-        ("def f(x, y):\n    z = x * y + x / y - 2\n    if z > 1.5:\n        return z\n    return -z\n", vec![Kind::Float, Kind::Float]),
-        ("def f(xs, n):\n    out = []\n    for i in range(n):\n        out.append(len(xs) + i)\n    return {k: str(k) for k in out}\n", vec![Kind::Obj, Kind::Int]),
+        (
+            r#"def f(n):
+    s = 0
+    i = 0
+    while i < n:
+        s += i * i
+        i += 1
+    return s
+"#,
+            vec![Kind::Int],
+        ),
+        (
+            r#"def f(a, b):
+    return a // b * 1000 + a % b
+"#,
+            vec![Kind::Int, Kind::Int],
+        ),
+        (
+            r#"def f(x, y):
+    z = x * y + x / y - 2
+    if z > 1.5:
+        return z
+    return -z
+"#,
+            vec![Kind::Float, Kind::Float],
+        ),
+        (
+            r#"def f(xs, n):
+    out = []
+    for i in range(n):
+        out.append(len(xs) + i)
+    return {k: str(k) for k in out}
+"#,
+            vec![Kind::Obj, Kind::Int],
+        ),
     ];
     interpreter().enter(|vm| {
         for (src, kinds) in &srcs {

@@ -28,7 +28,17 @@ impl Rng {
 #[test]
 fn random_bytecode_is_translated_or_refused_never_crashes() {
     interpreter().enter(|vm| {
-        let code = define_code(vm, "def f(a, b):\n    x = a + b\n    y = [x, a]\n    for i in range(b):\n        x += i\n    return x, y, len(y)\n", "f");
+        let code = define_code(
+            vm,
+            r#"def f(a, b):
+    x = a + b
+    y = [x, a]
+    for i in range(b):
+        x += i
+    return x, y, len(y)
+"#,
+            "f",
+        );
         let isa = rpyjit_jit::isa::host().unwrap();
         let h = HelperTable::dummy();
         let ops: Vec<Instruction> = (0u8..=255)
@@ -44,7 +54,11 @@ fn random_bytecode_is_translated_or_refused_never_crashes() {
             for _ in 0..edits {
                 let i = rng.below(units.len() as u64) as usize;
                 let op = ops[rng.below(ops.len() as u64) as usize];
-                let arg = if rng.below(4) == 0 { rng.below(256) } else { rng.below(8) };
+                let arg = if rng.below(4) == 0 {
+                    rng.below(256)
+                } else {
+                    rng.below(8)
+                };
                 units[i] = CodeUnit::new(op, OpArgByte::new(arg as u8));
             }
             let mut c = code.code.clone();
@@ -60,20 +74,33 @@ fn random_bytecode_is_translated_or_refused_never_crashes() {
             let kinds = [Kind::Int, Kind::Obj];
             let entry = Entry::Call(kinds.to_vec());
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                translate(&candidate, &analysis, &Profile::default(), &entry, &*isa, &h)
+                translate(
+                    &candidate,
+                    &analysis,
+                    &Profile::default(),
+                    &entry,
+                    &*isa,
+                    &h,
+                )
             }));
             match result {
                 Err(_) => panic!("seed {seed}: the translator panicked"),
                 Ok(Err(_)) => refused += 1,
                 Ok(Ok(t)) => {
                     let mut ctx = cranelift_codegen::Context::for_function(t.func);
-                    ctx.compile(&*isa, &mut cranelift_codegen::control::ControlPlane::default())
-                        .unwrap_or_else(|e| panic!("seed {seed}: invalid CLIF: {:?}", e.inner));
+                    ctx.compile(
+                        &*isa,
+                        &mut cranelift_codegen::control::ControlPlane::default(),
+                    )
+                    .unwrap_or_else(|e| panic!("seed {seed}: invalid CLIF: {:?}", e.inner));
                     translated += 1;
                 }
             }
         }
-        assert!(translated > 0 && refused > 0, "{translated} {refused} {unanalysable}");
+        assert!(
+            translated > 0 && refused > 0,
+            "{translated} {refused} {unanalysable}"
+        );
     });
 }
 
@@ -81,7 +108,13 @@ fn random_bytecode_is_translated_or_refused_never_crashes() {
 #[test]
 fn a_helper_missing_from_the_table_refuses_the_translation() {
     interpreter().enter(|vm| {
-        let code = define_code(vm, "def add(a, b):\n    return a + b\n", "add");
+        let code = define_code(
+            vm,
+            r#"def add(a, b):
+    return a + b
+"#,
+            "add",
+        );
         let analysis = Analysis::new(&code.code).unwrap();
         let isa = rpyjit_jit::isa::host().unwrap();
         let entry = Entry::Call(vec![Kind::Obj, Kind::Obj]);

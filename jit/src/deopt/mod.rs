@@ -28,8 +28,6 @@
 //!
 //! Rewriting the code objects themselves is [`crate::rewrite`].
 
-#![deny(unsafe_op_in_unsafe_fn)]
-
 mod continuation;
 pub mod frame_state;
 mod hand_back;

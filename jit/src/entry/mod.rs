@@ -30,8 +30,6 @@
 //! The decisions (thresholds, limits, when to give up, stepping aside) are in
 //! [`crate::policy`]; rebuilding interpreter frames is [`crate::deopt`].
 
-#![deny(unsafe_op_in_unsafe_fn)]
-
 mod backedge;
 mod compile;
 mod enter;

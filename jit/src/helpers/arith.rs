@@ -6,7 +6,7 @@ use rustpython_vm::bytecode::{BinaryOperator, ComparisonOperator};
 use rustpython_vm::types::PyComparisonOp;
 use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine};
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 fn binary(vm: &VirtualMachine, op: BinaryOperator, a: &PyObject, b: &PyObject) -> PyResult {
     use BinaryOperator as B;

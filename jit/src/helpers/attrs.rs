@@ -6,7 +6,7 @@ use rustpython_vm::builtins::descriptor::PyMemberFlags as MemberFlags;
 use rustpython_vm::builtins::{PyFunction, PyStr, PyType};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
-use super::abi::{enter, name, run, NativeCtx};
+use super::call::{enter, name, run, NativeCtx};
 use crate::vm;
 
 const ATTR_CACHE_MAX_FILLS: u8 = 32;

@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 use crate::vm;
 
 /// Adds a reference. Invariant: `p` is a live object (or 0, ignored).

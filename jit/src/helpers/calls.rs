@@ -8,7 +8,7 @@ use rustpython_vm::builtins::{PyCode, PyDict, PyFunction, PyStr, PyTuple, PyType
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
-use super::abi::{enter, run, NativeCtx, Ops};
+use super::call::{enter, run, NativeCtx, Ops};
 use crate::vm;
 
 /// A call of a compiled function with the arguments where they are: the operand slots

@@ -4,7 +4,7 @@
 use rustpython_vm::builtins::{PyDict, PyList, PySet, PySlice, PyStr};
 use rustpython_vm::{AsObject, PyObjectRef, PyPayload};
 
-use super::abi::{enter, run, NativeCtx, Ops};
+use super::call::{enter, run, NativeCtx, Ops};
 
 fn items(ops: &Ops<'_>, n: usize) -> Vec<PyObjectRef> {
     (0..n).map(|i| ops.get(i).to_owned()).collect()

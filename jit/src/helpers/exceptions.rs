@@ -7,7 +7,7 @@ use rustpython_vm::{AsObject, Py, PyResult, VirtualMachine};
 
 use super::traceback::enter_traceback;
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// RAISE_VARARGS 1 or 2 (arg = argc): ops = [exc] or [exc, cause]. Always fails: the
 /// exception (instantiated, with its cause) is raised at the instruction.

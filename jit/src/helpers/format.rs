@@ -3,7 +3,7 @@
 use rustpython_vm::builtins::PyStr;
 use rustpython_vm::PyObjectRef;
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// FORMAT_SIMPLE: ops = [v] → format(v, '').
 pub(super) unsafe extern "C" fn h_format_simple(

@@ -1,6 +1,6 @@
 //! Iteration: `GET_ITER` and `FOR_ITER`.
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// GET_ITER: ops = [iterable] → iterator.
 pub(super) unsafe extern "C" fn h_get_iter(

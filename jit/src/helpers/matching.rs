@@ -5,7 +5,7 @@ use rustpython_vm::builtins::{PyDict, PyStr, PyTuple, PyType};
 use rustpython_vm::types::PyComparisonOp;
 use rustpython_vm::{AsObject, PyObjectRef};
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// MATCH_SEQUENCE (arg 0) / MATCH_MAPPING (arg 1): ops[0] = subject (borrowed, stays) →
 /// status 1 if its type is a sequence / mapping for pattern matching.

@@ -1,7 +1,7 @@
 //! Runtime helpers: the `extern "C"` functions native code calls for everything it does not
 //! emit inline. Each one is built on the VM's own public operations (`vm._add`,
 //! `get_attr`, `vectorcall`, ...), so the semantics of an opcode cannot drift from the
-//! interpreter's. [`abi`] holds what native code and helpers share; each other module is
+//! interpreter's. [`call`] is how a helper is called ([`crate::abi`] holds what native code and helpers share); each other module is
 //! one family of opcodes.
 //!
 //! Conventions shared by every helper (and relied on by `translate`):
@@ -22,8 +22,8 @@
 //!   was changed); negative = an exception is pending.
 //! - No helper unwinds: a Rust panic is caught and turned into a `SystemError`.
 //! - A helper's doc comment lays out its operand slots; its one `unsafe` block is
-//!   [`abi::enter`], which trusts native code for that layout. Everything after goes
-//!   through the safe [`abi::Ops`] view. Raw layout knowledge lives in [`crate::vm`].
+//!   [`call::enter`], which trusts native code for that layout. Everything after goes
+//!   through the safe [`call::Ops`] view. Raw layout knowledge lives in [`crate::vm`].
 //!
 //! Modules: [`attrs`] (attribute loads and stores with their inline caches, methods,
 //! `super`, special methods), [`arith`] (operators, comparisons, subscripts, truth),
@@ -32,12 +32,11 @@
 //! boxing and unboxing), [`names`] (globals, cells, functions, imports, constants),
 //! [`matching`] (`match` statements), [`exceptions`] (raise and handlers), [`traceback`]
 //! (traceback entries and frames of native code).
-#![deny(unsafe_op_in_unsafe_fn)]
 
-pub mod abi;
 mod arith;
 mod attrs;
 mod boxing;
+pub mod call;
 mod calls;
 mod containers;
 mod exceptions;
@@ -50,8 +49,8 @@ mod unpack;
 
 pub use crate::abi::{AttrCache, TracebackFrames};
 pub use crate::vm::{address_of, running_vm, with_vm, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
-pub use abi::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
 pub use boxing::{box_bool, box_float, box_int, decref, incref};
+pub use call::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
 pub(crate) use traceback::runs_in_own_frame;
 pub use traceback::{enter_traceback, keep_locals};
 

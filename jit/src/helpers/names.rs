@@ -10,7 +10,7 @@ use rustpython_vm::builtins::{PyCode, PyDict, PyTuple};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef};
 
-use super::abi::{enter, name, run, NativeCtx};
+use super::call::{enter, name, run, NativeCtx};
 use crate::vm::{cell_get, cell_set};
 
 /// LOAD_GLOBAL (arg = name index): globals, then builtins. ops[0] = value.

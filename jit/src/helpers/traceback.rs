@@ -8,7 +8,7 @@ use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult};
 
 use super::exceptions::contextualize;
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// The builtin a traceback stand-in calls: the calling frame, materialized.
 pub(super) const FRAME_BUILTIN: &str = "__rpyjit_frame__";

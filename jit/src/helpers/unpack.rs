@@ -4,7 +4,7 @@
 use rustpython_vm::builtins::{PyList, PyTuple};
 use rustpython_vm::{AsObject, PyObjectRef};
 
-use super::abi::{enter, run, NativeCtx};
+use super::call::{enter, run, NativeCtx};
 
 /// UNPACK_SEQUENCE (arg = n): ops = [seq] → ops[0..n] in stack order (the first item on
 /// top, as the interpreter leaves them).

@@ -31,8 +31,6 @@
 //!
 //! When code is hot (each interpreter's threshold) is [`crate::policy`]'s call.
 
-#![deny(unsafe_op_in_unsafe_fn)]
-
 mod counting;
 mod instrument;
 mod loops;

@@ -9,8 +9,6 @@
 //! - [`loop_hooks`]: the back-edge hooks that count loop iterations and enter a hot loop
 //!   natively.
 
-#![deny(unsafe_op_in_unsafe_fn)]
-
 mod loop_hooks;
 mod prologue;
 

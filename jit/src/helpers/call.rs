@@ -1,7 +1,7 @@
-//! The helper ABI shared by `translate` (which emits the calls) and the helpers: the
-//! context native code passes ([`NativeCtx`]), the helper signatures, the table of helper
-//! addresses ([`Op`], [`HelperTable`]), and how a helper reads its call ([`enter`],
-//! [`Ops`], [`run`]).
+//! How a helper is called: the operand view native code's buffer gives it ([`enter`],
+//! [`Ops`]), running it without unwinding into native code ([`run`]), and the table of
+//! this build's helper addresses (`HelperTable::host`, `HelperTable::dummy`). The
+//! types native code and helpers share are in [`crate::abi`].
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
