@@ -93,24 +93,11 @@ fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
         .cloned()
 }
 
-/// Whether `code` has rpyjit's counting prologue: calls of it are counted wherever they
-/// come from (it has a loop or calls itself, or the threshold is 0).
-pub fn is_counted(code: &Py<PyCode>) -> bool {
-    crate::counted::is_counted(code)
-}
-
-/// The function code `code` stands for: without its counting prologue, if it has one,
-/// and the compiled function's own code if `code` is an rpyjit stub (a function can be
-/// made from another's `__code__`, e.g. `types.FunctionType(f.__code__, globals)`).
-pub fn uninstrumented(code: &Py<PyCode>) -> PyRef<PyCode> {
-    entry::original_code(code)
-}
-
 /// `code` without a counting prologue or loop hook anywhere in it (nested code
 /// included): for where counting cannot work, such as code run with builtins of its own
 /// or written out by `marshal`.
 pub fn deeply_uninstrumented(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
-    let base = uninstrumented(code);
+    let base = entry::original_code(code);
     with_nested_code(vm, &base, &|inner| deeply_uninstrumented(vm, inner)).unwrap_or(base)
 }
 

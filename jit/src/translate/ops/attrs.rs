@@ -4,7 +4,7 @@
 use cranelift_codegen::ir::{types, InstBuilder};
 use rustpython_vm::bytecode::LoadSuperAttr;
 
-use super::{push, EmitSite, Form, Operand, TypingSite};
+use super::{push, type_nothing, type_pops, type_pops_to_obj, EmitSite, Form, Operand, TypingSite};
 use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::introspection::{
@@ -23,7 +23,7 @@ pub(super) const LOAD_GLOBAL: Form = Form::op(type_load_global, emit_load_global
     .operand(Operand::Name { shift: 1 })
     .may_push_null(|arg, depth| (arg & 1 != 0).then_some(depth + 1));
 pub(super) const STORE_GLOBAL: Form =
-    Form::op(type_pop_one, emit_store_global).operand(Operand::Name { shift: 0 });
+    Form::op(type_pops::<1>, emit_store_global).operand(Operand::Name { shift: 0 });
 pub(super) const DELETE_GLOBAL: Form =
     Form::op(type_nothing, emit_delete_global).operand(Operand::Name { shift: 0 });
 /// With `arg & 1` (a method load), the callable or NULL where the object was.
@@ -31,9 +31,9 @@ pub(super) const LOAD_ATTR: Form = Form::op(type_load_attr, emit_load_attr)
     .operand(Operand::Name { shift: 1 })
     .may_push_null(|arg, depth| (arg & 1 != 0).then_some(depth));
 pub(super) const STORE_ATTR: Form =
-    Form::op(type_store_attr, emit_store_attr).operand(Operand::Name { shift: 0 });
+    Form::op(type_pops::<2>, emit_store_attr).operand(Operand::Name { shift: 0 });
 pub(super) const DELETE_ATTR: Form =
-    Form::op(type_pop_one, emit_delete_attr).operand(Operand::Name { shift: 0 });
+    Form::op(type_pops::<1>, emit_delete_attr).operand(Operand::Name { shift: 0 });
 /// With `arg & 1` (a method load), the callable or NULL where `super` was.
 pub(super) const LOAD_SUPER_ATTR: Form = Form::op(type_load_super_attr, emit_load_super_attr)
     .operand(Operand::Name { shift: 2 })
@@ -48,22 +48,13 @@ pub(super) const LOAD_SPECIAL: Form = Form::op(type_load_special, emit_load_spec
 pub(super) const LOAD_COMMON_CONSTANT: Form =
     Form::op(type_load_common_constant, emit_load_common_constant);
 pub(super) const IMPORT_NAME: Form =
-    Form::op(type_import_name, emit_import_name).operand(Operand::Name { shift: 0 });
+    Form::op(type_pops_to_obj::<2>, emit_import_name).operand(Operand::Name { shift: 0 });
 pub(super) const IMPORT_FROM: Form =
     Form::op(type_import_from, emit_import_from).operand(Operand::Name { shift: 0 });
 
 /// Native code keeps locals in registers and its frame's line is stale: whatever
 /// inspects the running frame runs in the interpreter.
 const FRAME_INTROSPECTION: Flow = Flow::SideExit("frame introspection runs in the interpreter");
-
-fn type_nothing(_: &TypingSite, _: &mut TypeState) -> Result<Flow, Refusal> {
-    Ok(Flow::Next)
-}
-
-fn type_pop_one(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    Ok(Flow::Next)
-}
 
 fn type_load_global(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     if inspects_frames(name_of(s.code, s.arg >> 1), FRAME_GLOBALS)
@@ -145,11 +136,6 @@ fn emit_load_attr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
 }
 
-fn type_store_attr(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 2)?;
-    Ok(Flow::Next)
-}
-
 fn emit_store_attr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let temps = e.operands(s.st, 2);
     let site = e.attr_site(s.arg);
@@ -222,12 +208,6 @@ fn emit_load_common_constant(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refu
     e.call_op_checked(Op::CommonConstant, u64::from(s.arg), s.st, s.insn, &[]);
     push!(e, s.d, Obj, e.load_op(0));
     Ok(false)
-}
-
-fn type_import_name(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 2)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
 }
 
 fn emit_import_name(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

@@ -6,7 +6,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 use rustpython_vm::bytecode::Instruction;
 
-use super::{push, EmitSite, Form, TypingSite};
+use super::{push, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::bytecode::{Analysis, Insn};
 use crate::translate::emitter::Emitter;
@@ -17,7 +17,7 @@ use Kind::*;
 
 pub(super) const CALL: Form = Form::op(type_call, emit_call).generalizes();
 pub(super) const CALL_KW: Form = Form::op(type_call_kw, emit_call_kw);
-pub(super) const CALL_FUNCTION_EX: Form = Form::op(type_call_function_ex, emit_call_function_ex);
+pub(super) const CALL_FUNCTION_EX: Form = Form::op(type_pops_to_obj::<4>, emit_call_function_ex);
 
 /// Whether `CALL` at `k` is `range(int, ...)` immediately iterated (`for x in range(...)`).
 fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
@@ -83,12 +83,6 @@ fn emit_call_kw(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     e.call_op_checked(Op::CallKw, u64::from(arg), st, insn, &temps);
     push!(e, d - n - 3, Obj, e.load_op(0));
     Ok(false)
-}
-
-fn type_call_function_ex(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 4)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
 }
 
 fn emit_call_function_ex(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

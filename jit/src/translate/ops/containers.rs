@@ -4,7 +4,7 @@
 
 use rustpython_vm::bytecode::Instruction;
 
-use super::{push, EmitSite, Form, TypingSite};
+use super::{push, type_pops, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
@@ -25,15 +25,15 @@ pub(super) const SET_UPDATE: Form = Form::op(type_update, emit_update).takes_ran
 pub(super) const DICT_UPDATE: Form = Form::op(type_update, emit_update).takes_range();
 pub(super) const DICT_MERGE: Form = Form::op(type_update, emit_update).takes_range();
 pub(super) const MAP_ADD: Form = Form::op(type_update, emit_update).takes_range();
-pub(super) const BINARY_SLICE: Form = Form::op(type_binary_slice, emit_binary_slice);
-pub(super) const STORE_SLICE: Form = Form::op(type_store_slice, emit_store_slice);
-pub(super) const STORE_SUBSCR: Form = Form::op(type_store_subscr, emit_store_subscr);
-pub(super) const DELETE_SUBSCR: Form = Form::op(type_delete_subscr, emit_delete_subscr);
+pub(super) const BINARY_SLICE: Form = Form::op(type_pops_to_obj::<3>, emit_binary_slice);
+pub(super) const STORE_SLICE: Form = Form::op(type_pops::<4>, emit_store_slice);
+pub(super) const STORE_SUBSCR: Form = Form::op(type_pops::<3>, emit_store_subscr);
+pub(super) const DELETE_SUBSCR: Form = Form::op(type_pops::<2>, emit_delete_subscr);
 pub(super) const UNPACK_SEQUENCE: Form = Form::op(type_unpack_sequence, emit_unpack_sequence);
 pub(super) const UNPACK_EX: Form = Form::op(type_unpack_ex, emit_unpack_ex);
-pub(super) const FORMAT_SIMPLE: Form = Form::op(type_format, emit_format);
-pub(super) const CONVERT_VALUE: Form = Form::op(type_format, emit_format);
-pub(super) const FORMAT_WITH_SPEC: Form = Form::op(type_format_with_spec, emit_format_with_spec);
+pub(super) const FORMAT_SIMPLE: Form = Form::op(type_pops_to_obj::<1>, emit_format);
+pub(super) const CONVERT_VALUE: Form = Form::op(type_pops_to_obj::<1>, emit_format);
+pub(super) const FORMAT_WITH_SPEC: Form = Form::op(type_pops_to_obj::<2>, emit_format_with_spec);
 
 /// A `BUILD_*` instruction's helper and the number of values it takes.
 fn build_op(op: Instruction, arg: u32) -> (Op, usize) {
@@ -108,20 +108,9 @@ fn emit_update(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
 }
 
-fn type_binary_slice(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 3)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
-}
-
 fn emit_binary_slice(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     e.op_to_obj(s.st, s.insn, Op::BinarySlice, 0, 3);
     Ok(false)
-}
-
-fn type_store_slice(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 4)?;
-    Ok(Flow::Next)
 }
 
 fn emit_store_slice(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
@@ -130,20 +119,10 @@ fn emit_store_slice(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
 }
 
-fn type_store_subscr(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 3)?;
-    Ok(Flow::Next)
-}
-
 fn emit_store_subscr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let temps = e.operands(s.st, 3);
     e.call_op_checked(Op::StoreSubscr, 0, s.st, s.insn, &temps);
     Ok(false)
-}
-
-fn type_delete_subscr(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 2)?;
-    Ok(Flow::Next)
 }
 
 fn emit_delete_subscr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
@@ -202,13 +181,6 @@ fn emit_unpack_ex(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
 }
 
-/// `FORMAT_SIMPLE` and `CONVERT_VALUE`.
-fn type_format(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
-}
-
 fn emit_format(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let EmitSite {
         insn, arg, st, d, ..
@@ -222,12 +194,6 @@ fn emit_format(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     e.call_op_checked(op, u64::from(arg), st, insn, &temps);
     push!(e, d - 1, Obj, e.load_op(0));
     Ok(false)
-}
-
-fn type_format_with_spec(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 2)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
 }
 
 fn emit_format_with_spec(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

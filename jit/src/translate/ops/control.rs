@@ -6,7 +6,7 @@ use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData};
 use rustpython_vm::bytecode::Instruction;
 
 use super::arith::truth;
-use super::{EmitSite, Form, TypingSite};
+use super::{type_nothing, type_pops, EmitSite, Form, TypingSite};
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::typing::Flow;
@@ -15,26 +15,17 @@ use crate::translate::{returned_at, ExitKind, Refusal};
 /// `RESUME`, `NOP`, `NOT_TAKEN`, `CACHE`.
 pub(super) const NOTHING: Form = Form::op(type_nothing, emit_nothing).cannot_raise();
 /// `POP_JUMP_IF_FALSE` and `POP_JUMP_IF_TRUE`: on the operand's truth.
-pub(super) const POP_JUMP_IF_TRUTH: Form = Form::op(type_pop_jump, emit_pop_jump).work();
+pub(super) const POP_JUMP_IF_TRUTH: Form = Form::op(type_pops::<1>, emit_pop_jump).work();
 /// `POP_JUMP_IF_NONE` and `POP_JUMP_IF_NOT_NONE`: on identity with `None`.
-pub(super) const POP_JUMP_IF_NONE: Form = Form::op(type_pop_jump, emit_pop_jump);
+pub(super) const POP_JUMP_IF_NONE: Form = Form::op(type_pops::<1>, emit_pop_jump);
 /// `JUMP_FORWARD` and `JUMP_BACKWARD_NO_INTERRUPT`.
 pub(super) const JUMP: Form = Form::op(type_jump, emit_jump).cannot_raise();
 /// `JUMP_BACKWARD`: a pending signal is raised at the loop's back-edge.
 pub(super) const JUMP_BACKWARD: Form = Form::op(type_jump, emit_jump_backward);
 pub(super) const RETURN_VALUE: Form = Form::op(type_return_value, emit_return_value).cannot_raise();
 
-fn type_nothing(_: &TypingSite, _: &mut TypeState) -> Result<Flow, Refusal> {
-    Ok(Flow::Next)
-}
-
 fn emit_nothing(_: &mut Emitter, _: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
-}
-
-fn type_pop_jump(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    Ok(Flow::Next)
 }
 
 fn emit_pop_jump(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

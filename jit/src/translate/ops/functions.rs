@@ -3,7 +3,7 @@
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 use rustpython_vm::bytecode::Instruction;
 
-use super::{push, EmitSite, Form, Operand, TypingSite};
+use super::{push, type_pops_to_obj, EmitSite, Form, Operand, TypingSite};
 use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
@@ -24,9 +24,9 @@ pub(super) const STORE_DEREF: Form = Form::op(type_store_deref, emit_store_deref
     .operand(Operand::Local);
 pub(super) const DELETE_DEREF: Form =
     Form::op(type_delete_deref, emit_delete_deref).operand(Operand::Local);
-pub(super) const MAKE_FUNCTION: Form = Form::op(type_make_function, emit_make_function);
+pub(super) const MAKE_FUNCTION: Form = Form::op(type_pops_to_obj::<1>, emit_make_function);
 pub(super) const SET_FUNCTION_ATTRIBUTE: Form =
-    Form::op(type_set_function_attribute, emit_set_function_attribute);
+    Form::op(type_pops_to_obj::<2>, emit_set_function_attribute);
 
 fn type_make_cell(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     st.locals[s.arg as usize] = Some(Obj);
@@ -135,12 +135,6 @@ fn emit_store_deref(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     Ok(false)
 }
 
-fn type_make_function(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
-}
-
 fn emit_make_function(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let EmitSite {
         a, k, insn, st, d, ..
@@ -167,12 +161,6 @@ fn emit_make_function(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     );
     push!(e, d - 1, Obj, e.load_op(0));
     Ok(false)
-}
-
-fn type_set_function_attribute(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 2)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
 }
 
 fn emit_set_function_attribute(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

@@ -5,7 +5,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::InstBuilder;
 use rustpython_vm::bytecode::Instruction;
 
-use super::{push, EmitSite, Form, TypingSite};
+use super::{push, type_pops, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
@@ -19,7 +19,7 @@ pub(super) const FOR_ITER: Form = Form::op(type_for_iter, emit_for_iter)
     .work()
     .in_place(resumes_a_generator);
 /// `END_FOR` and `POP_ITER`: the iterator goes.
-pub(super) const END_FOR: Form = Form::op(type_end_for, emit_end_for)
+pub(super) const END_FOR: Form = Form::op(type_pops::<1>, emit_end_for)
     .cannot_raise()
     .takes_range();
 
@@ -111,11 +111,6 @@ fn emit_for_iter(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let body_edge = e.edge(after, &body_st, body);
     e.b.ins().jump(body_edge, &[]);
     Ok(true)
-}
-
-fn type_end_for(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    Ok(Flow::Next)
 }
 
 fn emit_end_for(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

@@ -4,7 +4,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder};
 
-use super::{push, EmitSite, Form, Operand, TypingSite};
+use super::{push, type_pops, EmitSite, Form, Operand, TypingSite};
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{const_kind, Kind, TypeState, BORROWED_BOX};
 use crate::translate::typing::Flow;
@@ -49,7 +49,7 @@ pub(super) const LOAD_CONST: Form = Form::op(type_load_const, emit_load_const)
 pub(super) const PUSH_NULL: Form = Form::op(type_push_null, emit_push_null)
     .cannot_raise()
     .may_push_null(|_, depth| Some(depth));
-pub(super) const POP_TOP: Form = Form::op(type_pop_top, emit_pop_top)
+pub(super) const POP_TOP: Form = Form::op(type_pops::<1>, emit_pop_top)
     .cannot_raise()
     .takes_range();
 pub(super) const COPY: Form = Form::op(type_copy, emit_copy).cannot_raise();
@@ -258,11 +258,6 @@ fn type_push_null(_: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
 fn emit_push_null(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     push!(e, s.d, Obj, e.b.ins().iconst(types::I64, 0));
     Ok(false)
-}
-
-fn type_pop_top(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.pop(st)?;
-    Ok(Flow::Next)
 }
 
 fn emit_pop_top(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

@@ -5,7 +5,7 @@
 use cranelift_codegen::ir::{types, InstBuilder};
 use rustpython_vm::bytecode::Instruction;
 
-use super::{push, EmitSite, Form, TypingSite};
+use super::{push, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
@@ -17,7 +17,7 @@ use Kind::*;
 pub(super) const MATCH_KIND: Form = Form::op(type_match_kind, emit_match_kind);
 pub(super) const GET_LEN: Form = Form::op(type_get_len, emit_get_len);
 pub(super) const MATCH_KEYS: Form = Form::op(type_match_keys, emit_match_keys);
-pub(super) const MATCH_CLASS: Form = Form::op(type_match_class, emit_match_class);
+pub(super) const MATCH_CLASS: Form = Form::op(type_pops_to_obj::<3>, emit_match_class);
 
 fn type_match_kind(_: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     if st.stack.is_empty() {
@@ -83,12 +83,6 @@ fn emit_match_keys(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     );
     push!(e, d, Obj, e.load_op(2));
     Ok(false)
-}
-
-fn type_match_class(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    s.popn(st, 3)?;
-    st.stack.push(Obj);
-    Ok(Flow::Next)
 }
 
 fn emit_match_class(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {

@@ -356,6 +356,35 @@ impl TypingSite<'_> {
     }
 }
 
+/// The typing rule of forms that only move the stack or jump within the block.
+pub(super) fn type_nothing(_: &TypingSite, _: &mut TypeState) -> Result<Flow, Refusal> {
+    Ok(Flow::Next)
+}
+
+/// The typing rule of forms that pop `N` operands and push nothing (one operand may be a
+/// range iterator where the form takes one).
+pub(super) fn type_pops<const N: usize>(
+    s: &TypingSite,
+    st: &mut TypeState,
+) -> Result<Flow, Refusal> {
+    if N == 1 {
+        s.pop(st)?;
+    } else {
+        s.popn(st, N)?;
+    }
+    Ok(Flow::Next)
+}
+
+/// The typing rule of forms that pop `N` operands and push one object.
+pub(super) fn type_pops_to_obj<const N: usize>(
+    s: &TypingSite,
+    st: &mut TypeState,
+) -> Result<Flow, Refusal> {
+    type_pops::<N>(s, st)?;
+    st.stack.push(Kind::Obj);
+    Ok(Flow::Next)
+}
+
 /// The typing rule of instruction `k`: updates `st` from before to after it.
 pub(super) fn step(
     code: &Py<PyCode>,
