@@ -650,6 +650,77 @@ print(hot(3000))
     assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
+/// Functions made at run time from one `def` (closures, methods of classes a factory
+/// makes) share one compilation of their code per globals and builtins: each runs with its
+/// own cells, and making thousands of them compiles nothing more. A function made from
+/// the same code with other globals runs them, and a fallback gives every function
+/// running through the shared stub its own code back.
+#[test]
+fn closures_of_one_def_share_one_compilation_and_read_their_own_cells() {
+    let p = script(
+        "shared_closures",
+        r#"import rpyjit, types
+OFFSET = 1
+
+def make(k):
+    def add_all(xs):          # a loop: compiled with a stub
+        t = 0
+        for x in xs:
+            t += x + k + OFFSET
+        return t
+    def scale(x):             # no loop: compiled for its native callers
+        return x * k
+    return add_all, scale
+
+def drive(n):
+    total = 0
+    for k in range(n):
+        add_all, scale = make(k)
+        total += add_all([1, 2, 3]) + add_all([4, 5])
+        for i in range(40):
+            total += scale(i)
+    return total
+
+print(drive(3000))
+add_all, scale = make(7)
+print(add_all([1, 2]))
+other = types.FunctionType(add_all.__code__, {"OFFSET": 1000}, "other", None, add_all.__closure__)
+print(other([1, 2]), rpyjit.is_compiled(other))
+
+# Many closures on the shared stub, each exiting native code on every call (`locals()`
+# needs an interpreter frame) until the code falls back: all of them run their own code
+# again, with the same results.
+def make_loud(k):
+    def loud(xs):
+        t = 0
+        for x in xs:
+            t += x + k + len(locals())
+        return t
+    return loud
+
+louds = [make_loud(k) for k in range(50)]
+print(sum(f([1, 2, 3]) for _ in range(40) for f in louds))
+print("compiled after falling back:", sum(rpyjit.is_compiled(f) for f in louds))
+"#,
+    );
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    for mode in JIT_MODES {
+        let (on, stats) = run_script_with_stats(&[mode], &p, &[]);
+        assert!(on.status.success(), "{mode}: {}", stderr(&on));
+        assert_eq!(stdout(&on), stdout(&off), "{mode}");
+        for function in ["make.<locals>.add_all", "make.<locals>.scale"] {
+            let versions = stats
+                .compiled
+                .iter()
+                .filter(|c| c.function == function && c.loop_at.is_none())
+                .count();
+            assert!((1..=4).contains(&versions), "{mode}: {function}: {stats}");
+        }
+        assert!(stats.fallback_count() >= 1, "{mode}: {stats}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. Tracebacks
 // ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use rustpython_vm::VirtualMachine;
 
-use super::registry::{send_all_back, set_code, Compiled};
+use super::registry::{send_all_back, Compiled};
 use crate::policy::{self, leave_alone, GAVE_UP_REASON};
 use crate::stats::STATS;
 
@@ -35,9 +35,5 @@ pub(super) fn fall_back(vm: &VirtualMachine, c: &Compiled, why: &str) {
     leave_alone(original, GAVE_UP_REASON);
     c.sent_back.store(true, Ordering::Relaxed);
     // Code compiled for native callers only never replaced `__code__`.
-    if c._stub.is_some() {
-        if let Some(func) = c.target.func.get() {
-            let _ = set_code(vm, &func, original.clone());
-        }
-    }
+    c.give_code_back(vm);
 }

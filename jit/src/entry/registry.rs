@@ -1,7 +1,12 @@
-//! What was handed to the JIT: each function's [`Target`] (what its native code runs
-//! against) and [`Compiled`] (its versions of native code), registered by the address of
-//! the stub installed as its `__code__`, or by the function for code compiled for
-//! native callers only; and the lookups every entry into native code makes.
+//! What was handed to the JIT: each [`Target`] (a function's code and what its native code
+//! runs against) and its [`Compiled`] versions of native code, registered by the address
+//! of the stub installed as `__code__`, or by the code for code compiled for native
+//! callers only; and the lookups every entry into native code makes.
+//!
+//! Native code belongs to a code object, not to one function object: every function made
+//! from the same code with the same globals and builtins (each closure a `def` inside a
+//! function makes, each method a class factory makes) runs the same compilation, reading
+//! its own closure and defaults from the function it is entered with.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,13 +20,12 @@ use super::compile::{prepare_target, Native};
 use crate::bytecode::Analysis;
 use crate::translate::{self, Refusal};
 
-/// What native code of one function runs against: the function, its own code and what
-/// the helpers and deoptimization need from it.
+/// What native code runs against: a function's own code, its globals and builtins, and
+/// what the helpers and deoptimization need from them. No function object is held: native
+/// code must not keep a function (and so its closure's cells and the objects in them)
+/// alive once the program dropped it; every entry into native code has the running
+/// function in hand and passes it.
 pub struct Target {
-    /// Held weakly: native code must not keep its function (and so its closure's cells
-    /// and the objects in them) alive once the program dropped it. Every entry into native
-    /// code has the running function in hand and passes it.
-    pub(super) func: WeakFunction,
     /// The function's own code (without rpyjit's hooks): what is translated, and what
     /// continuations are built from.
     pub(super) original: PyRef<PyCode>,
@@ -83,7 +87,6 @@ impl Target {
             .map_err(|_| vm.new_type_error("__globals__ is not a dict"))?;
         let builtins = func.as_object().get_attr("__builtins__", vm)?;
         Ok(Self {
-            func: WeakFunction::new(vm, func)?,
             original: original.clone(),
             globals,
             builtins,
@@ -95,38 +98,62 @@ impl Target {
     }
 }
 
-/// A function object held without keeping it alive.
-pub(super) struct WeakFunction {
-    weak: PyRef<rustpython_vm::builtins::PyWeak>,
-    id: usize,
-}
-
-impl WeakFunction {
-    pub(super) fn new(vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<Self> {
-        Ok(Self {
-            weak: func.as_object().downgrade(None, vm)?,
-            id: func.as_object().get_id(),
-        })
+impl Target {
+    /// Whether `func` may run native code built for this target: it runs against the same
+    /// globals and builtins (its code is the target's, or a stub of it).
+    pub(super) fn serves(&self, vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
+        let f = func.as_object();
+        f.get_attr("__globals__", vm)
+            .is_ok_and(|g| g.is(self.globals.as_object()))
+            && f.get_attr("__builtins__", vm)
+                .is_ok_and(|b| b.is(&self.builtins))
     }
 
-    /// The function, while it is alive.
-    pub(super) fn get(&self) -> Option<PyRef<PyFunction>> {
-        self.weak.upgrade()?.downcast().ok()
-    }
-
-    /// Whether `func` is this function (ids are unique among live objects).
-    pub(super) fn is(&self, func: &Py<PyFunction>) -> bool {
-        func.as_object().get_id() == self.id && self.get().is_some()
+    /// [`Target::serves`] for the function of a running frame, by the frame's own
+    /// globals and builtins (the function's, bound when the frame was made).
+    pub(super) fn serves_frame(&self, frame: &rustpython_vm::frame::InterpreterFrame) -> bool {
+        frame.globals().is(&*self.globals) && frame.builtins().is(&self.builtins)
     }
 }
 
-/// A function handed to the JIT.
+/// Function objects held without keeping them alive: those whose `__code__` is one
+/// compiled code's stub.
+#[derive(Default)]
+pub(super) struct Users(Mutex<Vec<PyRef<rustpython_vm::builtins::PyWeak>>>);
+
+impl Users {
+    pub(super) fn add(&self, vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<()> {
+        let weak = func.as_object().downgrade(None, vm)?;
+        let mut users = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // Dead functions go when the list doubles: it stays proportional to the live ones.
+        if users.len() >= 16 && users.len().is_power_of_two() {
+            users.retain(|w| w.upgrade().is_some());
+        }
+        users.push(weak);
+        Ok(())
+    }
+
+    /// The live ones.
+    pub(super) fn alive(&self) -> Vec<PyRef<PyFunction>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(|w| w.upgrade()?.downcast().ok())
+            .collect()
+    }
+}
+
+/// A function's code handed to the JIT, for every function made from it that runs against
+/// the same globals and builtins.
 pub struct Compiled {
     pub(super) target: Target,
     /// The stub installed as `__code__`: held so its address, the registry key, is never
     /// reused while the entry exists. None for code compiled for native callers only
     /// ([`compile_for_native_callers`]).
-    pub(super) _stub: Option<PyRef<PyCode>>,
+    pub(super) stub: Option<PyRef<PyCode>>,
+    /// The functions the stub was installed in: a fallback gives them their own code back.
+    pub(super) users: Users,
     /// Native callers must no longer use this code (it fell back to the interpreter).
     pub(super) sent_back: std::sync::atomic::AtomicBool,
     /// Compiled on request (`rpyjit.compile`): no profitability estimate.
@@ -141,9 +168,10 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Whether this is `func`'s native code (and not a function that shares its code).
-    pub fn is_for(&self, func: &Py<PyFunction>) -> bool {
-        self.target.func.is(func)
+    /// Whether `func` may run this code: it runs against the globals and builtins this was
+    /// compiled for (a function made from the same code with others may not).
+    pub fn is_for(&self, vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
+        self.target.serves(vm, func)
     }
 
     /// The function's own code (what was translated).
@@ -177,9 +205,7 @@ pub(super) fn send_all_back(vm: &VirtualMachine) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for c in all {
-        if let Some(func) = c.target.func.get().filter(|f| is_compiled(vm, f)) {
-            let _ = set_code(vm, &func, c.target.original.clone());
-        }
+        c.give_code_back(vm);
     }
 }
 
@@ -203,7 +229,8 @@ impl Compiled {
     pub(super) fn new(target: Target, stub: Option<PyRef<PyCode>>, forced: bool) -> Self {
         Compiled {
             target,
-            _stub: stub,
+            stub,
+            users: Users::default(),
             sent_back: std::sync::atomic::AtomicBool::new(false),
             forced,
             native: OnceLock::new(),
@@ -212,7 +239,71 @@ impl Compiled {
             from_start: OnceLock::new(),
         }
     }
+
+    /// Gives every live function running through the stub its own code back.
+    pub(super) fn give_code_back(&self, vm: &VirtualMachine) {
+        let Some(stub) = &self.stub else {
+            return;
+        };
+        for func in self.users.alive() {
+            if code_of(&func, vm).is_ok_and(|code| code.is(stub)) {
+                let _ = set_code(vm, &func, self.target.original.clone());
+            }
+        }
+    }
+
+    /// Installs the stub as `func`'s `__code__`.
+    pub(super) fn install_in(&self, vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<()> {
+        let stub = self.stub.clone().expect("code with a stub");
+        self.users.add(vm, func)?;
+        set_code(vm, func, stub)
+    }
 }
+
+/// Compiled code by the id of the code it was compiled from (each entry's target holds
+/// that code, so the id is not reused while listed): one entry per globals and builtins
+/// it runs against.
+pub(super) struct ByCode(Mutex<Option<HashMap<usize, Vec<Arc<Compiled>>>>>);
+
+impl ByCode {
+    const fn new() -> Self {
+        ByCode(Mutex::new(None))
+    }
+
+    /// The usable compiled code of `code` that `func` may run.
+    pub(super) fn find(
+        &self,
+        vm: &VirtualMachine,
+        code: &Py<PyCode>,
+        func: &Py<PyFunction>,
+    ) -> Option<Arc<Compiled>> {
+        let candidates: Vec<Arc<Compiled>> = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()?
+            .get(&code.as_object().get_id())?
+            .iter()
+            .filter(|c| c.usable())
+            .cloned()
+            .collect();
+        // Attribute reads run outside the lock.
+        candidates.into_iter().find(|c| c.is_for(vm, func))
+    }
+
+    pub(super) fn add(&self, c: Arc<Compiled>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert_with(HashMap::new)
+            .entry(c.target.original.as_object().get_id())
+            .or_default()
+            .push(c);
+    }
+}
+
+/// Compiled code with a stub, by its own code.
+pub(super) static WITH_STUB: ByCode = ByCode::new();
 
 /// Compiles `func`, a function without a loop that native code calls often, for those
 /// calls only: its `__code__` stays the interpreter's. Swapping in a stub would make every
@@ -227,47 +318,42 @@ pub fn compile_for_native_callers(
     original: PyRef<PyCode>,
     profile: (PyRef<PyCode>, u32),
 ) -> Result<Arc<Compiled>, Refusal> {
+    // Another function of the same code (a closure made by the same `def`) got there
+    // first: its native code serves this one too.
+    if let Some(c) = NATIVE_CALLERS_ONLY.find(vm, &original, func) {
+        return Ok(c);
+    }
     let target = prepare_target(vm, func, &original, Some(profile))?;
     let c = Arc::new(Compiled::new(target, None, false));
-    let mut map = NATIVE_CALLERS_ONLY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    let map = map.get_or_insert_with(HashMap::new);
-    // Entries of functions the program dropped go when the map doubles.
-    if map.len() >= 64 && map.len().is_power_of_two() {
-        map.retain(|_, c| c.target.func.get().is_some());
-    }
-    map.insert(func.as_object().get_id(), c.clone());
+    NATIVE_CALLERS_ONLY.add(c.clone());
     Ok(c)
 }
 
-/// Code compiled by [`compile_for_native_callers`], by the id of its function (held
-/// weakly: an entry whose function died matches no live function, see
-/// [`Compiled::is_for`]).
-static NATIVE_CALLERS_ONLY: Mutex<Option<HashMap<usize, Arc<Compiled>>>> = Mutex::new(None);
+/// Code compiled by [`compile_for_native_callers`].
+static NATIVE_CALLERS_ONLY: ByCode = ByCode::new();
 
-/// The native code calls of `func` from native code run: `func`'s own compiled code,
-/// through its stub or compiled for native callers only, while `func` still runs `code`.
-pub fn native_code_for(func: &Py<PyFunction>, code: &Py<PyCode>) -> Option<Arc<Compiled>> {
+/// The native code calls of `func` from native code run: its code's compiled code for
+/// `func`'s globals and builtins, through its stub or compiled for native callers only,
+/// while `func` still runs `code`.
+pub fn native_code_for(
+    vm: &VirtualMachine,
+    func: &Py<PyFunction>,
+    code: &Py<PyCode>,
+) -> Option<Arc<Compiled>> {
     if let Some(c) = compiled_for_code(code) {
-        return c.is_for(func).then_some(c);
+        return c.is_for(vm, func).then_some(c);
     }
-    let c = NATIVE_CALLERS_ONLY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()?
-        .get(&func.as_object().get_id())
-        .cloned()?;
-    (c.is_for(func) && c.target.original.is(code) && c.usable()).then_some(c)
+    NATIVE_CALLERS_ONLY.find(vm, code, func)
 }
 
 /// Whether `func` currently runs through the JIT.
 pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
-    // A function made from another's stub code is not: it runs in the interpreter.
+    // A function made from another's stub code with other globals is not: it runs in the
+    // interpreter.
     code_of(func, vm)
         .ok()
         .and_then(|code| compiled_for_code(&code))
-        .is_some_and(|c| c.is_for(func))
+        .is_some_and(|c| c.is_for(vm, func))
 }
 
 /// The compiled function whose `__code__` is `code` (a stub), if any.

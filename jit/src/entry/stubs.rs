@@ -12,7 +12,7 @@ use rustpython_vm::{AsObject, PyRef, PyResult, VirtualMachine};
 
 use super::compile::prepare_target;
 use super::enter::{call_compiled, interpret};
-use super::registry::{code_of, compiled_for_id, is_compiled, set_code, Compiled, REGISTRY};
+use super::registry::{code_of, compiled_for_id, is_compiled, Compiled, REGISTRY, WITH_STUB};
 use super::{DROP_TB_BUILTIN, ENTER_BUILTIN};
 use crate::frames::NativePosition;
 use crate::translate::{self, Refusal};
@@ -46,18 +46,26 @@ pub fn compile_function_profiled(
         return Ok(());
     }
     let forced = profile.is_none();
-    let target = prepare_target(vm, func, &original, profile)?;
-    let stub = stub_code(vm, &original);
-    REGISTRY
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .insert(
-            stub.as_object().get_id(),
-            Arc::new(Compiled::new(target, Some(stub.clone()), forced)),
-        );
-    set_code(vm, func, stub).map_err(|_| Refusal("__code__ could not be replaced".into()))?;
-    Ok(())
+    // Another function of the same code (a closure made by the same `def`, a method a
+    // class factory made) was compiled: it shares that compilation.
+    let shared = match WITH_STUB.find(vm, &original, func) {
+        Some(c) => c,
+        None => {
+            let target = prepare_target(vm, func, &original, profile)?;
+            let stub = stub_code(vm, &original);
+            let c = Arc::new(Compiled::new(target, Some(stub.clone()), forced));
+            REGISTRY
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(HashMap::new)
+                .insert(stub.as_object().get_id(), c.clone());
+            WITH_STUB.add(c.clone());
+            c
+        }
+    };
+    shared
+        .install_in(vm, func)
+        .map_err(|_| Refusal("__code__ could not be replaced".into()))
 }
 
 /// The stub: binds arguments like the original (same signature) and calls `enter`.
@@ -142,21 +150,14 @@ pub(super) fn enter(args: FuncArgs, vm: &VirtualMachine) -> PyResult {
         return Err(outside());
     }
     // SAFETY: a builtin runs on the calling frame's thread while that frame is live.
-    let (code_id, func) = unsafe {
-        let f = &*frame;
-        (
-            f.code().as_object().get_id(),
-            f.func_obj().map(|o| o as *const rustpython_vm::PyObject),
-        )
-    };
-    let c = compiled_for_id(code_id).ok_or_else(outside)?;
-    // SAFETY: the frame's function object is alive while the frame runs.
-    let func = func
-        .and_then(|f| unsafe { (*f).to_owned() }.downcast::<PyFunction>().ok())
-        .or_else(|| c.target.func.get())
+    let f = unsafe { &*frame };
+    let c = compiled_for_id(f.code().as_object().get_id()).ok_or_else(outside)?;
+    let func = f
+        .func_obj()
+        .and_then(|o| o.to_owned().downcast::<PyFunction>().ok())
         .ok_or_else(outside)?;
-    if !c.target.func.is(&func) {
-        // A function made from the stub code with other globals or closure.
+    if !c.target.serves_frame(f) {
+        // A function made from the stub code with other globals or builtins.
         return interpret(vm, &c, &func, args.args, frame);
     }
     // The stub carries the function's units at their own places (base 0).

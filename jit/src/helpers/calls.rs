@@ -54,15 +54,21 @@ struct Callee {
     /// The function's native code (behind its stub, or for native callers only): call it
     /// directly.
     compiled: Option<std::sync::Arc<crate::entry::Compiled>>,
-    /// Calls from native code so far while not compiled; at the threshold the function
-    /// is compiled (functions without loops are compiled only this way).
-    native_calls: u32,
+    /// The id of the function's code: calls from native code are counted per code
+    /// ([`NATIVE_CALLS`]).
+    code: usize,
     /// The JIT refused it: stop trying.
     refused: bool,
 }
 
 thread_local! {
     static CALLEES: RefCell<rustc_hash::FxHashMap<usize, Callee>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
+    /// Calls from native code of not yet compiled functions, per code object: at the
+    /// threshold the function is compiled (functions without loops are compiled only this
+    /// way). Per code, not per function, so closures made by one `def` (each called a few
+    /// times) get hot together and share the compilation.
+    static NATIVE_CALLS: RefCell<rustc_hash::FxHashMap<usize, u32>> =
         RefCell::new(rustc_hash::FxHashMap::default());
 }
 
@@ -94,10 +100,10 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
     let c = Callee {
         version,
         exact_argc: plain.then_some(code.code.arg_count),
-        // Only `f`'s own native code: a function made from another's stub code (other
-        // globals or closure) runs in the interpreter through the stub.
-        compiled: crate::entry::native_code_for(f, code),
-        native_calls: 0,
+        // Only native code built for `f`'s globals and builtins: a function made from
+        // another's stub code with other ones runs in the interpreter through the stub.
+        compiled: crate::entry::native_code_for(vm, f, code),
+        code: code.as_object().get_id(),
         refused: false,
     };
     CALLEES.with(|m| {
@@ -118,15 +124,22 @@ fn hot_from_native(
     vm: &VirtualMachine,
 ) -> Option<std::sync::Arc<crate::entry::Compiled>> {
     let key = f as *const Py<PyFunction> as usize;
-    let due = CALLEES.with(|m| {
-        let mut m = m.borrow_mut();
-        let c = m.get_mut(&key)?;
-        if c.refused {
-            return None;
-        }
-        c.native_calls += 1;
-        Some(c.native_calls >= crate::policy::threshold(vm).max(1))
+    let code = CALLEES.with(|m| {
+        let m = m.borrow();
+        let c = m.get(&key)?;
+        (!c.refused).then_some(c.code)
     })?;
+    let calls = NATIVE_CALLS.with(|m| {
+        let mut m = m.borrow_mut();
+        // Ids of dead code can be reused: a stale count only makes a function hot early.
+        if m.len() > 4096 {
+            m.clear();
+        }
+        let n = m.entry(code).or_insert(0);
+        *n += 1;
+        *n
+    });
+    let due = calls >= crate::policy::threshold(vm).max(1);
     if !due || crate::entry::stepped_aside() {
         return None;
     }
