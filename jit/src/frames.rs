@@ -456,7 +456,8 @@ fn replace_depth_reader(
         return Ok(());
     };
     let reader = move |args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-        if !rewritten() || !args.kwargs.is_empty() {
+        // The original reports wrong arguments (`sys._getframe(1, 2)`: a TypeError).
+        if !rewritten() || !args.kwargs.is_empty() || args.args.len() > 1 {
             return orig.call(args, vm);
         }
         let depth: OptionalArg<i64> = match args.args.first() {
@@ -650,7 +651,8 @@ def _rpyjit_make_warn(warn_explicit, sys):
             stacklevel = max(2, stacklevel)
         try:
             if stacklevel <= 1 or _is_internal_frame(sys._getframe(1)):
-                frame = sys._getframe(stacklevel)
+                # As the native `warn`: a level below 1 is the caller's frame too.
+                frame = sys._getframe(max(stacklevel, 1))
             else:
                 frame = sys._getframe(1)
                 for x in range(stacklevel - 1):

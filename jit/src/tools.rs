@@ -1,5 +1,5 @@
 //! Tracers, profilers and monitoring tools (`sys.settrace`, `sys.setprofile`,
-//! `sys.monitoring`): the JIT steps aside when one starts, and what rpyjit adds to a
+//! `sys.monitoring`, coroutine origin tracking): the JIT steps aside when one starts, and what rpyjit adds to a
 //! program (its `__rpyjit_*` counting builtins, called from instrumented code) stays out of
 //! what the tool sees, so `cProfile` and `sys.setprofile` report what they report under
 //! `-X jit=off`.
@@ -40,6 +40,17 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
             orig.call(args, vm)
         })?;
     }
+    // Coroutine origin tracking (asyncio's debug mode) records the frames that create
+    // each coroutine: like a tracer, it needs every frame to be an interpreter frame.
+    wrap(vm, &sys, "set_coroutine_origin_tracking_depth", |orig, args, vm| {
+        let depth = args.args.first().or_else(|| args.kwargs.get("depth"));
+        let starting = depth.is_some_and(|d| d.try_to_value::<i64>(vm).is_ok_and(|d| d > 0));
+        let set = orig.call(args, vm)?;
+        if starting {
+            step_aside(vm);
+        }
+        Ok(set)
+    })?;
     let getprofile_filter = filter.clone();
     wrap(vm, &sys, "getprofile", move |orig, args, vm| {
         let current = orig.call(args, vm)?;

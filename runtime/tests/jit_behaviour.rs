@@ -1124,6 +1124,67 @@ spin({}, "key")
 // 8. Where code is counted: exec, eval, compile and the frozen stdlib
 // ---------------------------------------------------------------------------------------
 
+/// Code objects show the program the function's own code, whatever rpyjit runs in its
+/// place (counting code from birth, a stub once compiled): `dis`, `pdb.find_function`,
+/// `co_*` attributes, `co_lines()`/`co_positions()` and `replace` see what `-X jit=off`
+/// shows, before and after the function got hot, for code from files and `compile()`.
+#[test]
+fn code_objects_show_the_functions_own_bytecode_in_every_mode() {
+    let p = script(
+        "own_bytecode",
+        r#"import dis, io, os, pdb, tempfile
+
+def looping(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t
+
+def straight(a, b=2):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return None
+
+def describe(f):
+    c = f.__code__
+    out = io.StringIO()
+    dis.dis(f, file=out)
+    return (out.getvalue(), c.co_code, c.co_consts, c.co_names, c.co_varnames,
+            c.co_stacksize, c.co_nlocals, c.co_linetable, c.co_exceptiontable,
+            list(c.co_lines()), list(c.co_positions()),
+            c.replace(co_name="renamed").co_code == c.co_code)
+
+module = compile("def g(x):\n    while x:\n        x -= 1\n    return x\n", "<src>", "exec")
+ns = {}
+exec(module, ns)
+before = [describe(f) for f in (looping, straight, ns["g"])]
+for _ in range(3000):
+    looping(20); straight(1); ns["g"](5)
+after = [describe(f) for f in (looping, straight, ns["g"])]
+print(before == after)
+for d in after:
+    print(d[0])
+    print(d[1:])
+print(describe(lambda: [i for i in range(3)])[0])
+
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "m.py")
+    with open(path, "w") as f:
+        f.write("import os\n\ndef first():\n    # a comment\n    for i in range(3):\n        pass\n")
+    print(pdb.find_function("first", path)[2])
+"#,
+    );
+    let off = run_script(&["jit=off"], &p, &[]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(stdout(&off).starts_with("True\n"), "{}", stdout(&off));
+    for mode in JIT_MODES {
+        let on = run_script(&[mode], &p, &[]);
+        assert!(on.status.success(), "{mode}: {}", stderr(&on));
+        assert_eq!(stdout(&on), stdout(&off), "{mode}");
+    }
+}
+
 const RUN_TIME_CODE: &str = r#"import rpyjit
 
 SRC = "def total(n):\n    t = 0\n    for i in range(n):\n        t += i * scale\n    return t\n"

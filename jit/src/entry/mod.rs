@@ -71,17 +71,52 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm.new_function(DROP_TB_BUILTIN, stubs::drop_stub_tb),
         vm,
     )?;
-    replace_own_code(vm);
+    show_own_code(vm);
     Ok(())
 }
 
-/// `code.replace(...)` (and `copy.replace`) on a stub or on counted code makes its copy
-/// from the function's own code: a program that rewrites a compiled function's code
-/// (`f.__code__ = f.__code__.replace(co_linetable=...)`) gets a copy of what it wrote,
-/// not of rpyjit's trampoline.
-fn replace_own_code(vm: &VirtualMachine) {
+/// A stub or counted code object shows the program its function's own code: what its
+/// bytecode says (`co_code`, `co_consts`, `co_linetable`, `co_positions()`, ...; `dis`,
+/// `pdb` and `inspect` read these) is the function's, not rpyjit's trampoline or counting
+/// code, and `code.replace(...)` (and `copy.replace`) copies the function's code. The
+/// function's own instructions keep their offsets in both (rpyjit's units are appended
+/// after them), so a frame's `f_lasti` indexes the code it shows.
+fn show_own_code(vm: &VirtualMachine) {
+    const READ: [&str; 11] = [
+        "co_code",
+        "_co_code_adaptive",
+        "co_consts",
+        "co_names",
+        "co_varnames",
+        "co_cellvars",
+        "co_freevars",
+        "co_nlocals",
+        "co_stacksize",
+        "co_linetable",
+        "co_exceptiontable",
+    ];
+    const CALLED: [&str; 6] = [
+        "co_lines",
+        "co_positions",
+        "co_branches",
+        "_varname_from_oparg",
+        "replace",
+        "__replace__",
+    ];
     let code_type = vm.ctx.types.code_type;
-    for name in ["replace", "__replace__"] {
+    for name in READ {
+        let Some(orig) = code_type.get_attr(vm.ctx.intern_str(name)) else {
+            continue;
+        };
+        let getset = rustpython_vm::builtins::PyGetSet::new(name, code_type, &vm.ctx).with_get(
+            move |zelf: PyRef<PyCode>, vm: &VirtualMachine| -> PyResult {
+                vm.call_method(&orig, "__get__", (original_code(&zelf),))
+            },
+        );
+        let getset = PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
+        code_type.set_attr(vm.ctx.intern_str(name), getset.into());
+    }
+    for name in CALLED {
         let Some(orig) = code_type.get_attr(vm.ctx.intern_str(name)) else {
             continue;
         };

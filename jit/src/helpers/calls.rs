@@ -277,12 +277,14 @@ pub(super) unsafe extern "C" fn h_call(
         let n = arg as usize;
         if let Some(r) = call_compiled_in_place(vm, &ops, n) {
             let r = r?;
+            signals_after_call(vm)?;
             ops.release(2 + n);
             ops.set(0, r);
             return Ok(0);
         }
         let args = call_args(&ops, n);
         let r = call_positional(vm, ops.get(0), args)?;
+        signals_after_call(vm)?;
         ops.release(2 + n);
         ops.set(0, r);
         Ok(0)
@@ -308,10 +310,20 @@ pub(super) unsafe extern "C" fn h_call_kw(
         let args = call_args(&ops, n);
         let nargs = args.len() - kwnames.len();
         let r = ops.get(0).vectorcall(args, nargs, Some(&kwnames), vm)?;
+        signals_after_call(vm)?;
         ops.release(3 + n);
         ops.set(0, r);
         Ok(0)
     })
+}
+
+/// The interpreter looks at its eval breaker before the instruction after a call: a
+/// signal the call made due (`_thread.interrupt_main()`, `signal.raise_signal`, a timer
+/// that fired while it ran) has its handler run right there, and what the handler raises
+/// leaves from the call's line. On error the call's result is dropped, as the
+/// interpreter's unwinding drops it.
+fn signals_after_call(vm: &VirtualMachine) -> PyResult<()> {
+    vm.check_signals()
 }
 
 /// CALL_FUNCTION_EX: ops = [callable, self_or_null, args (tuple), kwargs or NULL].
@@ -346,6 +358,7 @@ pub(super) unsafe extern "C" fn h_call_ex(
             }
         }
         let r = ops.get(0).call(fargs, vm)?;
+        signals_after_call(vm)?;
         ops.release(4);
         ops.set(0, r);
         Ok(0)

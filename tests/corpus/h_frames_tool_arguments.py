@@ -1,0 +1,63 @@
+# Frame readers behave as the interpreter's whatever runs natively around them: wrong
+# arguments are reported the same way, `warnings.warn(stacklevel=0)` names its caller's
+# module, and coroutine origin tracking (asyncio's debug mode) records the frames that
+# made each coroutine, also when hot functions made them.
+import sys
+import warnings
+
+
+def depth_errors():
+    for args in [(1, 2), ("x",), (10**6,)]:
+        try:
+            sys._getframe(*args)
+        except Exception as e:
+            print(args[:1], type(e).__name__)
+
+
+for _ in range(2000):
+    sys._getframe(0)
+depth_errors()
+
+
+def warn_at(level):
+    warnings.warn("attributed", DeprecationWarning, stacklevel=level)
+
+
+def warn_many(n):
+    for i in range(n):
+        warn_at(i % 2)
+
+
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="__main__")
+    warn_many(3000)
+print("warnings not filtered by their module:", len(seen))
+
+
+async def corofn():
+    return 1
+
+
+def made_here():
+    return corofn()
+
+
+def make_many(n):
+    made = []
+    for i in range(n):
+        made.append(made_here())
+    return made
+
+
+many = make_many(2000)
+for c in many:
+    c.close()
+sys.set_coroutine_origin_tracking_depth(3)
+try:
+    coros = make_many(3)
+    for c in coros:
+        print([(line, name) for _file, line, name in c.cr_origin])
+        c.close()
+finally:
+    sys.set_coroutine_origin_tracking_depth(0)
