@@ -42,15 +42,20 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     }
     // Coroutine origin tracking (asyncio's debug mode) records the frames that create
     // each coroutine: like a tracer, it needs every frame to be an interpreter frame.
-    wrap(vm, &sys, "set_coroutine_origin_tracking_depth", |orig, args, vm| {
-        let depth = args.args.first().or_else(|| args.kwargs.get("depth"));
-        let starting = depth.is_some_and(|d| d.try_to_value::<i64>(vm).is_ok_and(|d| d > 0));
-        let set = orig.call(args, vm)?;
-        if starting {
-            step_aside(vm);
-        }
-        Ok(set)
-    })?;
+    wrap(
+        vm,
+        &sys,
+        "set_coroutine_origin_tracking_depth",
+        |orig, args, vm| {
+            let depth = args.args.first().or_else(|| args.kwargs.get("depth"));
+            let starting = depth.is_some_and(|d| d.try_to_value::<i64>(vm).is_ok_and(|d| d > 0));
+            let set = orig.call(args, vm)?;
+            if starting {
+                step_aside(vm);
+            }
+            Ok(set)
+        },
+    )?;
     let getprofile_filter = filter.clone();
     wrap(vm, &sys, "getprofile", move |orig, args, vm| {
         let current = orig.call(args, vm)?;
