@@ -33,6 +33,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod abi;
+mod by_object;
 pub mod bytecode;
 pub mod counted;
 pub mod deopt;

@@ -23,8 +23,7 @@ pub(super) fn count(vm: &VirtualMachine, threshold: &AtomicU32) -> PyResult<bool
     if !policy::is_hot(n, threshold) || !policy::may_compile_now(vm) {
         return Ok(false);
     }
-    let code = &hot.instrumented;
-    let Some(func) = calling_function() else {
+    let (Some(code), Some(func)) = (hot.instrumented(), calling_function()) else {
         return Ok(false);
     };
     // Only the function objects still running this instrumented code are affected.
@@ -32,7 +31,7 @@ pub(super) fn count(vm: &VirtualMachine, threshold: &AtomicU32) -> PyResult<bool
     if !current.is(code.as_object()) {
         return Ok(false);
     }
-    let profile = Some((hot.instrumented.clone(), hot.prologue));
+    let profile = Some((code, hot.prologue));
     if entry::compile_function_profiled(vm, &func, hot.plain.clone(), profile).is_err() {
         // Refused (reason recorded): back to the plain code, no more counting.
         entry::set_code(vm, &func, hot.plain.clone())?;

@@ -1,7 +1,6 @@
 //! Instrumenting function code: the counting prologue (or code appended after the
 //! function's units) and the back-edge hooks of its loops, registered as [`Hot`].
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 
@@ -169,20 +168,22 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
             osr: entry::OsrCache::default(),
         })
         .collect();
-    crate::counted::record(&instrumented, &plain);
-    HOT.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .insert(
-            instrumented.as_object().get_id(),
-            Arc::new(Hot {
-                plain,
-                analysis: Arc::new(analysis),
-                loops,
-                instrumented: instrumented.clone(),
-                prologue,
-                calls: AtomicU32::new(0),
-            }),
-        );
-    instrumented
+    let (Ok(()), Ok(weak)) = (
+        crate::counted::record(vm, &instrumented, &plain),
+        instrumented.as_object().downgrade(None, vm),
+    ) else {
+        return plain;
+    };
+    let hot = Arc::new(Hot {
+        plain,
+        analysis: Arc::new(analysis),
+        loops,
+        instrumented: weak,
+        prologue,
+        calls: AtomicU32::new(0),
+    });
+    match HOT.insert(vm, instrumented.as_object(), hot) {
+        Ok(()) => instrumented,
+        Err(_) => crate::counted::plain_of(&instrumented).unwrap_or(instrumented),
+    }
 }

@@ -105,7 +105,8 @@ pub(super) fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMa
         .ok_or_else(internal)?;
     let func = calling_function().ok_or_else(internal)?;
     let mut target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
-    target.set_profile(hot.instrumented.clone(), hot.prologue);
+    // The frame runs the instrumented code.
+    target.set_profile(code.clone(), hot.prologue);
     // A loop that cannot or should not run natively stops asking; once no loop of the
     // function will, the function object gets its plain code back, so later calls pay
     // nothing for counting (this call continues in plain code already).
@@ -113,7 +114,7 @@ pub(super) fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMa
         l.disabled.store(true, Ordering::Relaxed);
         if hot.loops.iter().all(|l| l.disabled.load(Ordering::Relaxed)) {
             if let Ok(current) = func.as_object().get_attr("__code__", vm) {
-                if current.is(hot.instrumented.as_object()) {
+                if current.is(code.as_object()) {
                     let _ = entry::set_code(vm, &func, hot.plain.clone());
                 }
             }

@@ -36,9 +36,8 @@ mod instrument;
 mod loops;
 mod sources;
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
@@ -67,9 +66,10 @@ struct Hot {
     analysis: Arc<crate::bytecode::Analysis>,
     /// Per hooked back-edge, by hook number.
     loops: Vec<Loop>,
-    /// The code that runs in the interpreter (registry key): its quickened instructions,
-    /// `prologue` units after the start, are the type profile of `plain`.
-    instrumented: PyRef<PyCode>,
+    /// The code that runs in the interpreter (registry key, held weakly: the entry goes
+    /// with it): its quickened instructions, `prologue` units after the start, are the
+    /// type profile of `plain`.
+    instrumented: PyRef<rustpython_vm::builtins::PyWeak>,
     prologue: u32,
     calls: AtomicU32,
 }
@@ -83,14 +83,19 @@ struct Loop {
     osr: entry::OsrCache,
 }
 
-static HOT: Mutex<Option<HashMap<usize, Arc<Hot>>>> = Mutex::new(None);
+impl Hot {
+    /// The instrumented code, while it lives (always, for a frame running it).
+    fn instrumented(&self) -> Option<PyRef<PyCode>> {
+        self.instrumented.upgrade()?.downcast().ok()
+    }
+}
+
+/// Instrumented code → what counting it needs. An entry lives as long as its code:
+/// functions created and dropped at run time leave nothing behind.
+static HOT: crate::by_object::ByObject<Arc<Hot>> = crate::by_object::ByObject::new();
 
 fn lookup(code: &Py<PyCode>) -> Option<Arc<Hot>> {
-    HOT.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()?
-        .get(&code.as_object().get_id())
-        .cloned()
+    HOT.get(code.as_object())
 }
 
 /// `code` without a counting prologue or loop hook anywhere in it (nested code
@@ -205,21 +210,21 @@ fn with_calling_hot<R>(f: impl FnOnce(&Arc<Hot>) -> R) -> Option<R> {
     let id = unsafe { (*frame).code().as_object().get_id() };
     LAST_HOT.with(|last| {
         let mut last = last.borrow_mut();
-        if last.as_ref().is_none_or(|(key, _)| *key != id) {
-            let hot = HOT
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .as_ref()
-                .and_then(|m| m.get(&id).cloned());
-            *last = hot.map(|h| (id, h));
+        if last
+            .as_ref()
+            .is_none_or(|(code, _)| code.as_object().get_id() != id)
+        {
+            // SAFETY: as above.
+            let code = unsafe { (*frame).code() };
+            *last = lookup(code).map(|hot| (code.to_owned(), hot));
         }
         last.as_ref().map(|(_, hot)| f(hot))
     })
 }
 
 thread_local! {
-    /// The code object the last counting builtin on this thread ran for. Registry
-    /// entries are never removed, so a remembered id stays valid.
-    static LAST_HOT: std::cell::RefCell<Option<(usize, Arc<Hot>)>> =
+    /// The code object the last counting builtin on this thread ran for, and its entry.
+    /// Holding the code keeps its id from being reused while it is remembered.
+    static LAST_HOT: std::cell::RefCell<Option<(PyRef<PyCode>, Arc<Hot>)>> =
         const { std::cell::RefCell::new(None) };
 }
