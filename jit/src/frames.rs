@@ -475,7 +475,7 @@ fn replace_depth_reader(
 
 /// Replaces the getset of frame attribute `name` with the one `with_getter` makes of an
 /// empty one (the frame type's own attributes are getsets).
-fn replace_frame_getter(
+pub(crate) fn replace_frame_getter(
     vm: &VirtualMachine,
     name: &'static str,
     with_getter: impl FnOnce(rustpython_vm::builtins::PyGetSet) -> rustpython_vm::builtins::PyGetSet,

@@ -33,9 +33,12 @@ MODES = {
     "default": [],
     "t0": ["-X", "jit-threshold=0"],
 }
-# One line of `unittest -v`: "name (module.Class.name) ... status".
+# One line of `unittest -v`: "name (module.Class.name) ... status". A docstring line may
+# come between the name and the dots, and output the test wrote to stderr (asyncio's
+# debug-mode "Executing <Task ...> took 0.102 seconds") between the dots and a status
+# then on a line of its own.
 CASE = re.compile(
-    r"^(?P<name>\S+) \((?P<id>[\w.]+)\)(?:\n[^\n]*?)? \.\.\. "
+    r"^(?P<name>\S+) \((?P<id>[\w.]+)\)(?:\n[^\n]*?)? \.\.\. (?:[^\n]*\n)??"
     r"(?P<status>ok|FAIL|ERROR|skipped|expected failure|unexpected success)",
     re.MULTILINE,
 )

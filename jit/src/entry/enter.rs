@@ -141,6 +141,30 @@ pub fn call_compiled_direct(
     nested_native_call(vm, || call_compiled(vm, c, func, args, None))
 }
 
+/// `_testinternalcapi.get_recursion_depth()` counts native-to-native calls too: the VM
+/// counts the frames it pushed, and such calls push none (CPython's `test.support`
+/// measures the recursion it has left with it). Applied to the module when it is created.
+pub fn count_native_calls_in_recursion_depth(
+    vm: &VirtualMachine,
+    module: &Py<rustpython_vm::builtins::PyModule>,
+) -> PyResult<()> {
+    let module = module.as_object();
+    let Ok(orig) = module.get_attr("get_recursion_depth", vm) else {
+        return Ok(());
+    };
+    let depth = vm.new_function(
+        "get_recursion_depth",
+        move |args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine| -> PyResult {
+            let vm_depth: usize = orig.call(args, vm)?.try_into_value(vm)?;
+            Ok(vm
+                .ctx
+                .new_int(vm_depth + NATIVE_DEPTH.with(|d| d.get()))
+                .into())
+        },
+    );
+    module.set_attr("get_recursion_depth", depth, vm)
+}
+
 /// Runs `call`, a native-to-native call, one level deeper against the recursion limit.
 fn nested_native_call(vm: &VirtualMachine, call: impl FnOnce() -> PyResult) -> PyResult {
     let depth = NATIVE_DEPTH.with(|d| d.get());

@@ -41,17 +41,20 @@ mod stubs;
 
 use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{AsObject, Py, PyRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 pub use crate::policy::{enable, enabled, stepped_aside, unsupported};
 pub use backedge::backedge_check;
 pub use compile::dump;
-pub use enter::{call_compiled, call_compiled_borrowed, call_compiled_direct};
+pub use enter::{
+    call_compiled, call_compiled_borrowed, call_compiled_direct,
+    count_native_calls_in_recursion_depth,
+};
 pub use fallback::{disable, step_aside};
 pub use osr::{enter_at_loop, OsrCache};
 pub use registry::{
-    compile_for_native_callers, compiled_for_code, is_compiled, native_code_for, set_code,
-    Compiled, Target,
+    compile_for_native_callers, compiled_for_code, function_code, is_compiled, native_code_for,
+    set_code, Compiled, Target,
 };
 pub use stubs::{compile_function, compile_function_from, compile_function_profiled};
 
@@ -72,7 +75,53 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     show_own_code(vm);
+    show_code_before_stub(vm);
     Ok(())
+}
+
+/// The program never sees a stub: a compiled function's `__code__`, and `f_code` of a
+/// frame running the stub, are the code the function had before it was compiled (the
+/// code its earlier frames ran, so `f.__code__ is sys._getframe().f_code` holds inside
+/// `f` whichever ran this call). Assigning `__code__` works as before; rpyjit reads and
+/// writes the code a function really runs with [`function_code`] and [`set_code`].
+fn show_code_before_stub(vm: &VirtualMachine) {
+    use rustpython_vm::builtins::PyGetSet;
+    use rustpython_vm::function::PySetterValue;
+    let function_type = vm.ctx.types.function_type;
+    let Some(own) = function_type.get_attr(vm.ctx.intern_str("__code__")) else {
+        return;
+    };
+    let own = registry::keep_code_descriptor(own);
+    let getset = PyGetSet::new("__code__", function_type, &vm.ctx)
+        .with_get(move |func: PyObjectRef, vm: &VirtualMachine| -> PyResult {
+            let code = vm.call_method(own, "__get__", (func,))?;
+            Ok(
+                match code.downcast_ref::<PyCode>().and_then(compiled_for_code) {
+                    Some(c) => c.shown.clone().into(),
+                    None => code,
+                },
+            )
+        })
+        .with_set(
+            move |func: PyObjectRef, value: PySetterValue, vm: &VirtualMachine| -> PyResult<()> {
+                match value {
+                    PySetterValue::Assign(code) => vm.call_method(own, "__set__", (func, code)),
+                    PySetterValue::Delete => vm.call_method(own, "__delete__", (func,)),
+                }
+                .map(drop)
+            },
+        );
+    let getset = PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
+    function_type.set_attr(vm.ctx.intern_str("__code__"), getset.into());
+    crate::frames::replace_frame_getter(vm, "f_code", |g| {
+        g.with_get(|f: rustpython_vm::frame::FrameObjectRef| -> PyRef<PyCode> {
+            let code = f.f_code();
+            match compiled_for_code(&code) {
+                Some(c) => c.shown.clone(),
+                None => code,
+            }
+        })
+    });
 }
 
 /// A stub or counted code object shows the program its function's own code: what its
@@ -80,7 +129,9 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
 /// `pdb` and `inspect` read these) is the function's, not rpyjit's trampoline or counting
 /// code, and `code.replace(...)` (and `copy.replace`) copies the function's code. The
 /// function's own instructions keep their offsets in both (rpyjit's units are appended
-/// after them), so a frame's `f_lasti` indexes the code it shows.
+/// after them), so a frame's `f_lasti` indexes the code it shows (a frame is left in
+/// rpyjit's units only at the unit they stand for, see `stubs::drop_stub_tb`).
+/// Code whose counting had to go in front of its instructions shows itself.
 fn show_own_code(vm: &VirtualMachine) {
     const READ: [&str; 11] = [
         "co_code",
@@ -110,7 +161,7 @@ fn show_own_code(vm: &VirtualMachine) {
         };
         let getset = rustpython_vm::builtins::PyGetSet::new(name, code_type, &vm.ctx).with_get(
             move |zelf: PyRef<PyCode>, vm: &VirtualMachine| -> PyResult {
-                vm.call_method(&orig, "__get__", (original_code(&zelf),))
+                vm.call_method(&orig, "__get__", (shown_code(&zelf),))
             },
         );
         let getset = PyRef::new_ref(getset, vm.ctx.types.getset_type.to_owned(), None);
@@ -124,12 +175,20 @@ fn show_own_code(vm: &VirtualMachine) {
             name,
             code_type,
             move |zelf: PyRef<PyCode>, mut args: FuncArgs, vm: &VirtualMachine| -> PyResult {
-                let own = original_code(&zelf);
-                args.args.insert(0, own.into());
+                args.args.insert(0, shown_code(&zelf).into());
                 orig.call(args, vm)
             },
         );
         code_type.set_attr(vm.ctx.intern_str(name), method.into());
+    }
+}
+
+/// The code a code object shows the program ([`show_own_code`]).
+fn shown_code(code: &PyRef<PyCode>) -> PyRef<PyCode> {
+    if crate::counted::keeps_offsets(code) {
+        original_code(code)
+    } else {
+        code.clone()
     }
 }
 
@@ -147,11 +206,7 @@ pub fn original_code(code: &Py<PyCode>) -> PyRef<PyCode> {
 /// `@rpyjit.interpreted`: `func` runs in the interpreter from now on (its own code,
 /// without the counting prologue, and no longer native if it was compiled).
 pub fn keep_interpreted(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> PyResult<()> {
-    let current: PyRef<PyCode> = func
-        .as_object()
-        .get_attr("__code__", vm)?
-        .downcast()
-        .map_err(|_| vm.new_type_error("__code__ is not a code object"))?;
+    let current = function_code(vm, func)?;
     let plain = original_code(&current);
     crate::exclude::keep(&plain);
     if !current.is(&plain) {

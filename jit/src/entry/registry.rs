@@ -154,6 +154,10 @@ pub struct Compiled {
     pub(super) stub: Option<PyRef<PyCode>>,
     /// The functions the stub was installed in: a fallback gives them their own code back.
     pub(super) users: Users,
+    /// What `__code__` shows the program while the stub is installed: the code the first
+    /// function had before (its counted code, or its own), the one its frames run until
+    /// the stub takes over. The stub itself is rpyjit's business.
+    pub(super) shown: PyRef<PyCode>,
     /// Native callers must no longer use this code (it fell back to the interpreter).
     pub(super) sent_back: std::sync::atomic::AtomicBool,
     /// Compiled on request (`rpyjit.compile`): no profitability estimate.
@@ -213,24 +217,55 @@ pub(super) fn send_all_back(vm: &VirtualMachine) {
 /// version: assigning `__code__` invalidates it, and the interpreter only specializes
 /// calls (e.g. `CALL_ALLOC_AND_ENTER_INIT`, `CALL_PY_EXACT_ARGS`) on versioned functions.
 pub fn set_code(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult<()> {
-    func.as_object().set_attr("__code__", code, vm)?;
+    match CODE_DESCRIPTOR.get() {
+        Some(d) => vm.call_method(d, "__set__", (func.to_owned(), code))?,
+        None => func
+            .as_object()
+            .set_attr("__code__", code, vm)
+            .map(|()| vm.ctx.none())?,
+    };
     func.get_version_for_current_state();
     Ok(())
 }
 
 pub(super) fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>> {
-    func.as_object()
-        .get_attr("__code__", vm)?
-        .downcast()
+    function_code(vm, func)
+}
+
+/// The function type's own `__code__` descriptor, before [`super::install`] wrapped it:
+/// rpyjit reads and writes the code a function really runs (its stub, if compiled)
+/// through it, while the program sees [`Compiled::shown`].
+static CODE_DESCRIPTOR: OnceLock<PyObjectRef> = OnceLock::new();
+
+/// Remembers the function type's own `__code__` descriptor (the first one seen: a second
+/// interpreter in the process finds it wrapped already).
+pub(super) fn keep_code_descriptor(descriptor: PyObjectRef) -> &'static PyObjectRef {
+    CODE_DESCRIPTOR.get_or_init(|| descriptor)
+}
+
+/// The code object `func` runs: its stub when it is compiled (what `__code__` shows the
+/// program is [`Compiled::shown`]).
+pub fn function_code(vm: &VirtualMachine, func: &Py<PyFunction>) -> PyResult<PyRef<PyCode>> {
+    let code = match CODE_DESCRIPTOR.get() {
+        Some(d) => vm.call_method(d, "__get__", (func.to_owned(),))?,
+        None => func.as_object().get_attr("__code__", vm)?,
+    };
+    code.downcast()
         .map_err(|_| vm.new_type_error("__code__ is not a code object"))
 }
 
 impl Compiled {
-    pub(super) fn new(target: Target, stub: Option<PyRef<PyCode>>, forced: bool) -> Self {
+    pub(super) fn new(
+        target: Target,
+        stub: Option<PyRef<PyCode>>,
+        shown: PyRef<PyCode>,
+        forced: bool,
+    ) -> Self {
         Compiled {
             target,
             stub,
             users: Users::default(),
+            shown,
             sent_back: std::sync::atomic::AtomicBool::new(false),
             forced,
             native: OnceLock::new(),
@@ -324,7 +359,7 @@ pub fn compile_for_native_callers(
         return Ok(c);
     }
     let target = prepare_target(vm, func, &original, Some(profile))?;
-    let c = Arc::new(Compiled::new(target, None, false));
+    let c = Arc::new(Compiled::new(target, None, original, false));
     NATIVE_CALLERS_ONLY.add(c.clone());
     Ok(c)
 }

@@ -53,7 +53,8 @@ pub fn compile_function_profiled(
         None => {
             let target = prepare_target(vm, func, &original, profile)?;
             let stub = stub_code(vm, &original);
-            let c = Arc::new(Compiled::new(target, Some(stub.clone()), forced));
+            let shown = code_of(func, vm).unwrap_or_else(|_| original.clone());
+            let c = Arc::new(Compiled::new(target, Some(stub.clone()), shown, forced));
             REGISTRY
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -135,8 +136,32 @@ pub(super) fn drop_stub_tb(exc: PyBaseExceptionRef, lasti: u32, vm: &VirtualMach
     exc.set_traceback(next.clone());
     match (next, vm.current_frame()) {
         (Some(next), Some(here)) if next.frame.is(&*here) => (next.lasti / 2) as u32,
+        (_, Some(here)) => unit_it_stands_for(&here.f_code(), lasti),
         _ => lasti,
     }
+}
+
+/// The function's own unit that unit `at` of rewritten `code` stands for: `at` itself
+/// among the function's units; in rpyjit's appended units (a loop hook, the counting or
+/// stub entry), the function's unit at the same location (the back-edge a hook replaced,
+/// the first instruction an entry displaced). A frame is never left in rpyjit's units, so
+/// its traceback entry indexes the code the program sees (`co_positions()`).
+fn unit_it_stands_for(code: &PyRef<PyCode>, at: u32) -> u32 {
+    let own = super::original_code(code);
+    if (at as usize) < own.code.instructions.len() {
+        return at;
+    }
+    let Some(here) = code.code.locations.get(at as usize) else {
+        return 0;
+    };
+    let same_place = own.code.locations.iter().position(|l| l == here);
+    let same_line = || {
+        own.code
+            .locations
+            .iter()
+            .position(|l| l.0.line == here.0.line)
+    };
+    same_place.or_else(same_line).unwrap_or(0) as u32
 }
 
 /// `__rpyjit_enter__(*args)`: the stub's call into native code. On every interpreted call

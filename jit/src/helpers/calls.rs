@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use rustpython_vm::builtins::{PyCode, PyDict, PyFunction, PyStr, PyTuple, PyType};
+use rustpython_vm::builtins::{PyDict, PyFunction, PyStr, PyTuple, PyType};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
@@ -84,8 +84,8 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
             return Some(c);
         }
     }
-    let code = f.as_object().get_attr("__code__", vm).ok()?;
-    let code = code.downcast_ref::<PyCode>()?;
+    let code = crate::entry::function_code(vm, f).ok()?;
+    let code = &*code;
     let flags = code.code.flags;
     let plain = flags.contains(CodeFlags::OPTIMIZED)
         && !flags.intersects(
@@ -144,12 +144,7 @@ fn hot_from_native(
         return None;
     }
     let func = f.to_owned();
-    let code = f
-        .as_object()
-        .get_attr("__code__", vm)
-        .ok()?
-        .downcast::<PyCode>()
-        .ok()?;
+    let code = crate::entry::function_code(vm, f).ok()?;
     // The function ran in the interpreter until now: its own code holds the profile.
     let plain = crate::entry::original_code(&code);
     let profile = Some((plain.clone(), 0));
@@ -159,8 +154,8 @@ fn hot_from_native(
         crate::entry::compile_function_profiled(vm, &func, plain, profile)
             .ok()
             .and_then(|()| {
-                let code = f.as_object().get_attr("__code__", vm).ok()?;
-                crate::entry::compiled_for_code(code.downcast_ref::<PyCode>()?)
+                let code = crate::entry::function_code(vm, f).ok()?;
+                crate::entry::compiled_for_code(&code)
             })
     } else {
         let profile = profile.expect("a profile");

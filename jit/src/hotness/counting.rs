@@ -3,7 +3,6 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use rustpython_vm::builtins::PyCode;
 use rustpython_vm::{AsObject, PyResult, VirtualMachine};
 
 use super::{calling_function, with_calling_hot};
@@ -27,8 +26,8 @@ pub(super) fn count(vm: &VirtualMachine, threshold: &AtomicU32) -> PyResult<bool
         return Ok(false);
     };
     // Only the function objects still running this instrumented code are affected.
-    let current = func.as_object().get_attr("__code__", vm)?;
-    if !current.is(code.as_object()) {
+    let current = entry::function_code(vm, &func)?;
+    if !current.is(&code) {
         return Ok(false);
     }
     let profile = Some((code, hot.prologue));
@@ -46,11 +45,7 @@ pub(super) fn count(vm: &VirtualMachine, threshold: &AtomicU32) -> PyResult<bool
 pub(super) fn enter_now(args: rustpython_vm::function::FuncArgs, vm: &VirtualMachine) -> PyResult {
     let internal = || vm.new_system_error("rpyjit: __rpyjit_enter_now__ called outside a prologue");
     let func = calling_function().ok_or_else(internal)?;
-    let code = func
-        .as_object()
-        .get_attr("__code__", vm)?
-        .downcast::<PyCode>()
-        .map_err(|_| internal())?;
+    let code = entry::function_code(vm, &func).map_err(|_| internal())?;
     let compiled = entry::compiled_for_code(&code).ok_or_else(internal)?;
     if !args.kwargs.is_empty() || args.args.len() != crate::translate::arg_slots(&code) {
         return Err(internal());

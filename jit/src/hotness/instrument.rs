@@ -169,7 +169,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
         })
         .collect();
     let (Ok(()), Ok(weak)) = (
-        crate::counted::record(vm, &instrumented, &plain),
+        crate::counted::record(vm, &instrumented, &plain, prologue == 0),
         instrumented.as_object().downgrade(None, vm),
     ) else {
         return plain;

@@ -113,8 +113,8 @@ pub(super) fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMa
     let disable = || {
         l.disabled.store(true, Ordering::Relaxed);
         if hot.loops.iter().all(|l| l.disabled.load(Ordering::Relaxed)) {
-            if let Ok(current) = func.as_object().get_attr("__code__", vm) {
-                if current.is(code.as_object()) {
+            if let Ok(current) = entry::function_code(vm, &func) {
+                if current.is(&code) {
                     let _ = entry::set_code(vm, &func, hot.plain.clone());
                 }
             }

@@ -53,6 +53,9 @@ pub(super) fn install(vm: &VirtualMachine) -> PyResult<()> {
         let module = create.call(args, vm)?;
         if let Some(m) = module.downcast_ref::<PyModule>() {
             plain_code_for_subinterpreters(vm, m)?;
+            if m.name.is_some_and(|n| n.as_str() == "_testinternalcapi") {
+                crate::entry::count_native_calls_in_recursion_depth(vm, m)?;
+            }
         }
         Ok(module)
     })?;
