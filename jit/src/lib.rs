@@ -64,6 +64,9 @@ pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
         return Ok(());
     }
     exclude::set_patterns(vm, &options.exclude);
+    if options.perf {
+        entry::write_perf_map();
+    }
     install_runtime(vm)?;
     hotness::install(vm, options.threshold)
 }

@@ -28,6 +28,9 @@ pub struct JitOptions {
     /// Globs (`*`, `?`) over `module.qualname` of functions that stay in the interpreter
     /// (`-X jit-exclude=PATTERN[,PATTERN...]`, repeatable; `RPYJIT_EXCLUDE`).
     pub exclude: Vec<String>,
+    /// List every compiled function in `/tmp/perf-<pid>.map` (`-X perf`, `RPYJIT_PERF=1`),
+    /// the file `perf report` reads to name code without symbols, as CPython's `-X perf`.
+    pub perf: bool,
 }
 
 impl Default for JitOptions {
@@ -37,6 +40,7 @@ impl Default for JitOptions {
             threshold: DEFAULT_THRESHOLD,
             stats: false,
             exclude: Vec::new(),
+            perf: false,
         }
     }
 }
@@ -58,7 +62,7 @@ impl fmt::Display for OptionError {
 impl std::error::Error for OptionError {}
 
 /// The `-X` names this module owns, so the command line can tell them from typos.
-pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats", "jit-exclude"];
+pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats", "jit-exclude", "perf"];
 
 impl JitOptions {
     /// Reads the options from `-X` pairs (name, optional value) and an environment lookup.
@@ -80,6 +84,9 @@ impl JitOptions {
         }
         if let Some(v) = env("RPYJIT_STATS").filter(|v| !v.is_empty()) {
             opts.stats = parse_switch(&v).ok_or_else(|| err("RPYJIT_STATS", &v, SWITCH))?;
+        }
+        if let Some(v) = env("RPYJIT_PERF").filter(|v| !v.is_empty()) {
+            opts.perf = parse_switch(&v).ok_or_else(|| err("RPYJIT_PERF", &v, SWITCH))?;
         }
         for (name, value) in xoptions {
             let shown = || match value {
@@ -110,6 +117,11 @@ impl JitOptions {
                         .map_or(Some(true), parse_switch)
                         .ok_or_else(|| bad(SWITCH))?
                 }
+                "perf" => {
+                    opts.perf = value
+                        .map_or(Some(true), parse_switch)
+                        .ok_or_else(|| bad(SWITCH))?
+                }
                 _ => {}
             }
         }
@@ -128,7 +140,8 @@ pub struct DebugKnobs {
     /// `RPYJIT_CROSS_ISA=1`: each translation also checked and compiled for the other
     /// architecture, the outcome counted in the statistics.
     pub cross_isa: bool,
-    /// `RPYJIT_PERF_MAP=1`: compiled functions listed in `/tmp/perf-<pid>.map` for `perf`.
+    /// `RPYJIT_PERF_MAP=1`: compiled functions listed in `/tmp/perf-<pid>.map` for `perf`
+    /// (the older name of `-X perf` / `RPYJIT_PERF=1`).
     pub perf_map: bool,
 }
 
@@ -222,6 +235,7 @@ mod tests {
                 threshold: 0,
                 stats: true,
                 exclude: vec![],
+                perf: false,
             }
         );
     }

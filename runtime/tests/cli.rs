@@ -681,3 +681,68 @@ main()
         assert!(main < fib, "{jit}: not sorted by cumulative time:\n{out}");
     }
 }
+
+/// `-X perf` (or `RPYJIT_PERF=1`), as CPython's: every compiled function is listed in
+/// `/tmp/perf-<pid>.map` ("start size name", hex), the file `perf report` reads to name code
+/// without symbols; without it no map is written.
+#[test]
+fn x_perf_writes_the_perf_map_naming_compiled_python_functions() {
+    let program = r#"import sys
+def spin(n):
+    t = 0
+    for i in range(n):
+        t += i % 7
+    return t
+class Shape:
+    def area(self, k):
+        s = 0
+        while k:
+            s += k
+            k -= 1
+        return s
+print(spin(5000), Shape().area(3000), sys._xoptions.get("perf"))"#;
+    let map_of = |child: std::process::Child| -> (Output, Option<String>) {
+        let path = format!("/tmp/perf-{}.map", child.id());
+        let out = child.wait_with_output().expect("rpyjit ran");
+        let map = std::fs::read_to_string(&path).ok();
+        let _ = std::fs::remove_file(&path);
+        (out, map)
+    };
+    let spawn = |cmd: &mut std::process::Command| {
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn rpyjit")
+    };
+    for (how, mut cmd) in [
+        ("-X perf", {
+            let mut c = rpyjit();
+            c.args(["-X", "perf", "-c", program]);
+            c
+        }),
+        ("RPYJIT_PERF=1", {
+            let mut c = rpyjit();
+            c.env("RPYJIT_PERF", "1").args(["-c", program]);
+            c
+        }),
+    ] {
+        let (out, map) = map_of(spawn(&mut cmd));
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        let map = map.unwrap_or_else(|| panic!("{how}: no perf map"));
+        for name in ["py::spin", "py::Shape.area"] {
+            let line = map
+                .lines()
+                .find(|l| l.split(' ').nth(2).is_some_and(|n| n.starts_with(name)))
+                .unwrap_or_else(|| panic!("{how}: {name} not in the map:\n{map}"));
+            let fields: Vec<&str> = line.split(' ').collect();
+            assert!(
+                u64::from_str_radix(fields[0], 16).is_ok_and(|a| a != 0)
+                    && u64::from_str_radix(fields[1], 16).is_ok_and(|n| n > 0),
+                "{how}: {line}"
+            );
+        }
+    }
+    let (out, map) = map_of(spawn(rpyjit().args(["-c", program])));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(map, None, "a perf map without -X perf");
+}

@@ -29,6 +29,7 @@ fn jit_options_are_kept_by_the_runtime() {
         threshold: 5,
         stats: false,
         exclude: vec!["app.*".into()],
+        perf: false,
     };
     let rt = rpyjit::Runtime::builder().jit(opts.clone()).build();
     assert_eq!(rt.jit_options(), &opts);

@@ -359,18 +359,27 @@ fn finalize(t: &Translation, name: &str) -> Result<NativeFn, Refusal> {
     Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) })
 }
 
-/// `RPYJIT_PERF_MAP=1`: every compiled function is listed in `/tmp/perf-<pid>.map`, the
-/// file `perf report` (and gdb scripts) read to name code that has no symbols.
+/// Set by `-X perf` (`RPYJIT_PERF=1`) in any interpreter of the process.
+static PERF_MAP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-X perf`: compiled functions are listed in the process's perf map from now on.
+pub fn write_perf_map() {
+    PERF_MAP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `-X perf` (or `RPYJIT_PERF_MAP=1`): every compiled function is listed in
+/// `/tmp/perf-<pid>.map` (start, size, name: `py::<qualname>` and its version), the file
+/// `perf report` (and gdb scripts) read to name code that has no symbols.
 fn perf_map(start: *const u8, len: usize, name: &str) {
     static FILE: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    let wanted = PERF_MAP.load(std::sync::atomic::Ordering::Relaxed)
+        || crate::options::debug_knobs().perf_map;
+    if !wanted {
+        return;
+    }
     let file = FILE.get_or_init(|| {
-        crate::options::debug_knobs()
-            .perf_map
-            .then(|| {
-                let path = format!("/tmp/perf-{}.map", std::process::id());
-                std::fs::File::create(path).ok().map(Mutex::new)
-            })
-            .flatten()
+        let path = format!("/tmp/perf-{}.map", std::process::id());
+        std::fs::File::create(path).ok().map(Mutex::new)
     });
     if let Some(file) = file {
         use std::io::Write;

@@ -45,7 +45,7 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 pub use crate::policy::{enable, enabled, stepped_aside, unsupported};
 pub use backedge::backedge_check;
-pub use compile::dump;
+pub use compile::{dump, write_perf_map};
 pub use enter::{
     call_compiled, call_compiled_borrowed, call_compiled_direct,
     count_native_calls_in_recursion_depth,
