@@ -317,8 +317,11 @@ pub(super) unsafe extern "C" fn h_call_kw(
 /// that fired while it ran) has its handler run right there, and what the handler raises
 /// leaves from the call's line. On error the call's result is dropped, as the
 /// interpreter's unwinding drops it.
+/// Only the signal part of the VM's check (a read of the handlers and of the eval-breaker
+/// bit): stop-the-world requests and memory reclamation wait for the next back-edge, as
+/// they are not something a program observes at a call.
 fn signals_after_call(vm: &VirtualMachine) -> PyResult<()> {
-    vm.check_signals()
+    rustpython_vm::signal::check_signals(vm)
 }
 
 /// CALL_FUNCTION_EX: ops = [callable, self_or_null, args (tuple), kwargs or NULL].
