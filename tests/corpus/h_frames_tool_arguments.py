@@ -69,3 +69,20 @@ def own_frame_code():
 
 
 print("frames run __code__:", all(own_frame_code() for _ in range(3000)))
+
+
+# ... and a traceback names that same code, and `inspect` sees it.
+import inspect
+
+
+def raises_here(n):
+    if n < 0:
+        raise ValueError(n)
+    return inspect.currentframe().f_code is raises_here.__code__
+
+
+seen = all(raises_here(i) for i in range(3000))
+try:
+    raises_here(-1)
+except ValueError as e:
+    print("traceback frame runs __code__:", seen, e.__traceback__.tb_next.tb_frame.f_code is raises_here.__code__)

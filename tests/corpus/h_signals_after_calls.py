@@ -33,3 +33,21 @@ def raised(n):
 
 
 print("handlers that ran after the next line:", raised(3000), "of", len(got))
+
+
+# The same through a call with keywords and a call with `*args`.
+def through_other_calls(n):
+    late = 0
+    args = (signal.SIGUSR1,)
+    for i in range(n):
+        before = len(got)
+        if i % 2:
+            signal.raise_signal(*args)
+        else:
+            sorted(args, key=signal.raise_signal)
+        if len(got) == before:
+            late += 1
+    return late
+
+
+print("after keyword and *args calls:", through_other_calls(3000))

@@ -13,7 +13,7 @@ use cranelift_module::{default_libcall_names, Module};
 use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::{PyRef, VirtualMachine};
 
-use super::registry::{code_of, Compiled, Target};
+use super::registry::{function_code, Compiled, Target};
 use crate::bytecode::Analysis;
 use crate::policy::{self, leave_alone, refused, unsupported, worth_compiling, UNPROFITABLE};
 use crate::stats::{self, STATS};
@@ -164,7 +164,7 @@ static MEMORY: Mutex<Option<CodeMemory>> = Mutex::new(None);
 /// machine code Cranelift produces for it (its VCode disassembly).
 pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Refusal> {
     use cranelift_codegen::control::ControlPlane;
-    let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
+    let code = function_code(vm, func).map_err(|_| Refusal("no code object".into()))?;
     let original = super::original_code(&code);
     if let Some(reason) = unsupported(&original) {
         return Err(Refusal(reason.into()));

@@ -228,10 +228,6 @@ pub fn set_code(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>)
     Ok(())
 }
 
-pub(super) fn code_of(func: &Py<PyFunction>, vm: &VirtualMachine) -> PyResult<PyRef<PyCode>> {
-    function_code(vm, func)
-}
-
 /// The function type's own `__code__` descriptor, before [`super::install`] wrapped it:
 /// rpyjit reads and writes the code a function really runs (its stub, if compiled)
 /// through it, while the program sees [`Compiled::shown`].
@@ -281,7 +277,7 @@ impl Compiled {
             return;
         };
         for func in self.users.alive() {
-            if code_of(&func, vm).is_ok_and(|code| code.is(stub)) {
+            if function_code(vm, &func).is_ok_and(|code| code.is(stub)) {
                 let _ = set_code(vm, &func, self.target.original.clone());
             }
         }
@@ -385,7 +381,7 @@ pub fn native_code_for(
 pub fn is_compiled(vm: &VirtualMachine, func: &Py<PyFunction>) -> bool {
     // A function made from another's stub code with other globals is not: it runs in the
     // interpreter.
-    code_of(func, vm)
+    function_code(vm, func)
         .ok()
         .and_then(|code| compiled_for_code(&code))
         .is_some_and(|c| c.is_for(vm, func))

@@ -12,7 +12,7 @@ use rustpython_vm::{AsObject, PyRef, PyResult, VirtualMachine};
 
 use super::compile::prepare_target;
 use super::enter::{call_compiled, interpret};
-use super::registry::{code_of, compiled_for_id, is_compiled, Compiled, REGISTRY, WITH_STUB};
+use super::registry::{compiled_for_id, function_code, is_compiled, Compiled, REGISTRY, WITH_STUB};
 use super::{DROP_TB_BUILTIN, ENTER_BUILTIN};
 use crate::frames::NativePosition;
 use crate::translate::{self, Refusal};
@@ -20,7 +20,7 @@ use crate::translate::{self, Refusal};
 /// Hands `func` to the JIT: checks it can be analysed and installs the stub; the native
 /// code is produced at the first call, for that call's argument kinds.
 pub fn compile_function(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<(), Refusal> {
-    let code = code_of(func, vm).map_err(|_| Refusal("no code object".into()))?;
+    let code = function_code(vm, func).map_err(|_| Refusal("no code object".into()))?;
     compile_function_from(vm, func, super::original_code(&code))
 }
 
@@ -53,7 +53,7 @@ pub fn compile_function_profiled(
         None => {
             let target = prepare_target(vm, func, &original, profile)?;
             let stub = stub_code(vm, &original);
-            let shown = code_of(func, vm).unwrap_or_else(|_| original.clone());
+            let shown = function_code(vm, func).unwrap_or_else(|_| original.clone());
             let c = Arc::new(Compiled::new(target, Some(stub.clone()), shown, forced));
             REGISTRY
                 .lock()
