@@ -37,6 +37,7 @@ mod by_object;
 pub mod bytecode;
 pub mod counted;
 pub mod deopt;
+pub mod dump;
 pub mod entry;
 pub mod exclude;
 pub mod frames;
@@ -66,6 +67,9 @@ pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
     exclude::set_patterns(vm, &options.exclude);
     if options.perf {
         entry::write_perf_map();
+    }
+    if let Some(dir) = &options.dump {
+        dump::dump_to(dir).map_err(|e| vm.new_os_error(format!("-X jit-dump={dir}: {e}")))?;
     }
     install_runtime(vm)?;
     hotness::install(vm, options.threshold)

@@ -1,6 +1,7 @@
 //! JIT configuration: `-X jit=on|off`, `-X jit-threshold=N`, `-X jit-stats`,
-//! `-X jit-exclude=PATTERN`, and the same through `RPYJIT_JIT`, `RPYJIT_THRESHOLD`,
-//! `RPYJIT_STATS`, `RPYJIT_EXCLUDE`. A `-X` option wins over the
+//! `-X jit-exclude=PATTERN`, `-X jit-dump=DIR`, `-X perf`, and the same through
+//! `RPYJIT_JIT`, `RPYJIT_THRESHOLD`, `RPYJIT_STATS`, `RPYJIT_EXCLUDE`, `RPYJIT_DUMP`,
+//! `RPYJIT_PERF`. A `-X` option wins over the
 //! environment; `-E`/`-I` make rpyjit ignore the `RPYJIT_*` variables like `PYTHON*` ones.
 //! The developer knobs ([`DebugKnobs`]) are here too: every variable the JIT reads.
 
@@ -31,6 +32,9 @@ pub struct JitOptions {
     /// List every compiled function in `/tmp/perf-<pid>.map` (`-X perf`, `RPYJIT_PERF=1`),
     /// the file `perf report` reads to name code without symbols, as CPython's `-X perf`.
     pub perf: bool,
+    /// Write each compilation's typed instructions, CLIF and machine code into this
+    /// directory (`-` for stderr): `-X jit-dump=DIR`, `RPYJIT_DUMP=DIR` (see [`crate::dump`]).
+    pub dump: Option<String>,
 }
 
 impl Default for JitOptions {
@@ -41,6 +45,7 @@ impl Default for JitOptions {
             stats: false,
             exclude: Vec::new(),
             perf: false,
+            dump: None,
         }
     }
 }
@@ -62,7 +67,14 @@ impl fmt::Display for OptionError {
 impl std::error::Error for OptionError {}
 
 /// The `-X` names this module owns, so the command line can tell them from typos.
-pub const XOPTION_NAMES: &[&str] = &["jit", "jit-threshold", "jit-stats", "jit-exclude", "perf"];
+pub const XOPTION_NAMES: &[&str] = &[
+    "jit",
+    "jit-threshold",
+    "jit-stats",
+    "jit-exclude",
+    "jit-dump",
+    "perf",
+];
 
 impl JitOptions {
     /// Reads the options from `-X` pairs (name, optional value) and an environment lookup.
@@ -87,6 +99,9 @@ impl JitOptions {
         }
         if let Some(v) = env("RPYJIT_PERF").filter(|v| !v.is_empty()) {
             opts.perf = parse_switch(&v).ok_or_else(|| err("RPYJIT_PERF", &v, SWITCH))?;
+        }
+        if let Some(v) = env("RPYJIT_DUMP").filter(|v| !v.is_empty()) {
+            opts.dump = Some(v);
         }
         for (name, value) in xoptions {
             let shown = || match value {
@@ -117,6 +132,10 @@ impl JitOptions {
                         .map_or(Some(true), parse_switch)
                         .ok_or_else(|| bad(SWITCH))?
                 }
+                "jit-dump" => {
+                    let v = value.filter(|v| !v.is_empty()).ok_or_else(|| bad(DIR))?;
+                    opts.dump = Some(v.to_owned());
+                }
                 "perf" => {
                     opts.perf = value
                         .map_or(Some(true), parse_switch)
@@ -133,10 +152,6 @@ impl JitOptions {
 /// the JIT does and never change what a program computes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DebugKnobs {
-    /// `RPYJIT_DUMP_CLIF` (any value): each translation's CLIF on stderr.
-    pub dump_clif: bool,
-    /// `RPYJIT_DUMP_TYPES` (any value): each translation's typed instructions on stderr.
-    pub dump_types: bool,
     /// `RPYJIT_CROSS_ISA=1`: each translation also checked and compiled for the other
     /// architecture, the outcome counted in the statistics.
     pub cross_isa: bool,
@@ -150,8 +165,6 @@ impl DebugKnobs {
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
         let one = |name: &str| env(name).is_some_and(|v| v == "1");
         Self {
-            dump_clif: env("RPYJIT_DUMP_CLIF").is_some(),
-            dump_types: env("RPYJIT_DUMP_TYPES").is_some(),
             cross_isa: one("RPYJIT_CROSS_ISA"),
             perf_map: one("RPYJIT_PERF_MAP"),
         }
@@ -166,6 +179,7 @@ pub fn debug_knobs() -> &'static DebugKnobs {
 
 const SWITCH: &str = "on or off (also 1/0, true/false, yes/no)";
 const COUNT: &str = "a non-negative integer";
+const DIR: &str = "a directory to write compilations into (- for stderr)";
 const PATTERN: &str = "a pattern like module.function or mypkg.* (comma-separated for several)";
 
 fn split_patterns(v: &str) -> impl Iterator<Item = String> + '_ {
@@ -205,9 +219,9 @@ mod tests {
     #[test]
     fn debug_knobs_are_off_unless_set() {
         assert_eq!(DebugKnobs::from_env(no_env), DebugKnobs::default());
-        let env = |k: &str| (k == "RPYJIT_PERF_MAP" || k == "RPYJIT_DUMP_CLIF").then(|| "1".into());
+        let env = |k: &str| (k == "RPYJIT_PERF_MAP").then(|| "1".into());
         let k = DebugKnobs::from_env(env);
-        assert!(k.perf_map && k.dump_clif && !k.cross_isa && !k.dump_types);
+        assert!(k.perf_map && !k.cross_isa);
     }
 
     #[test]

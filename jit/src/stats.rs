@@ -17,7 +17,10 @@ use crate::translate::Translation;
 pub struct Stats {
     native_calls: AtomicU64,
     osr_entries: AtomicU64,
-    compile_nanos: AtomicU64,
+    /// CPU time per [`Phase`] of compiling, in nanoseconds.
+    phase_nanos: [AtomicU64; 4],
+    /// Bytecode instructions translated (every translation, refused ones included).
+    translated: AtomicU64,
     entry_misses: AtomicU64,
     /// Exceptions native code handled itself: caught by a handler of the function, or
     /// passed to its caller with the traceback entry added.
@@ -90,7 +93,80 @@ pub struct Compilation {
     /// Compiled on request (`rpyjit.compile`), without the profitability estimate.
     pub forced: bool,
     pub work: Work,
+    /// Bytecode instructions of the function (what the translation covered).
+    pub instructions: usize,
+    /// CPU time of this version's translation and compilation.
     pub compile_time: Duration,
+}
+
+/// Where compile time goes: translating bytecode into CLIF (typing included), verifying
+/// the CLIF, Cranelift's code generation (lowering, register allocation, emission) and
+/// linking the code into executable memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Translate,
+    Verify,
+    Codegen,
+    Link,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 4] = [Phase::Translate, Phase::Verify, Phase::Codegen, Phase::Link];
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Translate => "translate",
+            Phase::Verify => "verify",
+            Phase::Codegen => "codegen",
+            Phase::Link => "link",
+        }
+    }
+}
+
+/// CPU time the calling thread has used. Compile time is CPU time, so that it is the
+/// same whichever thread compiles and whatever else the machine runs meanwhile.
+pub fn thread_cpu_time() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID exists on every
+    // Linux rpyjit supports. On failure `t` stays zero and the phase reads as 0 ns.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// Measures the phases of one compilation on the current thread, counting each in the
+/// process's totals as it ends.
+pub struct CompileClock {
+    last: Duration,
+    spent: Duration,
+}
+
+impl CompileClock {
+    pub fn new() -> Self {
+        CompileClock {
+            last: thread_cpu_time(),
+            spent: Duration::ZERO,
+        }
+    }
+    /// Counts the CPU time since the previous phase ended (or the clock started) as `phase`.
+    pub fn phase_done(&mut self, phase: Phase) {
+        let now = thread_cpu_time();
+        let t = now.saturating_sub(self.last);
+        STATS.spent(phase, t);
+        self.spent += t;
+        self.last = now;
+    }
+    /// The CPU time of the phases measured so far.
+    pub fn spent(&self) -> Duration {
+        self.spent
+    }
+}
+
+impl Default for CompileClock {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// A version the profitability estimate left to the interpreter.
@@ -150,7 +226,8 @@ impl Detail {
 pub static STATS: Stats = Stats {
     native_calls: AtomicU64::new(0),
     osr_entries: AtomicU64::new(0),
-    compile_nanos: AtomicU64::new(0),
+    phase_nanos: [const { AtomicU64::new(0) }; 4],
+    translated: AtomicU64::new(0),
     entry_misses: AtomicU64::new(0),
     caught: AtomicU64::new(0),
     propagated: AtomicU64::new(0),
@@ -172,13 +249,37 @@ impl Stats {
         f(&mut self.detail.lock().unwrap_or_else(|p| p.into_inner()))
     }
     pub fn compiled(&self, c: Compilation) {
-        self.compile_nanos
-            .fetch_add(c.compile_time.as_nanos() as u64, Ordering::Relaxed);
         self.with(|d| d.compiled.push(c));
     }
-    /// Total time spent translating and compiling.
+    /// CPU time spent in `phase` of a compilation (see [`CompileClock`]).
+    pub fn spent(&self, phase: Phase, t: Duration) {
+        self.phase_nanos[phase as usize].fetch_add(t.as_nanos() as u64, Ordering::Relaxed);
+    }
+    /// A translation of `instructions` bytecode instructions was made.
+    pub fn translated(&self, instructions: usize) {
+        self.translated
+            .fetch_add(instructions as u64, Ordering::Relaxed);
+    }
+    /// CPU time spent in `phase`, over all compilations.
+    pub fn phase_time(&self, phase: Phase) -> Duration {
+        Duration::from_nanos(self.phase_nanos[phase as usize].load(Ordering::Relaxed))
+    }
+    /// Total CPU time spent translating and compiling, on every thread, including
+    /// translations that were refused (profitability, recompilations).
     pub fn compile_time(&self) -> Duration {
-        Duration::from_nanos(self.compile_nanos.load(Ordering::Relaxed))
+        Phase::ALL.iter().map(|&p| self.phase_time(p)).sum()
+    }
+    /// Bytecode instructions translated, over all translations.
+    pub fn translated_instructions(&self) -> u64 {
+        self.translated.load(Ordering::Relaxed)
+    }
+    /// The `-X jit-stats` line tools parse: `compile time: T ms for N bytecode
+    /// instructions (X ms per 100)`.
+    pub fn compile_time_line(&self) -> String {
+        let ms = self.compile_time().as_secs_f64() * 1e3;
+        let n = self.translated_instructions();
+        let per_100 = if n == 0 { 0.0 } else { ms * 100.0 / n as f64 };
+        format!("compile time: {ms:.1} ms for {n} bytecode instructions ({per_100:.2} ms per 100)")
     }
     /// The JIT would not compile `function` (`None`: not known where it was refused).
     pub fn refused(&self, function: Option<&str>, reason: &str) {
@@ -262,11 +363,20 @@ impl Stats {
     pub fn summary(&self) -> String {
         let d = self.snapshot();
         let mut s = String::from("rpyjit JIT statistics\n");
-        s += &format!(
-            "  compiled functions: {} (compile time {:.1} ms)\n",
-            d.compiled.len(),
-            self.compile_time().as_secs_f64() * 1e3
-        );
+        s += &self.compile_time_line();
+        s += "\n";
+        let phases: Vec<String> = Phase::ALL
+            .iter()
+            .map(|&p| {
+                format!(
+                    "{} {:.1} ms",
+                    p.name(),
+                    self.phase_time(p).as_secs_f64() * 1e3
+                )
+            })
+            .collect();
+        s += &format!("  compile phases: {}\n", phases.join(", "));
+        s += &format!("  compiled functions: {}\n", d.compiled.len());
         for c in &d.compiled {
             s += &format!("    {} [{}]\n", c.label, c.work);
         }

@@ -55,6 +55,12 @@ JIT options (rpyjit):
 -X jit-threshold=N  : calls or loop iterations before a function is compiled
                       (0 = compile before the first execution); also RPYJIT_THRESHOLD=N
 -X jit-stats        : print JIT statistics on stderr at exit; also RPYJIT_STATS=1
+-X jit-exclude=PAT  : keep functions matching module.qualname globs in the interpreter
+                      (comma-separated); also RPYJIT_EXCLUDE=PAT
+-X jit-dump=DIR     : write each compilation's types, CLIF and machine code into DIR
+                      (- for stderr); also RPYJIT_DUMP=DIR
+-X perf             : list compiled functions in /tmp/perf-<pid>.map for perf;
+                      also RPYJIT_PERF=1
 
 Other -X options: dev, faulthandler, utf8[=0|1], int_max_str_digits=N, no_debug_ranges,
 warn_default_encoding, cpu_count=N
@@ -226,6 +232,15 @@ pub fn main() -> ExitCode {
             }
         };
 
+    if let Some(dir) = &jit.dump {
+        if let Err(e) = rpyjit_jit::dump::dump_to(dir) {
+            eprintln!(
+                "{}: -X jit-dump={dir}: cannot create the directory: {e}",
+                prog_name()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let status = run(settings, mode, jit);
     ExitCode::from(u8::try_from(status & 0xff).unwrap_or(1))
 }

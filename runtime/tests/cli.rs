@@ -69,9 +69,15 @@ fn help_lists_the_jit_flags() {
         "-X jit=on|off",
         "-X jit-threshold=N",
         "-X jit-stats",
+        "-X jit-exclude=PAT",
+        "-X jit-dump=DIR",
+        "-X perf",
         "RPYJIT_JIT",
         "RPYJIT_THRESHOLD",
         "RPYJIT_STATS",
+        "RPYJIT_EXCLUDE",
+        "RPYJIT_DUMP",
+        "RPYJIT_PERF",
     ] {
         assert!(s.contains(flag), "help lacks {flag}");
     }
@@ -188,6 +194,10 @@ fn bad_command_lines_exit_2_with_usage() {
         (
             &["-X", "jit-threshold=lots", "-c", "pass"][..],
             "-X jit-threshold=lots",
+        ),
+        (
+            &["-X", "jit-dump", "-c", "pass"][..],
+            "-X jit-dump: expected a directory",
         ),
     ] {
         let o = run(args);
@@ -436,6 +446,107 @@ print(f(3), f(40), f(2))"#,
     assert_eq!(
         stdout(&o),
         format!("343 {} 49\n", "6366805760909027985741435139224001")
+    );
+}
+
+/// `-X jit-stats` gives compile time in the one line tools parse:
+/// `compile time: T ms for N bytecode instructions (X ms per 100)`, where X = 100 T / N,
+/// and where the time went by phase.
+#[test]
+fn jit_stats_give_compile_time_per_bytecode_instruction() {
+    let o = run(&[
+        "-X",
+        "jit-threshold=0",
+        "-X",
+        "jit-stats",
+        "-c",
+        "def f(n):\n    return sum(i * i for i in range(n))\nprint(f(10))",
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    let line = e
+        .lines()
+        .find(|l| l.starts_with("compile time: "))
+        .unwrap_or_else(|| panic!("no compile time line in\n{e}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let t: f64 = words[2].parse().unwrap();
+    let n: f64 = words[5].parse().unwrap();
+    let per_100: f64 = words[8].trim_start_matches('(').parse().unwrap();
+    assert_eq!(&words[..2], ["compile", "time:"], "{line}");
+    assert_eq!(
+        (words[3], words[6], words[7], &words[9..]),
+        ("ms", "bytecode", "instructions", &["ms", "per", "100)"][..]),
+        "{line}"
+    );
+    // Start-up code is compiled at threshold 0: work was done and timed.
+    assert!(t > 0.0 && n > 10.0, "{line}");
+    assert!(
+        (per_100 - 100.0 * t / n).abs() < 0.01 + per_100 * 0.01,
+        "{line}"
+    );
+    let phases = e
+        .lines()
+        .find(|l| l.trim_start().starts_with("compile phases: "))
+        .unwrap_or_else(|| panic!("no compile phases line in\n{e}"));
+    for phase in ["translate", "verify", "codegen", "link"] {
+        assert!(phases.contains(&format!("{phase} ")), "{phases}");
+    }
+}
+
+/// `-X jit-dump=DIR` (or `RPYJIT_DUMP=DIR`) writes each compilation's typed instructions,
+/// CLIF and machine code into DIR, numbered in compile order and named by the version's
+/// label; `-` prints them on stderr; a directory that cannot be made is a usage error.
+#[test]
+fn x_jit_dump_writes_each_compilation_s_listings() {
+    let program = "def spin(n):\n    t = 0\n    for i in range(n):\n        t += i % 7\n    return t\nprint(spin(3000))";
+    let dir = std::env::temp_dir().join(format!("rpyjit-dump-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for how in ["-X", "RPYJIT_DUMP"] {
+        let d = dir.join(how);
+        let mut c = rpyjit();
+        if how == "-X" {
+            c.arg("-X").arg(format!("jit-dump={}", d.display()));
+        } else {
+            c.env("RPYJIT_DUMP", &d);
+        }
+        let o = c.args(["-c", program]).output().unwrap();
+        assert!(o.status.success(), "{how}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "8994\n");
+        let mut names: Vec<String> = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{how}: no dump directory: {e}"))
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let spin: Vec<&String> = names.iter().filter(|n| n.contains("-spin")).collect();
+        assert_eq!(spin.len(), 3, "{how}: {names:?}");
+        for (file, ext, content) in [
+            (spin[0], ".asm", "ret"),
+            (spin[1], ".clif", "function u0:0("),
+            (spin[2], ".types", "q="),
+        ] {
+            assert!(
+                file.starts_with("0001-") && file.ends_with(ext),
+                "{how}: {file}"
+            );
+            let text = std::fs::read_to_string(d.join(file)).unwrap();
+            assert!(text.starts_with("; spin"), "{how}: {file}: {text:.200}");
+            assert!(text.contains(content), "{how}: {file} lacks {content}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = run(&["-X", "jit-dump=-", "-c", program]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("; rpyjit dump 0001 spin"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["-X", "jit-dump=/proc/no/such/dir", "-c", program]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("-X jit-dump=/proc/no/such/dir: cannot create"),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -409,6 +409,49 @@ print(sum(grow(50) for _ in range(1000)))
     assert_eq!(stats.fallback_count(), 0, "{stats}");
 }
 
+/// Compile time is CPU time counted by phase over every translation, recompilations
+/// included, and each version records the bytecode instructions it covered.
+#[test]
+fn compile_time_counts_every_translation_by_phase() {
+    let stats = jit_matches_the_interpreter(
+        "compile_time_phases",
+        r#"def grow(n):
+    x = 1
+    for i in range(n):
+        x = x * 7
+    return x % 1000
+
+print(sum(grow(50) for _ in range(1000)))
+"#,
+    );
+    let grow: Vec<_> = stats
+        .compiled
+        .iter()
+        .filter(|c| c.function == "grow")
+        .collect();
+    assert!(
+        grow.len() >= 2,
+        "a first version and its recompilation: {stats}"
+    );
+    // Every version of one function covers the same instructions.
+    assert!(grow[0].instructions > 10, "{stats}");
+    assert!(
+        grow.iter().all(|c| c.instructions == grow[0].instructions),
+        "{stats}"
+    );
+    let versions: u64 = stats.compiled.iter().map(|c| c.instructions).sum();
+    assert!(stats.compile_instructions >= versions, "{stats}");
+    let p = &stats.compile_phases;
+    let phases = p.translate + p.verify + p.codegen + p.link;
+    assert!(p.translate > 0.0 && p.codegen > 0.0, "{stats}");
+    assert!((stats.compile_time - phases).abs() < 1e-6, "{stats}");
+    let versions_time: f64 = stats.compiled.iter().map(|c| c.compile_time).sum();
+    assert!(
+        versions_time > 0.0 && versions_time <= stats.compile_time * 1.05 + 1e-4,
+        "{stats}"
+    );
+}
+
 /// An operand whose type stops matching the profile is recompiled without the speculation.
 #[test]
 fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {

@@ -22,8 +22,12 @@
 //!                 loop_at: int | None (the loop's unit if entered mid-loop, else None:
 //!                 entered by calls), generic_instructions: int (> 0: a recompilation
 //!                 without that many failing assumptions), forced: bool (rpyjit.compile),
-//!                 work: WORK, compile_time: float (seconds)}], one per compiled version
-//! compile_time: float, seconds spent translating and compiling in all
+//!                 work: WORK, instructions: int (bytecode instructions translated),
+//!                 compile_time: float (CPU seconds)}], one per compiled version
+//! compile_time: float, CPU seconds spent translating and compiling in all, on every
+//!               thread, refused translations included
+//! compile_phases: {translate, verify, codegen, link: float}, the same by phase
+//! compile_instructions: int, bytecode instructions translated in all
 //! native_calls, osr_entries (loops entered mid-loop), entry_misses (entry guard
 //!               misses), exceptions_caught, exceptions_propagated (exceptions native
 //!               code handled itself / passed to its caller): int
@@ -47,7 +51,7 @@ pub(crate) use rpyjit::module_def;
 #[rustpython_vm::pymodule]
 mod rpyjit {
     use rpyjit_jit::entry;
-    use rpyjit_jit::stats::{Compilation, Work, STATS};
+    use rpyjit_jit::stats::{Compilation, Phase, Work, STATS};
     use rustpython_vm::builtins::{PyDictRef, PyFunction};
     use rustpython_vm::{PyObjectRef, PyRef, PyResult, VirtualMachine};
 
@@ -86,6 +90,17 @@ mod rpyjit {
         out.set_item(
             "compile_time",
             vm.ctx.new_float(STATS.compile_time().as_secs_f64()).into(),
+            vm,
+        )?;
+        let phases = vm.ctx.new_dict();
+        for p in Phase::ALL {
+            let t = STATS.phase_time(p).as_secs_f64();
+            phases.set_item(p.name(), vm.ctx.new_float(t).into(), vm)?;
+        }
+        out.set_item("compile_phases", phases.into(), vm)?;
+        out.set_item(
+            "compile_instructions",
+            vm.ctx.new_int(STATS.translated_instructions()).into(),
             vm,
         )?;
         let (caught, propagated) = STATS.exceptions();
@@ -256,6 +271,7 @@ mod rpyjit {
                 ),
                 ("forced", vm.ctx.new_bool(c.forced).into()),
                 ("work", work(&c.work, vm)?),
+                ("instructions", vm.ctx.new_int(c.instructions).into()),
                 (
                     "compile_time",
                     vm.ctx.new_float(c.compile_time.as_secs_f64()).into(),

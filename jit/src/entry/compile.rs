@@ -1,7 +1,8 @@
 //! Compiling: a function's bytecode becomes native code of one specialization
 //! ([`Native`]): translation (with a safety net against translator panics), the
 //! profitability estimate, Cranelift into code memory, recompiling without an assumption
-//! that keeps failing, the `RPYJIT_CROSS_ISA` check and `rpyjit.dump`.
+//! that keeps failing, the `RPYJIT_CROSS_ISA` check, `rpyjit.dump` and `-X jit-dump`
+//! (see [`crate::dump`]), and the compile time of each phase (`stats::Phase`).
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
@@ -59,10 +60,10 @@ impl Native {
             0 => name.clone(),
             n => format!("{name} (recompiled, {n} instruction(s) generic)"),
         };
+        let mut clock = stats::CompileClock::new();
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-        let started = std::time::Instant::now();
         let h = crate::helpers::HelperTable::host(vm);
-        let t = translate_guarded(target, &entered, &generic, &*isa, &h)?;
+        let t = translate_guarded(target, &entered, &generic, &*isa, &h, &mut clock)?;
         if !forced && !worth_compiling(vm, &t) {
             STATS.unprofitable(&name, stats::Work::of(&t));
             // A first version refused is remembered; a recompilation without an
@@ -72,7 +73,7 @@ impl Native {
             }
             return Err(Refusal(UNPROFITABLE.into()));
         }
-        let entry = finalize(&t, &label)?;
+        let entry = finalize(&t, &label, &mut clock)?;
         STATS.compiled(stats::Compilation {
             function: target.original.code.qualname.to_string(),
             source: stats::Source::of(&target.original),
@@ -84,7 +85,8 @@ impl Native {
             generic_instructions: generic.len(),
             forced,
             work: stats::Work::of(&t),
-            compile_time: started.elapsed(),
+            instructions: target.analysis.insns.len(),
+            compile_time: clock.spent(),
         });
         let sites = t.exits.len();
         let attr_caches = (0..t.attr_sites).map(|_| Default::default()).collect();
@@ -174,8 +176,16 @@ pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Ref
         .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
     let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
     let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
+    let clock = &mut stats::CompileClock::new();
     let h = crate::helpers::HelperTable::host(vm);
-    let t = translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h)?;
+    let t = translate_guarded(
+        &target,
+        &translate::Entry::Call(kinds),
+        &[],
+        &*isa,
+        &h,
+        clock,
+    )?;
     let mut out = format!(
         "; {} (arguments as objects; {})\n{}",
         original.code.qualname,
@@ -222,9 +232,17 @@ pub(super) fn prepare_target(
     // Only code the interpreter does partly in place can be unprofitable.
     if policy::threshold(vm) > 0 && target.quickened().iter().any(translate::done_in_place) {
         let kinds = vec![Kind::Obj; translate::arg_slots(original)];
+        let clock = &mut stats::CompileClock::new();
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
-        match translate_guarded(&target, &translate::Entry::Call(kinds), &[], &*isa, &h) {
+        match translate_guarded(
+            &target,
+            &translate::Entry::Call(kinds),
+            &[],
+            &*isa,
+            &h,
+            clock,
+        ) {
             Ok(t) if !worth_compiling(vm, &t) => {
                 STATS.unprofitable(original.code.qualname.as_str(), stats::Work::of(&t));
                 leave_alone(original, UNPROFITABLE);
@@ -269,22 +287,19 @@ fn translate_guarded(
     generic: &[usize],
     isa: &dyn cranelift_codegen::isa::TargetIsa,
     h: &crate::helpers::HelperTable,
+    clock: &mut stats::CompileClock,
 ) -> Result<Translation, Refusal> {
     let mut profile = translate::Profile::new(target.quickened());
     profile.generic = generic.to_vec();
     let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         translate::translate(&target.original, &target.analysis, &profile, entry, isa, h)
     }))
-    .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())))?;
+    .unwrap_or_else(|_| Err(Refusal("translator error (a bug): see stderr".into())));
+    clock.phase_done(stats::Phase::Translate);
+    STATS.translated(target.analysis.insns.len());
+    let t = t?;
     if cross_isa_check_enabled() {
         cross_isa_check(target, entry, &profile, h);
-    }
-    if crate::options::debug_knobs().dump_clif {
-        eprintln!(
-            "; rpyjit: {} {entry:?}\n{}",
-            target.original.code.qualname,
-            t.func.display()
-        );
     }
     Ok(t)
 }
@@ -330,7 +345,11 @@ fn cross_isa_check(
 
 /// Compiles a translation into code memory and returns its entry point.
 /// `name` labels the code for profilers (see [`perf_map`]).
-fn finalize(t: &Translation, name: &str) -> Result<NativeFn, Refusal> {
+fn finalize(
+    t: &Translation,
+    name: &str,
+    clock: &mut stats::CompileClock,
+) -> Result<NativeFn, Refusal> {
     let mut mem = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
     let mem = mem.get_or_insert_with(|| {
         let builder = JITBuilder::with_isa(
@@ -343,17 +362,33 @@ fn finalize(t: &Translation, name: &str) -> Result<NativeFn, Refusal> {
     let id = module
         .declare_anonymous_function(&t.func.signature)
         .map_err(|e| Refusal(format!("declare: {e}")))?;
+    let dumping = crate::dump::wanted();
     let mut ctx = Context::for_function(t.func.clone());
-    crate::isa::verified(&ctx, module.isa()).map_err(Refusal)?;
-    module
+    let verified = crate::isa::verified(&ctx, module.isa()).map_err(Refusal);
+    clock.phase_done(stats::Phase::Verify);
+    verified?;
+    ctx.set_disasm(dumping);
+    let defined = module
         .define_function(id, &mut ctx)
-        .map_err(|e| Refusal(format!("Cranelift: {e:?}")))?;
-    module
+        .map_err(|e| Refusal(format!("Cranelift: {e:?}")));
+    clock.phase_done(stats::Phase::Codegen);
+    defined?;
+    let linked = module
         .finalize_definitions()
-        .map_err(|e| Refusal(format!("finalize: {e}")))?;
+        .map_err(|e| Refusal(format!("finalize: {e}")));
+    clock.phase_done(stats::Phase::Link);
+    linked?;
     let ptr = module.get_finalized_function(id);
     if let Some(code) = ctx.compiled_code() {
         perf_map(ptr, code.code_buffer().len(), name);
+        if dumping {
+            crate::dump::write(&crate::dump::Listings {
+                label: name,
+                types: &t.types,
+                clif: &t.func.display().to_string(),
+                asm: code.vcode.as_deref().unwrap_or_default(),
+            });
+        }
     }
     // SAFETY: `ptr` is the finalized code of a function with `native_signature`.
     Ok(unsafe { std::mem::transmute::<*const u8, NativeFn>(ptr) })

@@ -29,6 +29,8 @@ pub(super) struct Emitter<'a, 'b> {
     pub(super) sig_backedge: SigRef,
     pub(super) ptr: types::Type,
     pub(super) pending_edges: Vec<(Block, TypeState, TypeState, Block)>,
+    /// Exit tails by the values they store as locals (see `Emitter::emit_exit`).
+    pub(super) exit_tails: rustc_hash::FxHashMap<Vec<Option<Value>>, Block>,
     /// Operation helpers called so far (to classify each instruction's emission).
     pub(super) helper_calls: u64,
     /// An operation the helper table has no helper for: the translation is refused.
@@ -129,6 +131,7 @@ impl<'a, 'b> Emitter<'a, 'b> {
             sig_backedge: sigs.backedge,
             ptr,
             pending_edges: Vec::new(),
+            exit_tails: Default::default(),
             helper_calls: 0,
             missing_helper: None,
             attr_sites: 0,
@@ -267,10 +270,10 @@ impl Emitter<'_, '_> {
         let done = self.b.create_block();
         self.b.append_block_param(share, types::I64);
         self.b.ins().brif(sb, done, &[], fill, &[]);
-        self.b.switch_to_block(fill);
+        self.enter(fill);
         let lb = self.b.use_var(local_box);
         self.b.ins().brif(lb, share, &[lb.into()], alloc, &[]);
-        self.b.switch_to_block(alloc);
+        self.enter(alloc);
         let x = self.get(false, i, k);
         let o = if k == Kind::Int {
             self.call_value(self.h.box_int, x)
@@ -291,14 +294,14 @@ impl Emitter<'_, '_> {
             self.incref(o);
         }
         self.b.ins().jump(share, &[o.into()]);
-        self.b.switch_to_block(share);
+        self.enter(share);
         let p = self.b.block_params(share)[0];
         // ... and the slot a reference of its own.
         self.b.def_var(slot_box, p);
         let owned = self.owned_box(p);
         self.incref(owned);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
+        self.enter(done);
     }
     /// The reference part of a slot (an object, or a box), if its kind has one.
     pub(super) fn owned(&mut self, local: bool, i: usize, k: Kind) -> Option<Value> {
@@ -357,6 +360,16 @@ impl Emitter<'_, '_> {
         let call = self.b.ins().call_indirect(self.sig_value, f, &[x]);
         self.b.inst_results(call)[0]
     }
+    /// Switches to `block` and seals it. For the blocks the emitter makes for its own
+    /// branches (guards, exits, refcount paths, edges), whose predecessors are all emitted
+    /// by the time it switches to them. Sealed, a local read there follows the single
+    /// predecessor instead of adding a block parameter resolved at the end: most of the
+    /// SSA builder's and Cranelift's work on guard-heavy code.
+    pub(super) fn enter(&mut self, block: Block) {
+        self.b.switch_to_block(block);
+        self.b.seal_block(block);
+    }
+
     /// Adds a reference to `x` (NULL allowed). Inline when the refcount layout was
     /// verified at start-up ([`HelperTable::inline_refcounts`]): immortal objects are left
     /// alone, others get an atomic increment of the count in the object's first word.
@@ -369,14 +382,14 @@ impl Emitter<'_, '_> {
         let live = self.b.create_block();
         let nonnull = self.b.create_block();
         self.b.ins().brif(x, nonnull, &[], done, &[]);
-        self.b.switch_to_block(nonnull);
+        self.enter(nonnull);
         let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
         let imm = self
             .b
             .ins()
             .band_imm_u(w, crate::vm::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], live, &[]);
-        self.b.switch_to_block(live);
+        self.enter(live);
         let one = self.b.ins().iconst(types::I64, 1);
         self.b.ins().atomic_rmw(
             types::I64,
@@ -386,7 +399,7 @@ impl Emitter<'_, '_> {
             one,
         );
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
+        self.enter(done);
     }
     /// Drops a reference to `x` (NULL allowed). Inline while the count stays above one
     /// (a compare-and-swap); the last reference, or a lost race, goes to the helper,
@@ -403,14 +416,14 @@ impl Emitter<'_, '_> {
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
         self.b.ins().brif(x, nonnull, &[], done, &[]);
-        self.b.switch_to_block(nonnull);
+        self.enter(nonnull);
         let w = self.b.ins().load(types::I64, MemFlagsData::trusted(), x, 0);
         let imm = self
             .b
             .ins()
             .band_imm_u(w, crate::vm::REFCOUNT_IMMORTAL as i64);
         self.b.ins().brif(imm, done, &[], mortal, &[]);
-        self.b.switch_to_block(mortal);
+        self.enter(mortal);
         let count = self
             .b
             .ins()
@@ -420,15 +433,15 @@ impl Emitter<'_, '_> {
             .ins()
             .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, count, 1);
         self.b.ins().brif(last, slow, &[], many, &[]);
-        self.b.switch_to_block(many);
+        self.enter(many);
         let w1 = self.b.ins().iadd_imm_s(w, -1);
         let old = self.b.ins().atomic_cas(MemFlagsData::trusted(), x, w, w1);
         let raced = self.b.ins().icmp(IntCC::NotEqual, old, w);
         self.b.ins().brif(raced, slow, &[], done, &[]);
-        self.b.switch_to_block(slow);
+        self.enter(slow);
         self.call_value(self.h.decref, x);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
+        self.enter(done);
     }
     /// Takes the value of a slot as an owned object reference, consuming the slot: an
     /// object as it is, an unboxed value as its box (an owned box handed over, a
@@ -457,7 +470,7 @@ impl Emitter<'_, '_> {
                 self.b.append_block_param(done, types::I64);
                 self.b.append_block_param(done, types::I64);
                 self.b.ins().brif(b, have, &[], make, &[]);
-                self.b.switch_to_block(make);
+                self.enter(make);
                 let o = if k == Kind::Int {
                     self.call_value(self.h.box_int, x)
                 } else {
@@ -465,18 +478,18 @@ impl Emitter<'_, '_> {
                     self.call_value(self.h.box_float, bits)
                 };
                 self.b.ins().jump(done, &[o.into(), o.into()]);
-                self.b.switch_to_block(have);
+                self.enter(have);
                 let tag = self.b.ins().band_imm_u(b, BORROWED_BOX as i64);
                 let borrowed = self.b.create_block();
                 let none = self.b.ins().iconst(types::I64, 0);
                 self.b
                     .ins()
                     .brif(tag, borrowed, &[], done, &[b.into(), none.into()]);
-                self.b.switch_to_block(borrowed);
+                self.enter(borrowed);
                 let p = self.b.ins().bxor_imm_u(b, BORROWED_BOX as i64);
                 self.incref(p);
                 self.b.ins().jump(done, &[p.into(), p.into()]);
-                self.b.switch_to_block(done);
+                self.enter(done);
                 let params = self.b.block_params(done);
                 (params[0], params[1])
             }

@@ -121,9 +121,13 @@ impl Emitter<'_, '_> {
             reason,
             kind,
         });
+        // The stack is the site's own; the locals often hold the same values as at the
+        // exits before it (no store in between), and those exits share one tail that
+        // stores them: far less CLIF for Cranelift to compile, the same buffer.
+        let locals = self.local_values(st);
         let flags = MemFlagsData::trusted();
-        let mut slot = self.store_locals(st);
         let buf = self.buf;
+        let mut slot = locals.len() as i32;
         for (i, k) in st.stack.iter().enumerate() {
             for part in 0..k.slots() {
                 let v = self.var(false, i, *k, part);
@@ -134,7 +138,43 @@ impl Emitter<'_, '_> {
         }
         self.buf_slots = self.buf_slots.max(slot as usize);
         let code = self.b.ins().iconst(types::I64, site as i64);
-        self.b.ins().return_(&[code]);
+        if let Some(&tail) = self.exit_tails.get(&locals) {
+            self.b.ins().jump(tail, &[code.into()]);
+            return;
+        }
+        let tail = self.b.create_block();
+        self.b.set_cold_block(tail);
+        let site = self.b.append_block_param(tail, types::I64);
+        self.b.ins().jump(tail, &[code.into()]);
+        // Unsealed until the end: later exits jump here too. It reads no variable, so
+        // that costs nothing; its values dominate every exit that shares it (each of
+        // those read the same values).
+        self.b.switch_to_block(tail);
+        for (slot, v) in locals.iter().enumerate() {
+            if let Some(v) = v {
+                self.b.ins().store(flags, *v, buf, slot as i32 * 8);
+            }
+        }
+        self.b.ins().return_(&[site]);
+        self.exit_tails.insert(locals, tail);
+    }
+
+    /// The values an exit stores for the locals of state `st`, by exit-buffer slot (the
+    /// exit layout of [`Self::store_locals`]; `None`: an unbound local's unwritten slot).
+    fn local_values(&mut self, st: &TypeState) -> Vec<Option<Value>> {
+        let mut out = Vec::new();
+        for (i, k) in st.locals.iter().enumerate() {
+            match k {
+                Some(k) => {
+                    for part in 0..k.slots() {
+                        let v = self.var(true, i, *k, part);
+                        out.push(Some(self.b.use_var(v)));
+                    }
+                }
+                None => out.push(None),
+            }
+        }
+        out
     }
 
     /// The handler the VM would find for an exception raised at `at` with state `st`,
@@ -176,9 +216,9 @@ impl Emitter<'_, '_> {
         let not_caught = self.b.create_block();
         self.b.set_cold_block(not_caught);
         self.b.ins().brif(status, not_caught, &[], caught, &[]);
-        self.b.switch_to_block(not_caught);
+        self.enter(not_caught);
         self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Raise, temps));
-        self.b.switch_to_block(caught);
+        self.enter(caught);
         for t in temps {
             self.decref(*t);
         }
@@ -243,11 +283,11 @@ impl Emitter<'_, '_> {
         let cont = self.b.create_block();
         self.b.set_cold_block(keep);
         self.b.ins().brif(frame, keep, &[], cont, &[]);
-        self.b.switch_to_block(keep);
+        self.enter(keep);
         self.spill_locals(st, at);
         self.call_op(Op::KeepFrameLocals, u64::from(at.at));
         self.b.ins().jump(cont, &[]);
-        self.b.switch_to_block(cont);
+        self.enter(cont);
     }
 
     /// Exits when native code runs without an interpreter frame of its own (a function
@@ -280,9 +320,9 @@ impl Emitter<'_, '_> {
         let cont = self.b.create_block();
         self.b.set_cold_block(exit);
         self.b.ins().brif(cond, exit, &[], cont, &[]);
-        self.b.switch_to_block(exit);
+        self.enter(exit);
         self.emit_exit(st, at, reason, kind, temps);
-        self.b.switch_to_block(cont);
+        self.enter(cont);
     }
 
     /// Calls helper `op` and exits with its exception when it fails; returns the status.
@@ -413,7 +453,7 @@ impl Emitter<'_, '_> {
     /// terminated (their only predecessor is the block that branched to them).
     pub(super) fn flush_edges(&mut self) {
         for (blk, from, to, target) in std::mem::take(&mut self.pending_edges) {
-            self.b.switch_to_block(blk);
+            self.enter(blk);
             self.convert(&from, &to);
             self.b.ins().jump(target, &[]);
         }

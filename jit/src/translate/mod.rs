@@ -132,6 +132,9 @@ pub struct Translation {
     /// layout of an exit there): their unit and the kinds of the locals. While such a call
     /// runs, a program reading the frame's `f_locals` gets these values.
     pub spilled: Vec<(u32, Vec<Option<Kind>>)>,
+    /// Each instruction with its quickened form and the kinds typing inferred before it,
+    /// kept only for `-X jit-dump` (empty otherwise).
+    pub types: String,
 }
 
 impl Translation {
@@ -298,17 +301,6 @@ pub fn translate(
         return refuse("empty code");
     }
     let states = typing::infer(code, analysis, p, start, entry_state.clone())?;
-    if crate::options::debug_knobs().dump_types {
-        for (k, insn) in analysis.insns.iter().enumerate() {
-            eprintln!(
-                "{:4} {:?} q={:?} {:?}",
-                insn.at,
-                insn.op,
-                p.quick.get(k),
-                states[k]
-            );
-        }
-    }
     let plan = Plan {
         code,
         analysis,
@@ -327,12 +319,32 @@ pub fn translate(
     // unboxed values cost nothing. Which locals those are is known once emitted: emitted
     // again if there are any.
     let (t, owners) = emit(&plan, &vec![false; nslots])?;
-    if !owners.contains(&true) {
-        return Ok(t);
+    let mut t = if owners.contains(&true) {
+        let (t, again) = emit(&plan, &owners)?;
+        debug_assert_eq!(again, owners);
+        t
+    } else {
+        t
+    };
+    if crate::dump::wanted() {
+        t.types = typed_listing(analysis, p, &states);
     }
-    let (t, again) = emit(&plan, &owners)?;
-    debug_assert_eq!(again, owners);
     Ok(t)
+}
+
+/// The `-X jit-dump` listing of typing: one line per instruction.
+fn typed_listing(analysis: &Analysis, p: &Profile, states: &[Option<TypeState>]) -> String {
+    let mut out = String::new();
+    for (k, insn) in analysis.insns.iter().enumerate() {
+        out += &format!(
+            "{:4} {:?} q={:?} {:?}\n",
+            insn.at,
+            insn.op,
+            p.quick.get(k),
+            states[k]
+        );
+    }
+    out
 }
 
 /// What one emission of a function works from: its code, how it is entered, and its
@@ -395,6 +407,7 @@ fn emit(plan: &Plan, owners: &[bool]) -> Result<(Translation, Vec<bool>), Refusa
             in_place_work: work.in_place,
             attr_sites: attr_sites as usize,
             spilled,
+            types: String::new(),
         },
         written_back,
     ))
@@ -429,6 +442,7 @@ fn start_function<'a, 'b>(
         })
         .collect();
     b.switch_to_block(entry_block);
+    b.seal_block(entry_block);
     let args_ptr = b.block_params(entry_block)[0];
     let buf = b.block_params(entry_block)[1];
     let ctx = b.block_params(entry_block)[2];

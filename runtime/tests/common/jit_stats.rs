@@ -21,6 +21,8 @@ const SITECUSTOMIZE: &str = include_str!("stats_hook/sitecustomize.py");
 pub struct JitStats {
     pub compiled: Vec<Compilation>,
     pub compile_time: f64,
+    pub compile_phases: CompilePhases,
+    pub compile_instructions: u64,
     pub native_calls: u64,
     pub osr_entries: u64,
     pub entry_misses: u64,
@@ -59,7 +61,18 @@ pub struct Compilation {
     pub generic_instructions: u64,
     pub forced: bool,
     pub work: Work,
+    pub instructions: u64,
     pub compile_time: f64,
+}
+
+/// CPU seconds of compiling by phase.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CompilePhases {
+    pub translate: f64,
+    pub verify: f64,
+    pub codegen: f64,
+    pub link: f64,
 }
 
 #[derive(Deserialize, Debug)]

@@ -90,7 +90,7 @@ fn emit_for_iter(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
         let more = e.b.create_block();
         let done_edge = e.edge(st, &done_st, done);
         e.b.ins().brif(finished, done_edge, &[], more, &[]);
-        e.b.switch_to_block(more);
+        e.enter(more);
         let v = e.b.use_var(next);
         let step = e.b.use_var(stepv);
         let nv = e.b.ins().iadd(v, step);
@@ -105,7 +105,7 @@ fn emit_for_iter(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
         let more = e.b.create_block();
         let done_edge = e.edge(st, &done_st, done);
         e.b.ins().brif(status, done_edge, &[], more, &[]);
-        e.b.switch_to_block(more);
+        e.enter(more);
         push!(e, d, Obj, e.load_op(1));
     }
     let body_edge = e.edge(after, &body_st, body);
