@@ -95,6 +95,9 @@ pub struct Compilation {
     pub work: Work,
     /// Bytecode instructions of the function (what the translation covered).
     pub instructions: usize,
+    /// The size of its CLIF: what Cranelift compiled (and what chose its register
+    /// allocator, `isa::Regalloc::for_size`).
+    pub clif_instructions: usize,
     /// CPU time of this version's translation and compilation.
     pub compile_time: Duration,
 }

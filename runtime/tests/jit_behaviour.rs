@@ -452,6 +452,35 @@ print(sum(grow(50) for _ in range(1000)))
     );
 }
 
+/// A function too large for the backtracking register allocator (`isa::Regalloc`) is
+/// compiled with the single-pass one, and behaves the same, deopts included.
+#[test]
+fn a_very_large_function_compiles_with_the_single_pass_allocator_and_matches() {
+    let stats = jit_matches_the_interpreter(
+        "large_function",
+        r#"lines = ["def big(n, o):", "    t = 0", "    for i in range(n):"]
+for k in range(60):
+    lines.append(f"        t = (t * {k + 3} + o.a + len(o.s) + i) % 1000003")
+lines.append("    return t")
+ns = {}
+exec("\n".join(lines), ns)
+class O: pass
+o = O(); o.a = 5; o.s = "abc"
+print(ns["big"](3000, o))
+# Now o.a is a float: the loop's guards on it fail and the interpreter continues.
+o.a = 0.5
+print(ns["big"](3000, o))
+"#,
+    );
+    let big: Vec<_> = stats
+        .compiled
+        .iter()
+        .filter(|c| c.function == "big")
+        .collect();
+    assert!(!big.is_empty(), "{stats}");
+    assert!(big[0].clif_instructions > 10_000, "{stats}");
+}
+
 /// An operand whose type stops matching the profile is recompiled without the speculation.
 #[test]
 fn an_operand_whose_type_keeps_changing_is_recompiled_without_the_speculation() {

@@ -23,6 +23,7 @@
 //!                 entered by calls), generic_instructions: int (> 0: a recompilation
 //!                 without that many failing assumptions), forced: bool (rpyjit.compile),
 //!                 work: WORK, instructions: int (bytecode instructions translated),
+//!                 clif_instructions: int (the size of the CLIF Cranelift compiled),
 //!                 compile_time: float (CPU seconds)}], one per compiled version
 //! compile_time: float, CPU seconds spent translating and compiling in all, on every
 //!               thread, refused translations included
@@ -272,6 +273,10 @@ mod rpyjit {
                 ("forced", vm.ctx.new_bool(c.forced).into()),
                 ("work", work(&c.work, vm)?),
                 ("instructions", vm.ctx.new_int(c.instructions).into()),
+                (
+                    "clif_instructions",
+                    vm.ctx.new_int(c.clif_instructions).into(),
+                ),
                 (
                     "compile_time",
                     vm.ctx.new_float(c.compile_time.as_secs_f64()).into(),

@@ -63,7 +63,7 @@ impl Native {
         let mut clock = stats::CompileClock::new();
         let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
         let h = crate::helpers::HelperTable::host(vm);
-        let t = translate_guarded(target, &entered, &generic, &*isa, &h, &mut clock)?;
+        let mut t = translate_guarded(target, &entered, &generic, &*isa, &h, &mut clock)?;
         if !forced && !worth_compiling(vm, &t) {
             STATS.unprofitable(&name, stats::Work::of(&t));
             // A first version refused is remembered; a recompilation without an
@@ -73,7 +73,8 @@ impl Native {
             }
             return Err(Refusal(UNPROFITABLE.into()));
         }
-        let entry = finalize(&t, &label, &mut clock)?;
+        let clif_instructions = t.func.dfg.num_insts();
+        let entry = finalize(&mut t, &label, &mut clock)?;
         STATS.compiled(stats::Compilation {
             function: target.original.code.qualname.to_string(),
             source: stats::Source::of(&target.original),
@@ -86,6 +87,7 @@ impl Native {
             forced,
             work: stats::Work::of(&t),
             instructions: target.analysis.insns.len(),
+            clif_instructions,
             compile_time: clock.spent(),
         });
         let sites = t.exits.len();
@@ -155,7 +157,52 @@ impl Native {
 
 /// Code memory. Cranelift's JIT module is not `Send`; it is only touched under this mutex
 /// and code is never freed, so pointers into it stay valid for the process's lifetime.
-struct CodeMemory(JITModule);
+struct CodeMemory {
+    module: JITModule,
+    /// The host ISA with the single-pass register allocator (see [`crate::isa::Regalloc`]),
+    /// made when a function first needs it.
+    single_pass: Option<cranelift_codegen::isa::OwnedTargetIsa>,
+}
+
+impl CodeMemory {
+    /// Compiles `ctx`'s function with `regalloc` and defines it as `id`. The module's ISA
+    /// allocates with backtracking; a single-pass compilation is made with the same ISA
+    /// otherwise and handed to the module as bytes and relocations, as the module itself
+    /// does after compiling.
+    fn define(
+        &mut self,
+        id: cranelift_module::FuncId,
+        ctx: &mut Context,
+        regalloc: crate::isa::Regalloc,
+    ) -> Result<(), Refusal> {
+        use cranelift_codegen::control::ControlPlane;
+        if regalloc == crate::isa::Regalloc::Backtracking {
+            return self
+                .module
+                .define_function(id, ctx)
+                .map_err(|e| Refusal(format!("Cranelift: {e:?}")));
+        }
+        if self.single_pass.is_none() {
+            self.single_pass = Some(crate::isa::host_with(regalloc).map_err(|e| Refusal(e.0))?);
+        }
+        let isa = self.single_pass.as_deref().expect("made above");
+        ctx.compile(isa, &mut ControlPlane::default())
+            .map_err(|e| Refusal(format!("Cranelift: {:?}", e.inner)))?;
+        let code = ctx.compiled_code().expect("compiled above");
+        let align = u64::from(code.buffer.alignment)
+            .max(u64::from(isa.function_alignment().minimum))
+            .max(isa.symbol_alignment());
+        let relocs: Vec<cranelift_module::ModuleReloc> = code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect();
+        self.module
+            .define_function_bytes(id, align, code.code_buffer(), &relocs)
+            .map_err(|e| Refusal(format!("Cranelift: {e:?}")))
+    }
+}
 
 // SAFETY: see above; all access is serialized by `MEMORY`'s mutex.
 unsafe impl Send for CodeMemory {}
@@ -346,7 +393,7 @@ fn cross_isa_check(
 /// Compiles a translation into code memory and returns its entry point.
 /// `name` labels the code for profilers (see [`perf_map`]).
 fn finalize(
-    t: &Translation,
+    t: &mut Translation,
     name: &str,
     clock: &mut stats::CompileClock,
 ) -> Result<NativeFn, Refusal> {
@@ -356,23 +403,30 @@ fn finalize(
             crate::isa::host().expect("host ISA"),
             default_libcall_names(),
         );
-        CodeMemory(JITModule::new(builder))
+        CodeMemory {
+            module: JITModule::new(builder),
+            single_pass: None,
+        }
     });
-    let module = &mut mem.0;
-    let id = module
+    let id = mem
+        .module
         .declare_anonymous_function(&t.func.signature)
         .map_err(|e| Refusal(format!("declare: {e}")))?;
     let dumping = crate::dump::wanted();
-    let mut ctx = Context::for_function(t.func.clone());
-    let verified = crate::isa::verified(&ctx, module.isa()).map_err(Refusal);
+    // The CLIF goes to Cranelift: native code needs only what the translation says about
+    // its exits and sites, and a function's CLIF is far bigger than its machine code.
+    let func = std::mem::replace(&mut t.func, cranelift_codegen::ir::Function::new());
+    let clif = dumping.then(|| func.display().to_string());
+    let regalloc = crate::isa::Regalloc::for_size(func.dfg.num_insts());
+    let mut ctx = Context::for_function(func);
+    let verified = crate::isa::verified(&ctx, mem.module.isa()).map_err(Refusal);
     clock.phase_done(stats::Phase::Verify);
     verified?;
     ctx.set_disasm(dumping);
-    let defined = module
-        .define_function(id, &mut ctx)
-        .map_err(|e| Refusal(format!("Cranelift: {e:?}")));
+    let defined = mem.define(id, &mut ctx, regalloc);
     clock.phase_done(stats::Phase::Codegen);
     defined?;
+    let module = &mut mem.module;
     let linked = module
         .finalize_definitions()
         .map_err(|e| Refusal(format!("finalize: {e}")));
@@ -385,7 +439,7 @@ fn finalize(
             crate::dump::write(&crate::dump::Listings {
                 label: name,
                 types: &t.types,
-                clif: &t.func.display().to_string(),
+                clif: clif.as_deref().unwrap_or_default(),
                 asm: code.vcode.as_deref().unwrap_or_default(),
             });
         }

@@ -176,7 +176,7 @@ pub fn instrument(vm: &VirtualMachine, code: &Py<PyCode>) -> PyRef<PyCode> {
     };
     let hot = Arc::new(Hot {
         plain,
-        analysis: Arc::new(analysis),
+        analysis: Default::default(),
         loops,
         instrumented: weak,
         prologue,

@@ -104,7 +104,8 @@ pub(super) fn enter_loop(args: rustpython_vm::function::FuncArgs, vm: &VirtualMa
         .filter(|t| t.k == k)
         .ok_or_else(internal)?;
     let func = calling_function().ok_or_else(internal)?;
-    let mut target = entry::Target::new(vm, &func, &hot.plain, &hot.analysis)?;
+    let analysis = hot.analysis().ok_or_else(internal)?;
+    let mut target = entry::Target::new(vm, &func, &hot.plain, analysis)?;
     // The frame runs the instrumented code.
     target.set_profile(code.clone(), hot.prologue);
     // A loop that cannot or should not run natively stops asking; once no loop of the

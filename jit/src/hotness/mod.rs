@@ -60,10 +60,24 @@ pub const OSR_TAKE_BUILTIN: &str = "__rpyjit_osr_take__";
 pub const ENTER_NOW_BUILTIN: &str = "__rpyjit_enter_now__";
 pub const INSTRUMENT_BUILTIN: &str = "__rpyjit_instrument__";
 
+impl Hot {
+    /// The analysis of `plain` (it succeeded once, when instrumenting: it is the same now).
+    fn analysis(&self) -> Option<&Arc<crate::bytecode::Analysis>> {
+        if self.analysis.get().is_none() {
+            let a = crate::bytecode::Analysis::new(&self.plain.code).ok()?;
+            let _ = self.analysis.set(Arc::new(a));
+        }
+        self.analysis.get()
+    }
+}
+
 struct Hot {
     /// The function's code without the counting prologue (nested code instrumented).
     plain: PyRef<PyCode>,
-    analysis: Arc<crate::bytecode::Analysis>,
+    /// `plain`'s analysis, made again when a loop gets hot: most instrumented code never
+    /// does, and keeping every function's analysis from birth cost more memory than the
+    /// counting copies themselves.
+    analysis: std::sync::OnceLock<Arc<crate::bytecode::Analysis>>,
     /// Per hooked back-edge, by hook number.
     loops: Vec<Loop>,
     /// The code that runs in the interpreter (registry key, held weakly: the entry goes

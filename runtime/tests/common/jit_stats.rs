@@ -62,6 +62,7 @@ pub struct Compilation {
     pub forced: bool,
     pub work: Work,
     pub instructions: u64,
+    pub clif_instructions: u64,
     pub compile_time: f64,
 }
 
