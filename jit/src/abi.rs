@@ -63,6 +63,8 @@ pub struct HelperTable {
     pub ops: Vec<(Op, usize)>,
     pub incref: usize,
     pub decref: usize,
+    /// Drops the references in a count-prefixed array ([`crate::helpers::decref_all`]).
+    pub decref_all: usize,
     pub box_int: usize,
     pub box_float: usize,
     pub box_bool: usize,

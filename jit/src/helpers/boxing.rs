@@ -25,6 +25,21 @@ pub unsafe extern "C" fn decref(p: u64) -> u64 {
     0
 }
 
+/// Drops the references in an array: `p[0]` is their number `n`, `p[1..=n]` the
+/// references (0 entries ignored). Invariant: each carries an owned reference, and `p`
+/// points to `n + 1` readable words. A frame's return drops all its locals with one call
+/// rather than a compare-and-swap sequence per local in its code.
+pub unsafe extern "C" fn decref_all(p: u64) -> u64 {
+    let p = p as *const u64;
+    // SAFETY: the caller's contract: `p[0]` words follow `p`.
+    let n = unsafe { *p } as usize;
+    for i in 1..=n {
+        // SAFETY: as above, and each is an owned reference given up.
+        unsafe { decref(*p.add(i)) };
+    }
+    0
+}
+
 /// Boxes an `i64` as an `int`. Invariant: called under `with_vm`.
 pub unsafe extern "C" fn box_int(v: u64) -> u64 {
     // SAFETY: the caller's contract: native code runs under `with_vm`.

@@ -49,7 +49,7 @@ mod unpack;
 
 pub use crate::abi::{AttrCache, TracebackFrames};
 pub use crate::vm::{address_of, running_vm, with_vm, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
-pub use boxing::{box_bool, box_float, box_int, decref, incref};
+pub use boxing::{box_bool, box_float, box_int, decref, decref_all, incref};
 pub use call::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
 pub(crate) use traceback::runs_in_own_frame;
 pub use traceback::{enter_traceback, keep_locals};

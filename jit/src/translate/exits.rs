@@ -110,8 +110,9 @@ impl Emitter<'_, '_> {
                 return;
             }
         }
+        // An exit is cold: its drops are calls, not the inline sequence.
         for t in temps {
-            self.decref(*t);
+            self.decref_out_of_line(*t);
         }
         let site = self.exits.len();
         self.exits.push(ExitSite {
@@ -220,7 +221,7 @@ impl Emitter<'_, '_> {
         self.catches_off(|e| e.emit_exit(st, at, reason, ExitKind::Raise, temps));
         self.enter(caught);
         for t in temps {
-            self.decref(*t);
+            self.decref_out_of_line(*t);
         }
         let exc = self.load_op(0);
         self.throw(st, st.stack.len(), exc, at, h, block, to);

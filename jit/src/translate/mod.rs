@@ -533,6 +533,8 @@ fn emit_body(e: &mut Emitter, plan: &Plan, blocks: &[Option<Block>]) -> Result<W
     let loop_weight = loop_weights(analysis);
     let mut work = Work::default();
     let mut terminated = true;
+    // `-X jit-dump`: each CLIF instruction shows the unit it was emitted for (`@xxxx`).
+    let located = crate::dump::wanted();
     for (k, insn) in analysis.insns.iter().enumerate() {
         let Some(st) = states[k].clone() else {
             continue;
@@ -557,6 +559,9 @@ fn emit_body(e: &mut Emitter, plan: &Plan, blocks: &[Option<Block>]) -> Result<W
         }
         let helpers_before = e.helper_calls;
         e.unit = insn.at;
+        if located {
+            e.b.set_srcloc(cranelift_codegen::ir::SourceLoc::new(insn.at));
+        }
         e.returning = matches!(insn.op, Instruction::ReturnValue)
             || analysis
                 .insns

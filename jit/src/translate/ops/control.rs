@@ -103,12 +103,11 @@ fn emit_return_value(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
         e.keep_frame_locals(st, insn);
     }
     // Everything else the frame owns goes away with it.
-    for (i, l) in st.locals.iter().enumerate() {
-        if let Some(l) = *l {
-            e.drop_ref(true, i, l);
-        }
-    }
-    e.drop_stack(st, 0..d - 1);
+    let mut owned: Vec<_> = (st.locals.iter().enumerate())
+        .filter_map(|(i, l)| e.owned_ref(true, i, (*l)?))
+        .collect();
+    owned.extend((0..d - 1).filter_map(|i| e.owned_ref(false, i, st.stack[i])));
+    e.decref_many(&owned);
     e.b.ins().store(MemFlagsData::trusted(), result, e.buf, 0);
     // A return says where: the frame returns through that instruction.
     let done = e.b.ins().iconst(types::I64, returned_at(insn.at));
