@@ -69,7 +69,11 @@ pub fn install(vm: &VirtualMachine, options: &JitOptions) -> PyResult<()> {
         entry::write_perf_map();
     }
     if let Some(dir) = &options.dump {
-        dump::dump_to(dir).map_err(|e| vm.new_os_error(format!("-X jit-dump={dir}: {e}")))?;
+        // A listing that cannot be written never keeps the JIT off (the command line
+        // checks the directory first and exits 2).
+        if let Err(e) = dump::dump_to(dir) {
+            eprintln!("rpyjit: -X jit-dump={dir}: {e}; not dumping");
+        }
     }
     install_runtime(vm)?;
     hotness::install(vm, options.threshold)
