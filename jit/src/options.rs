@@ -250,8 +250,24 @@ mod tests {
                 stats: true,
                 exclude: vec![],
                 perf: false,
+                dump: None,
             }
         );
+    }
+
+    #[test]
+    fn jit_dump_takes_a_directory_from_x_or_the_environment() {
+        let env = |k: &str| (k == "RPYJIT_DUMP").then(|| "/tmp/from-env".to_string());
+        let o = JitOptions::from_sources([], env).unwrap();
+        assert_eq!(o.dump.as_deref(), Some("/tmp/from-env"));
+        let o = JitOptions::from_sources([("jit-dump", Some("out"))], env).unwrap();
+        assert_eq!(
+            o.dump.as_deref(),
+            Some("out"),
+            "-X wins over the environment"
+        );
+        let e = JitOptions::from_sources([("jit-dump", None)], no_env).unwrap_err();
+        assert_eq!(e.source, "-X jit-dump");
     }
 
     #[test]

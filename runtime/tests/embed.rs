@@ -30,6 +30,7 @@ fn jit_options_are_kept_by_the_runtime() {
         stats: false,
         exclude: vec!["app.*".into()],
         perf: false,
+        dump: None,
     };
     let rt = rpyjit::Runtime::builder().jit(opts.clone()).build();
     assert_eq!(rt.jit_options(), &opts);
