@@ -132,7 +132,7 @@ pub enum Op {
     ListToTuple,
     Unbox,
     MakeCell,
-    FreeVar,
+    FreeVars,
     LoadDeref,
     StoreDeref,
     DeleteDeref,

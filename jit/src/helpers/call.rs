@@ -96,7 +96,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::ListToTuple, containers::h_list_to_tuple),
     (Op::Unbox, boxing::h_unbox),
     (Op::MakeCell, names::h_make_cell),
-    (Op::FreeVar, names::h_free_var),
+    (Op::FreeVars, names::h_free_vars),
     (Op::LoadDeref, names::h_load_deref),
     (Op::StoreDeref, names::h_store_deref),
     (Op::DeleteDeref, names::h_delete_deref),

@@ -95,24 +95,29 @@ pub(super) unsafe extern "C" fn h_make_cell(
     })
 }
 
-/// COPY_FREE_VARS, one variable (arg = its index in the closure) → ops[0] = the cell.
-pub(super) unsafe extern "C" fn h_free_var(
+/// COPY_FREE_VARS: arg = n, the closure's length → ops[0..n] = its cells, read from the
+/// function's `__closure__` once for all of them.
+pub(super) unsafe extern "C" fn h_free_vars(
     ctx: *const NativeCtx<'static>,
     ops: *mut u64,
     arg: u64,
 ) -> i64 {
-    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
-    let (ctx, mut ops) = unsafe { enter(ctx, ops, 1) };
+    let n = arg as usize;
+    // SAFETY: native code calls this as an `OpsHelper` with `n` operand slots (the ops
+    // area is made at least as large as the code's free variables).
+    let (ctx, mut ops) = unsafe { enter(ctx, ops, n) };
     run(ctx, |ctx, vm| {
         let closure = ctx.func.as_object().get_attr("__closure__", vm)?;
         let closure = closure
             .downcast_ref::<PyTuple>()
             .ok_or_else(|| vm.new_system_error("rpyjit: function without its closure"))?;
-        let cell = closure
-            .as_slice()
-            .get(arg as usize)
-            .ok_or_else(|| vm.new_system_error("rpyjit: closure too short"))?;
-        ops.set(0, cell.clone());
+        let cells = closure.as_slice();
+        if cells.len() < n {
+            return Err(vm.new_system_error("rpyjit: closure too short"));
+        }
+        for (j, cell) in cells[..n].iter().enumerate() {
+            ops.set(j, cell.clone());
+        }
         Ok(0)
     })
 }

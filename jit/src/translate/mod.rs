@@ -425,9 +425,11 @@ fn start_function<'a, 'b>(
     let nslots = plan.code.code.localspluskinds.len();
     let isa = plan.isa;
     let max_stack = analysis.depth.iter().flatten().copied().max().unwrap_or(0) as usize + 4;
+    // Operands of any instruction, and COPY_FREE_VARS's cells (at most one per slot).
+    let ops_words = (max_stack + 8).max(nslots);
     let ops = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
-        ((max_stack + 8) * 8) as u32,
+        (ops_words * 8) as u32,
         3,
     ));
     let sig_ops = b.import_signature(sig_ops(isa));

@@ -67,13 +67,14 @@ fn emit_copy_free_vars(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let EmitSite { insn, st, .. } = *s;
     let n = st.locals.len();
     let first = n - (s.arg as usize).min(n);
+    // One helper call reads the closure for all the cells.
+    e.call_op_checked(Op::FreeVars, (n - first) as u64, st, insn, &[]);
     for (j, slot) in (first..n).enumerate() {
         if st.locals[slot] == Some(Obj) {
             let old = e.get(true, slot, Obj);
             e.decref(old);
         }
-        e.call_op_checked(Op::FreeVar, j as u64, st, insn, &[]);
-        let cell = e.load_op(0);
+        let cell = e.load_op(j);
         e.set(true, slot, Obj, cell);
     }
     Ok(false)
