@@ -11,7 +11,7 @@ use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef};
 
 use super::call::{enter, name, run, NativeCtx};
-use crate::vm::{cell_get, cell_set};
+use crate::vm::cell_set;
 
 /// LOAD_GLOBAL (arg = name index): globals, then builtins. ops[0] = value.
 pub(super) unsafe extern "C" fn h_load_global(
@@ -131,13 +131,12 @@ pub(super) unsafe extern "C" fn h_load_deref(
 ) -> i64 {
     // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
     let (ctx, mut ops) = unsafe { enter(ctx, ops, 2) };
-    run(ctx, |_, vm| match cell_get(vm, ops.get(0)) {
-        Ok(v) => {
+    run(ctx, |_, vm| match crate::vm::cell_read(vm, ops.get(0))? {
+        Some(v) => {
             ops.set(1, v);
             Ok(0)
         }
-        Err(e) if e.fast_isinstance(vm.ctx.exceptions.value_error) => Ok(1),
-        Err(e) => Err(e),
+        None => Ok(1),
     })
 }
 

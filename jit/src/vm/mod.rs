@@ -21,8 +21,10 @@
 //!   VM decodes it to report lines; rewritten code appends entries in it. Checked by
 //!   decoding a compiled probe's table to the line of its last instruction; a failure is
 //!   reported (and frames' own start-up probe keeps the JIT off).
-//! - [`cells`]: a cell's contents are reachable only through the cell type's
-//!   `cell_contents` descriptor (public, no layout): nothing to check.
+//! - [`cells`]: a cell's payload is its contents under a `PyMutex`, at the VM's payload
+//!   offset ([`cell_read`]). Checked by raw reads of a fresh cell, then reads and writes
+//!   through the layout against the `cell_contents` descriptor; when it fails, cells are
+//!   read through that descriptor (slower).
 //! - [`running`]: the VM native code on this thread runs under, a pointer of ours
 //!   ([`with_vm`]): no RustPython layout, nothing to check.
 //!
@@ -37,7 +39,7 @@ pub mod running;
 pub mod slots;
 pub mod type_slots;
 
-pub use cells::{cell_get, cell_set};
+pub use cells::{cell_get, cell_read, cell_set};
 pub use refcount::{REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use refs::{address_of, give, obj, release, take};
 pub use running::{current_vm, running_vm, with_vm};
@@ -60,6 +62,8 @@ pub struct Layout {
     pub type_slots: bool,
     /// Line tables decode as rewritten code encodes them.
     pub line_table: bool,
+    /// A cell's contents are read in place.
+    pub cells: bool,
 }
 
 /// Checks every assumption above on live objects of `vm` (once per process; later calls
@@ -71,6 +75,7 @@ pub fn check_layout(vm: &VirtualMachine) -> Layout {
         slot_cells: slots::slot_cells_ok(vm),
         type_slots: type_slots::type_slots_ok(vm),
         line_table: linetable::line_table_ok(vm),
+        cells: cells::cell_layout_ok(vm),
     }
 }
 
@@ -115,6 +120,7 @@ mod tests {
                 slot_cells: true,
                 type_slots: true,
                 line_table: true,
+                cells: true,
             };
             assert_eq!(super::check_layout(vm), all);
         });
