@@ -123,17 +123,22 @@ lifetimes()
 # that was written (never torn), and the reader ends on the last one.
 def threaded():
     value = 0
+    started = threading.Event()
     done = threading.Event()
 
     def reader():
         seen = set()
-        while not done.is_set():
+        while True:
             seen.add(value % 2)
+            started.set()
+            if done.is_set():
+                break
         seen.add(value)
         return seen
 
     def writer():
         nonlocal value
+        started.wait()
         for i in range(1, 20001):
             value = 2 * i
         done.set()
