@@ -2,8 +2,8 @@
 # The soak test (issue 19): peak RSS of bench/soak/soak.py under -X jit=off, the default
 # JIT and -X jit-threshold=0 (every function compiled), at ROUNDS and 10 x ROUNDS.
 # Memory is flat when the long run's peak is within 10% of the short one's, and the JIT's
-# within 1.2x of -X jit=off. Long: about 10 minutes (and 3 GB at threshold 0) at the
-# default 10,000 rounds.
+# within 1.2x of -X jit=off. About 4 minutes (and 3 GB at threshold 0) at the default
+# 10,000 rounds on the 2-core machine.
 #
 #   bash bench/soak/run.sh [ROUNDS] [RPYJIT]
 set -euo pipefail
