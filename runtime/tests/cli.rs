@@ -414,7 +414,9 @@ main()
     assert!(stderr(&on).contains("line 3, in g"), "{}", stderr(&on));
 }
 
-/// The `-X jit-stats` text lists compiled functions and deopt sites (the one summary-text test).
+/// The `-X jit-stats` text lists compiled functions and deopt sites, and gives compile time
+/// in the one line tools parse, `compile time: T ms for N bytecode instructions (X ms per
+/// 100)` with X = 100 T / N, and by phase (the one summary-text test).
 #[test]
 fn jit_stats_report_compiled_functions_and_deopts() {
     let o = run(&[
@@ -447,23 +449,6 @@ print(f(3), f(40), f(2))"#,
         stdout(&o),
         format!("343 {} 49\n", "6366805760909027985741435139224001")
     );
-}
-
-/// `-X jit-stats` gives compile time in the one line tools parse:
-/// `compile time: T ms for N bytecode instructions (X ms per 100)`, where X = 100 T / N,
-/// and where the time went by phase.
-#[test]
-fn jit_stats_give_compile_time_per_bytecode_instruction() {
-    let o = run(&[
-        "-X",
-        "jit-threshold=0",
-        "-X",
-        "jit-stats",
-        "-c",
-        "def f(n):\n    return sum(i * i for i in range(n))\nprint(f(10))",
-    ]);
-    let e = stderr(&o);
-    assert!(o.status.success(), "{e}");
     let line = e
         .lines()
         .find(|l| l.starts_with("compile time: "))

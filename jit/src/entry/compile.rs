@@ -221,24 +221,16 @@ pub fn dump(vm: &VirtualMachine, func: &PyRef<PyFunction>) -> Result<String, Ref
     let analysis = Analysis::new(&original.code).map_err(|e| Refusal(e.0))?;
     let target = Target::new(vm, func, &original, &Arc::new(analysis))
         .map_err(|_| Refusal("no __globals__ or __builtins__".into()))?;
-    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-    let kinds = vec![Kind::Obj; translate::arg_slots(&original)];
-    let clock = &mut stats::CompileClock::new();
-    let h = crate::helpers::HelperTable::host(vm);
-    let t = translate_guarded(
-        &target,
-        &translate::Entry::Call(kinds),
-        &[],
-        &*isa,
-        &h,
-        clock,
-    )?;
+    let t = translate_with_object_args(vm, &target)?;
     let mut out = format!(
         "; {} (arguments as objects; {})\n{}",
         original.code.qualname,
         stats::Work::of(&t),
         t.func.display()
     );
+    // The register allocator a compilation of this size gets.
+    let isa = crate::isa::host_with(crate::isa::Regalloc::for_size(t.func.dfg.num_insts()))
+        .map_err(|e| Refusal(e.0))?;
     let mut ctx = Context::for_function(t.func);
     ctx.set_disasm(true);
     let compiled = ctx
@@ -278,18 +270,7 @@ pub(super) fn prepare_target(
     target.set_profile(code, offset);
     // Only code the interpreter does partly in place can be unprofitable.
     if policy::threshold(vm) > 0 && target.quickened().iter().any(translate::done_in_place) {
-        let kinds = vec![Kind::Obj; translate::arg_slots(original)];
-        let clock = &mut stats::CompileClock::new();
-        let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
-        let h = crate::helpers::HelperTable::host(vm);
-        match translate_guarded(
-            &target,
-            &translate::Entry::Call(kinds),
-            &[],
-            &*isa,
-            &h,
-            clock,
-        ) {
+        match translate_with_object_args(vm, &target) {
             Ok(t) if !worth_compiling(vm, &t) => {
                 STATS.unprofitable(original.code.qualname.as_str(), stats::Work::of(&t));
                 leave_alone(original, UNPROFITABLE);
@@ -323,6 +304,26 @@ pub(super) fn native_for(
         Vec::new(),
         c.forced,
         name,
+    )
+}
+
+/// Translates `target` entered by a call with every argument an object: the version
+/// `rpyjit.dump` shows and the profitability estimate judges.
+fn translate_with_object_args(
+    vm: &VirtualMachine,
+    target: &Target,
+) -> Result<Translation, Refusal> {
+    let clock = &mut stats::CompileClock::new();
+    let isa = crate::isa::host().map_err(|e| Refusal(e.0))?;
+    let h = crate::helpers::HelperTable::host(vm);
+    let kinds = vec![Kind::Obj; translate::arg_slots(&target.original)];
+    translate_guarded(
+        target,
+        &translate::Entry::Call(kinds),
+        &[],
+        &*isa,
+        &h,
+        clock,
     )
 }
 
