@@ -18,8 +18,9 @@ declare -A size=(
 run() {  # binary program
   local bin=$1 prog=$2; shift 2
   local out; out=$(mktemp)
+  local file=$here/programs/$prog.py; [ -f "$file" ] || file=$here/kernels/$prog.py
   # shellcheck disable=SC2086
-  PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$@" "$here/programs/$prog.py" ${size[$prog]} >/dev/null 2>&1 || true
+  PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$@" "$file" ${size[$prog]} >/dev/null 2>&1 || true
   grep -m1 '^summary:' "$out" | awk '{print $2}'; rm -f "$out"
 }
 printf '| program | old (M) | new (M) | new / old |\n|:---|---:|---:|---:|\n'

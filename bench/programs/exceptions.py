@@ -78,4 +78,5 @@ def main():
     print("exceptions n=%d checksum=%d" % (n, checksum))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -57,4 +57,5 @@ def main():
     print("fannkuch n=%d reps=%d checksum=%d maxflips=%d perms=%d" % (n, reps, total, max_flips, nperm))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -69,4 +69,5 @@ def main():
     print("float_points n=%d max=%r best=%r acc=%.6f" % (n, m, best, acc))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -78,4 +78,5 @@ def main():
     print("generators n=%d %s" % (n, " ".join(str(v) for v in res)))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -91,4 +91,5 @@ def main():
     print("nbody steps=%d e0=%.9f e1=%.9f" % (steps, e0, e1))
 
 
-main()
+if __name__ == "__main__":
+    main()

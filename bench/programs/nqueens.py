@@ -57,4 +57,5 @@ def main():
     print("nqueens n=%d solutions=%d/%d first=%s" % (n, a, b, ",".join(str(c) for c in first)))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -211,4 +211,5 @@ def main():
     print("raytrace size=%d checksum=%d rgb=%d,%d,%d" % (size, checksum, hist[0], hist[1], hist[2]))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -255,4 +255,5 @@ def main():
     print("richards iters=%d queue_count=%d hold_count=%d" % (iters, total_q, total_h))
 
 
-main()
+if __name__ == "__main__":
+    main()

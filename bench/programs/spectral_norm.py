@@ -50,4 +50,5 @@ def main():
     print("spectral_norm n=%d norm=%.9f" % (n, (vbv / vv) ** 0.5))
 
 
-main()
+if __name__ == "__main__":
+    main()

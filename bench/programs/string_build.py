@@ -64,4 +64,5 @@ def main():
         n, len(a), len(b), len(c), h, c.count("4")))
 
 
-main()
+if __name__ == "__main__":
+    main()

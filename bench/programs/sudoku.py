@@ -160,4 +160,5 @@ def main():
     print("sudoku puzzles=%d solved=%d nodes=%d digest=%d" % (n, solved, solver.nodes, digest))
 
 
-main()
+if __name__ == "__main__":
+    main()

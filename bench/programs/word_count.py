@@ -86,4 +86,5 @@ def main():
         top_bi[0][0], top_bi[0][1], top_bi[1], letters, h))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,39 +1,69 @@
-//! rpyjit-bench: runs `bench/programs/*.py` side by side under rpyjit (JIT on),
-//! rpyjit `-X jit=off`, CPython 3.13 and PyPy, and prints a comparison table.
+//! rpyjit-bench: runs the benchmark suites side by side under rpyjit (JIT on),
+//! rpyjit `-X jit=off`, CPython 3.13 and PyPy, and prints comparison tables.
 //!
-//! Every run is a fresh process timed by wall clock (startup included). Runs are
-//! interleaved per program (rep-major, runtime order rotated each rep) so machine
-//! noise hits all runtimes alike. Each run's exit status and checksum line (last
-//! non-empty stdout line) are checked against CPython's; a failing or wrong run is
-//! never turned into a ratio.
+//! Suites are directories of programs: `bench/programs` (programs that look like real
+//! workloads) and `bench/kernels` (small numeric loops, the list kernels among them).
+//! Each program is timed two ways:
+//! * **short run**: one fresh process at default settings, wall clock from spawn to exit,
+//!   start-up and warm-up included;
+//! * **steady state**: one process that loads the program once and calls its `main()`
+//!   several times (`bench/steady.py`); the median of the iterations after warm-up counts.
+//!
+//! Runs are interleaved per program (rep-major, runtime order rotated each rep) so machine
+//! noise hits all runtimes alike. Each run's exit status and checksum line (last non-empty
+//! stdout line) are checked against CPython's; a failing or wrong run never enters a ratio.
+//! `bench/micro/micro.py` adds per-family micro-benchmarks in nanoseconds per operation.
+
+mod report;
+mod run;
+mod runtimes;
 
 use std::collections::BTreeMap;
 use std::env;
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+use report::{
+    exact_command, fmt_secs, machine_info, median, render_markdown, render_text, Cell, Table,
+    RATIOS,
+};
+use run::{run_once, Outcome, RunResult};
+use runtimes::{
+    absolutize, capture, find_cpython, find_pypy, find_workspace_root, is_executable, Runtime,
+};
+
 const ALL_RUNTIMES: [&str; 4] = ["rpyjit", "jit-off", "cpython", "pypy"];
+
+/// The suites under `bench/`, in report order, with what each one is for.
+const SUITES: [(&str, &str); 2] = [
+    (
+        "programs",
+        "programs that look like real workloads (each spreads its time over many functions)",
+    ),
+    (
+        "kernels",
+        "small loops: the list kernels (saxpy, dot, gemv, gemm), recursion and scalar loops",
+    ),
+];
 
 #[derive(Parser, Debug)]
 #[command(
     name = "rpyjit-bench",
-    about = "Run bench/programs under rpyjit, rpyjit -X jit=off, CPython 3.13 and PyPy and compare",
+    about = "Run the bench suites under rpyjit, rpyjit -X jit=off, CPython 3.13 and PyPy and compare",
     after_help = "Example: cargo run --release -p rpyjit-bench -- --reps 3 --write bench/RESULTS.md"
 )]
 struct Args {
-    /// Repetitions per (program, runtime); the table shows the median.
+    /// Short-run repetitions per (program, runtime); the table shows the median.
     #[arg(long, default_value_t = 3)]
     reps: usize,
 
-    /// Only run these programs (comma-separated names without .py).
+    /// Only run these programs (comma-separated names without .py, from any suite).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 
@@ -44,6 +74,27 @@ struct Args {
         default_value = "rpyjit,jit-off,cpython,pypy"
     )]
     runtimes: Vec<String>,
+
+    /// Suites to run (directories under bench/), comma-separated: programs,kernels.
+    #[arg(long, value_delimiter = ',', default_value = "programs,kernels")]
+    suites: Vec<String>,
+
+    /// Timings to take, comma-separated: short (one process per run, start-up included),
+    /// steady (main() called repeatedly in one process).
+    #[arg(long, value_delimiter = ',', default_value = "short,steady")]
+    modes: Vec<String>,
+
+    /// Iterations of main() in a steady-state run; the median of the second half counts.
+    #[arg(long, default_value_t = 6)]
+    steady_iterations: usize,
+
+    /// Steady-state runs per (program, runtime).
+    #[arg(long, default_value_t = 1)]
+    steady_reps: usize,
+
+    /// Skip the micro-benchmarks (bench/micro/micro.py).
+    #[arg(long)]
+    no_micro: bool,
 
     /// Path of the rpyjit binary [default: <workspace>/target/release/rpyjit].
     #[arg(long)]
@@ -65,7 +116,7 @@ struct Args {
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
 
-    /// Directory holding the benchmark programs [default: <workspace>/bench/programs].
+    /// Run the programs of this directory as the only suite (instead of --suites).
     #[arg(long)]
     programs: Option<PathBuf>,
 
@@ -75,574 +126,482 @@ struct Args {
 }
 
 // ---------------------------------------------------------------------------
-// Runtimes
+// Suites and modes
 
-struct Runtime {
-    key: &'static str,
-    exe: Option<PathBuf>,
-    extra_args: Vec<String>,
-    /// Why the runtime is unavailable (when exe is None).
-    missing: String,
-    version: String,
+struct Suite {
+    name: String,
+    about: String,
+    programs: Vec<(String, PathBuf)>,
 }
 
-impl Runtime {
-    fn available(&self) -> bool {
-        self.exe.is_some()
-    }
-    fn describe_cmd(&self) -> String {
-        match &self.exe {
-            Some(p) => {
-                let mut s = p.display().to_string();
-                for a in &self.extra_args {
-                    s.push(' ');
-                    s.push_str(a);
-                }
-                s
-            }
-            None => format!("unavailable ({})", self.missing),
-        }
-    }
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Short,
+    Steady { iterations: usize },
 }
 
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(p)
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let path = env::var_os("PATH")?;
-    env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| is_executable(p))
-}
-
-fn home() -> Option<PathBuf> {
-    env::var_os("HOME").map(PathBuf::from)
-}
-
-/// Output (stdout + stderr, trimmed, lines joined by a space) of a short command.
-fn capture(cmd: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push('\n');
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    let joined = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if joined.is_empty() {
-        None
-    } else {
-        Some(joined)
-    }
-}
-
-fn find_workspace_root() -> PathBuf {
-    // Compile-time location of this crate: <root>/bench.
-    let compiled = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Some(root) = compiled.parent() {
-        if root.join("bench/programs").is_dir() {
-            return root.to_path_buf();
-        }
-    }
-    // Fall back to walking up from the current directory.
-    if let Ok(cwd) = env::current_dir() {
-        let mut dir: Option<&Path> = Some(cwd.as_path());
-        while let Some(d) = dir {
-            if d.join("bench/programs").is_dir() && d.join("Cargo.toml").is_file() {
-                return d.to_path_buf();
-            }
-            dir = d.parent();
-        }
-    }
-    compiled.parent().unwrap_or(compiled).to_path_buf()
-}
-
-fn absolutize(p: PathBuf) -> PathBuf {
-    if p.is_absolute() {
-        p
-    } else {
-        env::current_dir().map(|c| c.join(&p)).unwrap_or(p)
-    }
-}
-
-fn find_cpython(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
-    if let Some(p) = explicit {
-        let p = absolutize(p);
-        return if is_executable(&p) {
-            Ok(p)
-        } else {
-            Err(format!("{} is not executable", p.display()))
-        };
-    }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Some(r) = env::var_os("PYENV_ROOT") {
-        roots.push(PathBuf::from(r));
-    }
-    let pyenv = which("pyenv").or_else(|| {
-        home()
-            .map(|h| h.join(".pyenv/bin/pyenv"))
-            .filter(|p| is_executable(p))
-    });
-    if let Some(pyenv) = pyenv {
-        if let Ok(out) = Command::new(pyenv)
-            .arg("root")
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-        {
-            let r = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            if out.status.success() && !r.is_empty() {
-                roots.push(PathBuf::from(r));
-            }
-        }
-    }
-    if let Some(h) = home() {
-        roots.push(h.join(".pyenv"));
-    }
-    for r in &roots {
-        let p = r.join("versions/3.13.0/bin/python3.13");
-        if is_executable(&p) {
-            return Ok(p);
-        }
-    }
-    // Last resort: a python3.13 on PATH (may be a pyenv shim).
-    if let Some(p) = which("python3.13") {
-        return Ok(p);
-    }
-    Err("python3.13 not found (looked in $PYENV_ROOT, `pyenv root`, ~/.pyenv, PATH)".into())
-}
-
-fn find_pypy(explicit: Option<PathBuf>, allow_install: bool) -> Result<PathBuf, String> {
-    if let Some(p) = explicit {
-        let p = absolutize(p);
-        return if is_executable(&p) {
-            Ok(p)
-        } else {
-            Err(format!("{} is not executable", p.display()))
-        };
-    }
-    let look = || {
-        which("pypy3")
-            .or_else(|| Some(PathBuf::from("/usr/bin/pypy3")).filter(|p| is_executable(p)))
-    };
-    if let Some(p) = look() {
-        return Ok(p);
-    }
-    if !allow_install {
-        return Err("pypy3 not found on PATH (install skipped: --no-install)".into());
-    }
-    eprintln!("pypy3 not found; trying `apt-get install -y pypy3` ...");
-    let root = capture(Path::new("id"), &["-u"])
-        .map(|s| s == "0")
-        .unwrap_or(false);
-    let mut last_err = String::new();
-    for update_first in [false, true] {
-        let mut steps: Vec<Vec<&str>> = Vec::new();
-        if update_first {
-            steps.push(vec!["apt-get", "update"]);
-        }
-        steps.push(vec!["apt-get", "install", "-y", "pypy3"]);
-        let mut ok = true;
-        for step in steps {
-            let mut cmd = if root {
-                Command::new(step[0])
-            } else {
-                let mut c = Command::new("sudo");
-                c.arg("-n").arg(step[0]);
-                c
-            };
-            cmd.args(&step[1..])
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .stdin(Stdio::null());
-            match cmd.output() {
-                Ok(out) if out.status.success() => {}
-                Ok(out) => {
-                    let err = String::from_utf8_lossy(&out.stderr);
-                    last_err = format!(
-                        "`{}` failed ({}): {}",
-                        step.join(" "),
-                        out.status,
-                        err.lines()
-                            .rev()
-                            .find(|l| !l.trim().is_empty())
-                            .unwrap_or("")
-                            .trim()
-                    );
-                    ok = false;
-                    break;
-                }
-                Err(e) => {
-                    last_err =
-                        format!("could not run {}: {e}", if root { step[0] } else { "sudo" });
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if ok {
-            if let Some(p) = look() {
-                eprintln!("installed pypy3 at {}", p.display());
-                return Ok(p);
-            }
-            last_err = "apt-get succeeded but pypy3 is still not on PATH".into();
-        }
-    }
-    Err(format!("pypy3 unavailable: {last_err}"))
-}
-
-// ---------------------------------------------------------------------------
-// Running one program
-
-#[derive(Clone, Debug)]
-enum Outcome {
-    /// Exit status 0; holds the checksum line.
-    Ok(String),
-    Failed {
-        code: String,
-        stderr_tail: String,
-    },
-    Timeout,
-    SpawnError(String),
-}
-
-#[derive(Clone, Debug)]
-struct RunResult {
-    secs: f64,
-    outcome: Outcome,
-}
-
-fn last_line(s: &str) -> String {
-    s.lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
-}
-
-fn run_once(exe: &Path, extra: &[String], program: &Path, timeout: Duration) -> RunResult {
-    let mut cmd = Command::new(exe);
-    cmd.args(extra)
-        .arg(program)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = program.parent() {
-        cmd.current_dir(dir);
-    }
-    // Own process group, so a timeout kills anything the run spawned too.
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    let start = Instant::now();
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return RunResult {
-                secs: 0.0,
-                outcome: Outcome::SpawnError(e.to_string()),
-            }
-        }
-    };
-    let pid = child.id();
-    let mut out_pipe = child.stdout.take().expect("stdout piped");
-    let mut err_pipe = child.stderr.take().expect("stderr piped");
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let (tx, rx) = mpsc::channel();
-    let waiter = thread::spawn(move || {
-        let status = child.wait();
-        let _ = tx.send((status, start.elapsed()));
-    });
-    let (status, elapsed) = match rx.recv_timeout(timeout) {
-        Ok(r) => r,
-        Err(_) => {
-            // Kill the process group of the run we started; the waiter thread then reaps it.
-            let _ = Command::new("kill")
-                .arg("-KILL")
-                .arg("--")
-                .arg(format!("-{pid}"))
-                .status();
-            let _ = waiter.join();
-            let _ = out_reader.join();
-            let _ = err_reader.join();
-            return RunResult {
-                secs: timeout.as_secs_f64(),
-                outcome: Outcome::Timeout,
-            };
-        }
-    };
-    let _ = waiter.join();
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
-    let secs = elapsed.as_secs_f64();
-    match status {
-        Ok(st) if st.success() => RunResult {
-            secs,
-            outcome: Outcome::Ok(last_line(&stdout)),
-        },
-        Ok(st) => {
-            use std::os::unix::process::ExitStatusExt;
-            let code = match (st.code(), st.signal()) {
-                (Some(c), _) => format!("exit {c}"),
-                (None, Some(s)) => format!("signal {s}"),
-                _ => "failed".into(),
-            };
-            RunResult {
-                secs,
-                outcome: Outcome::Failed {
-                    code,
-                    stderr_tail: last_line(&stderr),
-                },
-            }
-        }
-        Err(e) => RunResult {
-            secs,
-            outcome: Outcome::SpawnError(e.to_string()),
-        },
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Aggregation
-
-#[derive(Clone, Debug)]
-enum Cell {
-    NotRun,
-    Unavailable,
-    Time(f64),
-    Wrong,
-    Failed(String),
-    Timeout,
-}
-
-impl Cell {
-    fn time(&self) -> Option<f64> {
+impl Mode {
+    fn title(self) -> &'static str {
         match self {
-            Cell::Time(t) => Some(*t),
+            Mode::Short => "short run",
+            Mode::Steady { .. } => "steady state",
+        }
+    }
+
+    /// The arguments that run `program` this way.
+    fn argv(self, steady_runner: &Path, program: &Path) -> Vec<OsString> {
+        match self {
+            Mode::Short => vec![program.into()],
+            Mode::Steady { iterations } => vec![
+                steady_runner.into(),
+                program.into(),
+                iterations.to_string().into(),
+            ],
+        }
+    }
+
+    /// The time a run counts for: the process's wall clock, or the median of the
+    /// steady-state iterations after the first half (warm-up).
+    fn counted(self, mut r: RunResult) -> RunResult {
+        if let Mode::Steady { .. } = self {
+            if matches!(r.outcome, Outcome::Ok(_)) {
+                let warm = &r.iterations[r.iterations.len() / 2..];
+                if warm.is_empty() {
+                    r.outcome = Outcome::Failed {
+                        code: "no steady-times".into(),
+                        stderr_tail: "the steady-state runner printed no iteration times".into(),
+                    };
+                } else {
+                    r.secs = median(warm);
+                }
+            }
+        }
+        r
+    }
+}
+
+fn load_suite(name: &str, about: &str, dir: &Path) -> Result<Suite, String> {
+    let rd = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut programs: Vec<(String, PathBuf)> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    programs.sort();
+    Ok(Suite {
+        name: name.to_string(),
+        about: about.to_string(),
+        programs,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Measuring a suite
+
+/// The runs of one suite in one mode: `results[program][runtime]`.
+struct Measured {
+    results: Vec<BTreeMap<&'static str, Vec<RunResult>>>,
+    references: Vec<Option<String>>,
+}
+
+struct Bench<'a> {
+    runtimes: &'a BTreeMap<&'static str, Runtime>,
+    selected: &'a [&'static str],
+    active: Vec<&'static str>,
+    cpython_ref: bool,
+    timeout: Duration,
+    steady_runner: PathBuf,
+}
+
+impl Bench<'_> {
+    fn measure(&self, suite: &Suite, mode: Mode, reps: usize) -> Measured {
+        let total_runs = suite.programs.len() * self.active.len() * reps;
+        let mut done = 0usize;
+        let mut results = Vec::new();
+        let mut references = Vec::new();
+        for (name, path) in &suite.programs {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let argv = mode.argv(&self.steady_runner, path);
+            let mut per: BTreeMap<&'static str, Vec<RunResult>> = BTreeMap::new();
+            let mut stopped: Vec<&'static str> = Vec::new();
+            for rep in 0..reps {
+                // Rotate the runtime order each rep so no runtime always runs first.
+                let n = self.active.len();
+                for i in 0..n {
+                    let key = self.active[(i + rep) % n];
+                    done += 1;
+                    if stopped.contains(&key) {
+                        continue;
+                    }
+                    let rt = &self.runtimes[key];
+                    let mut full = rt.extra_args.iter().map(OsString::from).collect::<Vec<_>>();
+                    full.extend(argv.iter().cloned());
+                    let r =
+                        mode.counted(run_once(rt.exe.as_ref().unwrap(), &full, dir, self.timeout));
+                    let status = match &r.outcome {
+                        Outcome::Ok(_) => "ok".to_string(),
+                        Outcome::Failed { code, .. } => format!("FAILED ({code})"),
+                        Outcome::Timeout => "TIMEOUT".into(),
+                        Outcome::SpawnError(e) => format!("cannot start: {e}"),
+                    };
+                    eprintln!(
+                        "[{:>3}/{}] {:<8} {:<16} {:<8} rep {}  {:>8}s  {}",
+                        done,
+                        total_runs,
+                        suite.name,
+                        name,
+                        key,
+                        rep + 1,
+                        fmt_secs(r.secs),
+                        status
+                    );
+                    // A failure is deterministic enough (and a timeout expensive enough)
+                    // that the remaining reps of this pair are skipped.
+                    if !matches!(r.outcome, Outcome::Ok(_)) {
+                        stopped.push(key);
+                    }
+                    per.entry(key).or_default().push(r);
+                }
+            }
+            references.push(self.reference(&per, path));
+            results.push(per);
+        }
+        Measured {
+            results,
+            references,
+        }
+    }
+
+    /// CPython's checksum line for a program (an extra untimed run if CPython is not a column).
+    fn reference(
+        &self,
+        per: &BTreeMap<&'static str, Vec<RunResult>>,
+        path: &Path,
+    ) -> Option<String> {
+        if !self.cpython_ref {
+            return None;
+        }
+        let from_runs = per.get("cpython").and_then(|runs| {
+            runs.iter().find_map(|r| match &r.outcome {
+                Outcome::Ok(l) => Some(l.clone()),
+                _ => None,
+            })
+        });
+        if from_runs.is_some() || self.selected.contains(&"cpython") {
+            return from_runs;
+        }
+        let rt = &self.runtimes["cpython"];
+        let dir = path.parent().unwrap_or(Path::new("."));
+        match run_once(rt.exe.as_ref().unwrap(), &[path.into()], dir, self.timeout).outcome {
+            Outcome::Ok(l) => Some(l),
             _ => None,
         }
     }
-    fn render(&self) -> String {
-        match self {
-            Cell::NotRun => "-".into(),
-            Cell::Unavailable => "n/a".into(),
-            Cell::Time(t) => fmt_secs(*t),
-            Cell::Wrong => "WRONG".into(),
-            Cell::Failed(c) => format!("FAIL({c})"),
-            Cell::Timeout => "TIMEOUT".into(),
+
+    /// The table of one suite in one mode, with the problems it found.
+    fn tabulate(&self, suite: &Suite, m: &Measured, problems: &mut Vec<String>) -> Table {
+        let mut cells: Vec<BTreeMap<&'static str, Cell>> = Vec::new();
+        for (pi, (name, _)) in suite.programs.iter().enumerate() {
+            let mut row = BTreeMap::new();
+            let reference = &m.references[pi];
+            if self.cpython_ref && reference.is_none() {
+                problems.push(format!(
+                    "{name}: no CPython reference checksum (CPython run failed), results unchecked"
+                ));
+            }
+            // No CPython: compare against the first successful run of any runtime.
+            let expected = reference.clone().or_else(|| {
+                self.selected.iter().find_map(|k| {
+                    m.results[pi].get(k)?.iter().find_map(|r| match &r.outcome {
+                        Outcome::Ok(l) => Some(l.clone()),
+                        _ => None,
+                    })
+                })
+            });
+            for key in self.selected {
+                row.insert(
+                    *key,
+                    self.cell(name, key, &m.results[pi], &expected, problems),
+                );
+            }
+            cells.push(row);
+        }
+
+        let ratios: Vec<_> = RATIOS
+            .iter()
+            .filter(|r| self.selected.contains(&r.num) && self.selected.contains(&r.den))
+            .collect();
+        let mut headers = vec!["program".to_string()];
+        headers.extend(self.selected.iter().map(|k| format!("{k} s")));
+        headers.extend(ratios.iter().map(|r| r.title.to_string()));
+        let mut rows = Vec::new();
+        let mut logs: Vec<Vec<f64>> = vec![Vec::new(); ratios.len()];
+        for (pi, (name, _)) in suite.programs.iter().enumerate() {
+            let mut row = vec![name.clone()];
+            row.extend(self.selected.iter().map(|k| cells[pi][k].render()));
+            for (ri, r) in ratios.iter().enumerate() {
+                match (cells[pi][r.num].time(), cells[pi][r.den].time()) {
+                    (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
+                        logs[ri].push((a / b).ln());
+                        row.push(format!("{:.2}x", a / b));
+                    }
+                    _ => row.push("-".into()),
+                }
+            }
+            rows.push(row);
+        }
+        let footer_from = rows.len();
+        if !ratios.is_empty() {
+            let mut row = vec!["geomean".to_string()];
+            row.extend(self.selected.iter().map(|_| String::new()));
+            for l in &logs {
+                row.push(geomean_cell(l, suite.programs.len()));
+            }
+            rows.push(row);
+        }
+        Table {
+            headers,
+            rows,
+            footer_from,
         }
     }
-}
 
-fn fmt_secs(t: f64) -> String {
-    if t >= 100.0 {
-        format!("{t:.1}")
-    } else {
-        format!("{t:.3}")
-    }
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    }
-}
-
-struct Ratio {
-    title: &'static str,
-    num: &'static str,
-    den: &'static str,
-}
-
-const RATIOS: [Ratio; 3] = [
-    Ratio {
-        title: "jit-off/rpyjit",
-        num: "jit-off",
-        den: "rpyjit",
-    },
-    Ratio {
-        title: "rpyjit/cpython",
-        num: "rpyjit",
-        den: "cpython",
-    },
-    Ratio {
-        title: "rpyjit/pypy",
-        num: "rpyjit",
-        den: "pypy",
-    },
-];
-
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-    /// Index of the first row that belongs to the footer (geomean).
-    footer_from: usize,
-}
-
-fn render_text(t: &Table) -> String {
-    let ncol = t.headers.len();
-    let mut widths: Vec<usize> = t.headers.iter().map(|h| h.len()).collect();
-    for r in &t.rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.len());
+    fn cell(
+        &self,
+        name: &str,
+        key: &'static str,
+        runs: &BTreeMap<&'static str, Vec<RunResult>>,
+        expected: &Option<String>,
+        problems: &mut Vec<String>,
+    ) -> Cell {
+        if !self.runtimes[key].available() {
+            return Cell::Unavailable;
         }
-    }
-    let line = |cells: &[String]| -> String {
-        let mut s = String::new();
-        for i in 0..ncol {
-            if i == 0 {
-                let _ = write!(s, "{:<w$}", cells[i], w = widths[i]);
-            } else {
-                let _ = write!(s, "  {:>w$}", cells[i], w = widths[i]);
+        let runs = match runs.get(key) {
+            Some(r) if !r.is_empty() => r,
+            _ => return Cell::NotRun,
+        };
+        let mut cell = None;
+        let mut times = Vec::new();
+        for r in runs {
+            match &r.outcome {
+                Outcome::Ok(line) => {
+                    if let Some(exp) = expected {
+                        if exp != line && cell.is_none() {
+                            problems.push(format!(
+                                "{name} [{key}]: WRONG checksum\n    got:      {line}\n    expected: {exp}"
+                            ));
+                            cell = Some(Cell::Wrong);
+                        }
+                    }
+                    times.push(r.secs);
+                }
+                Outcome::Failed { code, stderr_tail } => {
+                    problems.push(format!(
+                        "{name} [{key}]: {code} after {}s: {stderr_tail}",
+                        fmt_secs(r.secs)
+                    ));
+                    cell = Some(Cell::Failed(code.clone()));
+                }
+                Outcome::Timeout => {
+                    problems.push(format!(
+                        "{name} [{key}]: killed after the {}s timeout",
+                        self.timeout.as_secs_f64()
+                    ));
+                    cell = Some(Cell::Timeout);
+                }
+                Outcome::SpawnError(e) => {
+                    problems.push(format!("{name} [{key}]: cannot start: {e}"));
+                    cell = Some(Cell::Failed("spawn".into()));
+                }
             }
         }
-        s.trim_end().to_string()
-    };
-    let total: usize = widths.iter().sum::<usize>() + 2 * (ncol - 1);
-    let mut out = String::new();
-    out.push_str(&line(&t.headers));
-    out.push('\n');
-    out.push_str(&"-".repeat(total));
-    out.push('\n');
-    for (i, r) in t.rows.iter().enumerate() {
-        if i == t.footer_from {
-            out.push_str(&"-".repeat(total));
-            out.push('\n');
+        if let Some(Cell::Wrong) = cell {
+            if let Some(p) = problems.last_mut() {
+                let _ = write!(
+                    p,
+                    "\n    (median time {}s, not used in any ratio)",
+                    fmt_secs(median(&times))
+                );
+            }
         }
-        out.push_str(&line(r));
-        out.push('\n');
+        cell.unwrap_or_else(|| Cell::Time(median(&times)))
     }
-    out
 }
 
-fn render_markdown(t: &Table) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "| {} |", t.headers.join(" | "));
-    let seps: Vec<&str> = (0..t.headers.len())
-        .map(|i| if i == 0 { ":---" } else { "---:" })
-        .collect();
-    let _ = writeln!(out, "|{}|", seps.join("|"));
-    for (i, r) in t.rows.iter().enumerate() {
-        let cells: Vec<String> = if i >= t.footer_from {
-            r.iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        String::new()
-                    } else {
-                        format!("**{c}**")
-                    }
-                })
-                .collect()
-        } else {
-            r.clone()
+fn geomean_cell(logs: &[f64], of: usize) -> String {
+    if logs.is_empty() {
+        return "-".into();
+    }
+    let g = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+    if logs.len() == of {
+        format!("{g:.2}x")
+    } else {
+        format!("{g:.2}x (n={})", logs.len())
+    }
+}
+
+/// Every run of a measurement, for the Markdown appendix.
+fn all_runs_markdown(suite: &Suite, mode: Mode, m: &Measured, selected: &[&str]) -> String {
+    let mut md = String::new();
+    for (pi, (name, _)) in suite.programs.iter().enumerate() {
+        for k in selected {
+            if let Some(runs) = m.results[pi].get(k) {
+                let ts: Vec<String> = runs
+                    .iter()
+                    .map(|r| match (&r.outcome, mode) {
+                        (Outcome::Ok(_), Mode::Short) => fmt_secs(r.secs),
+                        (Outcome::Ok(_), Mode::Steady { .. }) => r
+                            .iterations
+                            .iter()
+                            .map(|t| fmt_secs(*t))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        (Outcome::Timeout, _) => "timeout".into(),
+                        _ => format!("{} (failed)", fmt_secs(r.secs)),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    md,
+                    "| {} | {name} | {} | {k} | {} |",
+                    suite.name,
+                    mode.title(),
+                    ts.join(", ")
+                );
+            }
+        }
+    }
+    md
+}
+
+// ---------------------------------------------------------------------------
+// Micro-benchmarks
+
+/// ns per operation of each (family, operation) under each runtime, from `micro.py`.
+struct Micro {
+    /// (family, operation) in the order micro.py prints them.
+    ops: Vec<(String, String)>,
+    ns: BTreeMap<&'static str, BTreeMap<(String, String), f64>>,
+}
+
+fn run_micro(b: &Bench, script: &Path, problems: &mut Vec<String>) -> Micro {
+    let mut micro = Micro {
+        ops: Vec::new(),
+        ns: BTreeMap::new(),
+    };
+    let dir = script.parent().unwrap_or(Path::new("."));
+    for key in &b.active {
+        let rt = &b.runtimes[key];
+        let mut argv = rt.extra_args.iter().map(OsString::from).collect::<Vec<_>>();
+        argv.push(script.into());
+        eprintln!("micro-benchmarks under {key} ...");
+        let r = run_once(rt.exe.as_ref().unwrap(), &argv, dir, b.timeout * 10);
+        let stdout = match r.outcome {
+            Outcome::Ok(_) => r.stdout,
+            Outcome::Failed { code, stderr_tail } => {
+                problems.push(format!("micro.py [{key}]: {code}: {stderr_tail}"));
+                continue;
+            }
+            Outcome::Timeout => {
+                problems.push(format!("micro.py [{key}]: timeout"));
+                continue;
+            }
+            Outcome::SpawnError(e) => {
+                problems.push(format!("micro.py [{key}]: cannot start: {e}"));
+                continue;
+            }
         };
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+        let per = micro.ns.entry(key).or_default();
+        for line in stdout.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if let [family, op, ns] = f[..] {
+                if let Ok(ns) = ns.trim().parse::<f64>() {
+                    let id = (family.to_string(), op.to_string());
+                    if !micro.ops.contains(&id) {
+                        micro.ops.push(id.clone());
+                    }
+                    per.insert(id, ns);
+                }
+            }
+        }
     }
-    out
+    micro
 }
 
-fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
+/// Below this many ns an operation is as good as free; ratios use it as a floor.
+const MICRO_FLOOR_NS: f64 = 0.1;
+
+fn micro_ratio(m: &Micro, id: &(String, String)) -> Option<f64> {
+    let jit = m.ns.get("rpyjit")?.get(id)?;
+    let off = m.ns.get("jit-off")?.get(id)?;
+    Some(off.max(MICRO_FLOOR_NS) / jit.max(MICRO_FLOOR_NS))
 }
 
-fn exact_command() -> String {
-    let args: Vec<String> = env::args().skip(1).map(|a| shell_quote(&a)).collect();
-    let prefix = if env::var_os("CARGO").is_some() {
-        "cargo run --release -p rpyjit-bench --".to_string()
-    } else {
-        env::args()
-            .next()
-            .map(|a| shell_quote(&a))
-            .unwrap_or_else(|| "rpyjit-bench".into())
+fn micro_tables(m: &Micro, selected: &[&'static str]) -> (Table, Table) {
+    let mut headers = vec!["family".to_string(), "operation".to_string()];
+    headers.extend(selected.iter().map(|k| format!("{k} ns")));
+    headers.push("jit-off/rpyjit".into());
+    let mut rows = Vec::new();
+    let mut families: Vec<(String, Vec<f64>)> = Vec::new();
+    for id in &m.ops {
+        let mut row = vec![id.0.clone(), id.1.clone()];
+        for k in selected {
+            row.push(
+                m.ns.get(k)
+                    .and_then(|p| p.get(id))
+                    .map(|ns| format!("{ns:.1}"))
+                    .unwrap_or_else(|| "-".into()),
+            );
+        }
+        let ratio = micro_ratio(m, id);
+        row.push(
+            ratio
+                .map(|q| format!("{q:.2}x"))
+                .unwrap_or_else(|| "-".into()),
+        );
+        rows.push(row);
+        if let Some(q) = ratio {
+            match families.iter_mut().find(|f| f.0 == id.0) {
+                Some(f) => f.1.push(q),
+                None => families.push((id.0.clone(), vec![q])),
+            }
+        }
+    }
+    let ops = Table {
+        headers,
+        footer_from: rows.len(),
+        rows,
     };
-    if args.is_empty() {
-        prefix
-    } else {
-        format!("{prefix} {}", args.join(" "))
+    let mut frows = Vec::new();
+    for (family, qs) in &families {
+        let logs: Vec<f64> = qs.iter().map(|q| q.ln()).collect();
+        let worst = qs.iter().cloned().fold(f64::INFINITY, f64::min);
+        frows.push(vec![
+            family.clone(),
+            qs.len().to_string(),
+            geomean_cell(&logs, qs.len()),
+            format!("{worst:.2}x"),
+        ]);
     }
-}
-
-fn machine_info() -> Vec<(String, String)> {
-    let mut v = Vec::new();
-    v.push((
-        "Date".into(),
-        capture(Path::new("date"), &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
-    ));
-    v.push((
-        "Machine".into(),
-        capture(Path::new("uname"), &["-srm"]).unwrap_or_default(),
-    ));
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find(|l| {
-            l.starts_with("model name") || l.starts_with("Model") || l.starts_with("cpu model")
-        })
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, m)| m.trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    v.push(("CPU".into(), model));
-    let procs = cpuinfo
-        .lines()
-        .filter(|l| l.starts_with("processor"))
-        .count();
-    let avail = thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let cores = if procs > 0 && procs != avail {
-        format!("{procs} ({avail} available to this process)")
-    } else {
-        format!("{}", procs.max(avail))
+    let summary = Table {
+        headers: vec![
+            "family".into(),
+            "operations".into(),
+            "geomean jit-off/rpyjit".into(),
+            "slowest operation".into(),
+        ],
+        footer_from: frows.len(),
+        rows: frows,
     };
-    v.push(("Cores".into(), cores));
-    v
+    (ops, summary)
 }
 
 // ---------------------------------------------------------------------------
 
-fn main() -> ExitCode {
-    let args = Args::parse();
-    if args.reps == 0 {
-        eprintln!("--reps must be at least 1");
-        return ExitCode::from(2);
-    }
-    let timeout = Duration::from_secs_f64(args.timeout.max(0.001));
-
-    // Selected runtimes, in canonical column order.
+fn parse_runtimes(names: &[String]) -> Result<Vec<&'static str>, String> {
     let mut selected: Vec<&'static str> = Vec::new();
-    for r in &args.runtimes {
+    for r in names {
         let r = r.trim();
         if r.is_empty() {
             continue;
@@ -651,39 +610,62 @@ fn main() -> ExitCode {
             Some(k) if !selected.contains(k) => selected.push(k),
             Some(_) => {}
             None => {
-                eprintln!(
+                return Err(format!(
                     "unknown runtime `{r}` (expected one of: {})",
                     ALL_RUNTIMES.join(", ")
-                );
-                return ExitCode::from(2);
+                ))
             }
         }
     }
     selected.sort_by_key(|k| ALL_RUNTIMES.iter().position(|a| a == k));
     if selected.is_empty() {
-        eprintln!("no runtimes selected");
-        return ExitCode::from(2);
+        return Err("no runtimes selected".into());
     }
+    Ok(selected)
+}
 
-    let root = find_workspace_root();
-    let programs_dir = args
-        .programs
-        .clone()
-        .map(absolutize)
-        .unwrap_or_else(|| root.join("bench/programs"));
-    let mut programs: Vec<(String, PathBuf)> = match fs::read_dir(&programs_dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().map(|x| x == "py").unwrap_or(false))
-            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
-            .collect(),
-        Err(e) => {
-            eprintln!("cannot read {}: {e}", programs_dir.display());
-            return ExitCode::from(2);
+fn parse_modes(args: &Args) -> Result<Vec<Mode>, String> {
+    let mut modes = Vec::new();
+    for m in &args.modes {
+        let mode = match m.trim() {
+            "short" => Mode::Short,
+            "steady" if args.steady_iterations >= 2 => Mode::Steady {
+                iterations: args.steady_iterations,
+            },
+            "steady" => return Err("--steady-iterations must be at least 2".into()),
+            "" => continue,
+            other => return Err(format!("unknown mode `{other}` (expected short, steady)")),
+        };
+        if !modes.contains(&mode) {
+            modes.push(mode);
         }
-    };
-    programs.sort();
+    }
+    Ok(modes)
+}
+
+fn load_suites(args: &Args, root: &Path) -> Result<Vec<Suite>, String> {
+    let mut suites = Vec::new();
+    if let Some(dir) = &args.programs {
+        let dir = absolutize(dir.clone());
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "programs".into());
+        suites.push(load_suite(&name, "", &dir)?);
+    } else {
+        for s in &args.suites {
+            let s = s.trim();
+            let about = SUITES
+                .iter()
+                .find(|(n, _)| *n == s)
+                .map(|(_, a)| *a)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = SUITES.iter().map(|(n, _)| *n).collect();
+                    format!("unknown suite `{s}` (have: {})", names.join(", "))
+                })?;
+            suites.push(load_suite(s, about, &root.join("bench").join(s))?);
+        }
+    }
     if !args.only.is_empty() {
         let wanted: Vec<String> = args
             .only
@@ -692,24 +674,50 @@ fn main() -> ExitCode {
             .filter(|s| !s.is_empty())
             .collect();
         for w in &wanted {
-            if !programs.iter().any(|(n, _)| n == w) {
-                eprintln!(
-                    "unknown program `{w}` (have: {})",
-                    programs
-                        .iter()
-                        .map(|p| p.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                return ExitCode::from(2);
+            if !suites
+                .iter()
+                .any(|s| s.programs.iter().any(|(n, _)| n == w))
+            {
+                let have: Vec<&str> = suites
+                    .iter()
+                    .flat_map(|s| s.programs.iter().map(|p| p.0.as_str()))
+                    .collect();
+                return Err(format!("unknown program `{w}` (have: {})", have.join(", ")));
             }
         }
-        programs.retain(|(n, _)| wanted.contains(n));
+        for s in &mut suites {
+            s.programs.retain(|(n, _)| wanted.contains(n));
+        }
     }
-    if programs.is_empty() {
-        eprintln!("no programs found in {}", programs_dir.display());
+    suites.retain(|s| !s.programs.is_empty());
+    if suites.is_empty() {
+        return Err("no programs found".into());
+    }
+    Ok(suites)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.reps == 0 || args.steady_reps == 0 {
+        eprintln!("--reps and --steady-reps must be at least 1");
         return ExitCode::from(2);
     }
+    let timeout = Duration::from_secs_f64(args.timeout.max(0.001));
+    let (selected, modes) = match (parse_runtimes(&args.runtimes), parse_modes(&args)) {
+        (Ok(s), Ok(m)) => (s, m),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let root = find_workspace_root();
+    let suites = match load_suites(&args, &root) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
 
     // Resolve runtimes. CPython is resolved even when not selected: it is the checksum reference.
     let rpyjit_path = absolutize(
@@ -765,18 +773,15 @@ fn main() -> ExitCode {
         runtimes.insert("rpyjit", base);
         runtimes.insert("jit-off", off);
     }
-    let cpython = make("cpython", &cpython_exe, vec![], "-V");
-    runtimes.insert("cpython", cpython);
+    runtimes.insert("cpython", make("cpython", &cpython_exe, vec![], "-V"));
     if selected.contains(&"pypy") {
         runtimes.insert("pypy", make("pypy", &pypy_exe, vec![], "-V"));
     }
 
     eprintln!("workspace: {}", root.display());
-    eprintln!(
-        "programs:  {} ({} found)",
-        programs_dir.display(),
-        programs.len()
-    );
+    for s in &suites {
+        eprintln!("suite:     {} ({} programs)", s.name, s.programs.len());
+    }
     for k in &selected {
         let rt = &runtimes[k];
         let v = if rt.available() {
@@ -794,242 +799,66 @@ fn main() -> ExitCode {
     }
     eprintln!();
 
-    // results[program][runtime] = runs
-    let mut results: Vec<BTreeMap<&'static str, Vec<RunResult>>> = Vec::new();
-    let mut references: Vec<Option<String>> = Vec::new();
-    let active: Vec<&'static str> = selected
-        .iter()
-        .copied()
-        .filter(|k| runtimes[k].available())
-        .collect();
-    let total_runs = programs.len() * active.len() * args.reps;
-    let mut done = 0usize;
+    let bench = Bench {
+        runtimes: &runtimes,
+        selected: &selected,
+        active: selected
+            .iter()
+            .copied()
+            .filter(|k| runtimes[k].available())
+            .collect(),
+        cpython_ref,
+        timeout,
+        steady_runner: root.join("bench/steady.py"),
+    };
     let started = Instant::now();
-
-    for (name, path) in &programs {
-        let mut per: BTreeMap<&'static str, Vec<RunResult>> = BTreeMap::new();
-        let mut stopped: Vec<&'static str> = Vec::new();
-        for rep in 0..args.reps {
-            // Rotate the runtime order each rep so no runtime always runs first.
-            let n = active.len();
-            for i in 0..n {
-                let key = active[(i + rep) % n];
-                if stopped.contains(&key) {
-                    done += 1;
-                    continue;
-                }
-                let rt = &runtimes[key];
-                let r = run_once(rt.exe.as_ref().unwrap(), &rt.extra_args, path, timeout);
-                done += 1;
-                let status = match &r.outcome {
-                    Outcome::Ok(_) => "ok".to_string(),
-                    Outcome::Failed { code, .. } => format!("FAILED ({code})"),
-                    Outcome::Timeout => "TIMEOUT".into(),
-                    Outcome::SpawnError(e) => format!("cannot start: {e}"),
-                };
-                eprintln!(
-                    "[{:>3}/{}] {:<14} {:<8} rep {}  {:>8}s  {}",
-                    done,
-                    total_runs,
-                    name,
-                    key,
-                    rep + 1,
-                    fmt_secs(r.secs),
-                    status
-                );
-                // A failure is deterministic enough (and a timeout expensive enough)
-                // that the remaining reps of this pair are skipped.
-                if !matches!(r.outcome, Outcome::Ok(_)) {
-                    stopped.push(key);
-                }
-                per.entry(key).or_default().push(r);
-            }
-        }
-        // Checksum reference: CPython (an extra untimed run if CPython is not a column).
-        let reference = if cpython_ref {
-            let from_runs = per.get("cpython").and_then(|runs| {
-                runs.iter().find_map(|r| {
-                    if let Outcome::Ok(l) = &r.outcome {
-                        Some(l.clone())
-                    } else {
-                        None
-                    }
-                })
-            });
-            match from_runs {
-                Some(l) => Some(l),
-                None if !selected.contains(&"cpython") => {
-                    let rt = &runtimes["cpython"];
-                    match run_once(rt.exe.as_ref().unwrap(), &[], path, timeout).outcome {
-                        Outcome::Ok(l) => Some(l),
-                        _ => None,
-                    }
-                }
-                None => None,
-            }
-        } else {
-            None
-        };
-        results.push(per);
-        references.push(reference);
-    }
-    let wall = started.elapsed().as_secs_f64();
-
-    // Build cells.
     let mut problems: Vec<String> = Vec::new();
-    let mut cells: Vec<BTreeMap<&'static str, Cell>> = Vec::new();
-    for (pi, (name, _)) in programs.iter().enumerate() {
-        let mut row = BTreeMap::new();
-        let reference = &references[pi];
-        if cpython_ref && reference.is_none() {
-            problems.push(format!(
-                "{name}: no CPython reference checksum (CPython run failed), results unchecked"
+    // (heading, table, all runs as Markdown rows)
+    let mut sections: Vec<(String, Table, String)> = Vec::new();
+    for suite in &suites {
+        for &mode in &modes {
+            let reps = match mode {
+                Mode::Short => args.reps,
+                Mode::Steady { .. } => args.steady_reps,
+            };
+            let m = bench.measure(suite, mode, reps);
+            let table = bench.tabulate(suite, &m, &mut problems);
+            let heading = format!("{}: {}", suite.name, mode.title());
+            sections.push((
+                heading,
+                table,
+                all_runs_markdown(suite, mode, &m, &selected),
             ));
         }
-        for key in &selected {
-            let rt = &runtimes[key];
-            if !rt.available() {
-                row.insert(*key, Cell::Unavailable);
-                continue;
-            }
-            let runs = match results[pi].get(key) {
-                Some(r) if !r.is_empty() => r,
-                _ => {
-                    row.insert(*key, Cell::NotRun);
-                    continue;
-                }
-            };
-            let mut cell = None;
-            let mut times = Vec::new();
-            for r in runs {
-                match &r.outcome {
-                    Outcome::Ok(line) => {
-                        let expected = reference.clone().or_else(|| {
-                            // No CPython: compare against the first successful run of any runtime.
-                            selected.iter().find_map(|k| {
-                                results[pi].get(k)?.iter().find_map(|r| {
-                                    if let Outcome::Ok(l) = &r.outcome {
-                                        Some(l.clone())
-                                    } else {
-                                        None
-                                    }
-                                })
-                            })
-                        });
-                        if let Some(exp) = expected {
-                            if &exp != line && cell.is_none() {
-                                problems.push(format!(
-                                    "{name} [{key}]: WRONG checksum\n    got:      {line}\n    expected: {exp}"
-                                ));
-                                cell = Some(Cell::Wrong);
-                            }
-                        }
-                        times.push(r.secs);
-                    }
-                    Outcome::Failed { code, stderr_tail } => {
-                        problems.push(format!(
-                            "{name} [{key}]: {code} after {}s: {stderr_tail}",
-                            fmt_secs(r.secs)
-                        ));
-                        cell = Some(Cell::Failed(code.clone()));
-                    }
-                    Outcome::Timeout => {
-                        problems.push(format!(
-                            "{name} [{key}]: killed after the {}s timeout",
-                            args.timeout
-                        ));
-                        cell = Some(Cell::Timeout);
-                    }
-                    Outcome::SpawnError(e) => {
-                        problems.push(format!("{name} [{key}]: cannot start: {e}"));
-                        cell = Some(Cell::Failed("spawn".into()));
-                    }
-                }
-            }
-            if let Some(Cell::Wrong) = cell {
-                if let Some(p) = problems.last_mut() {
-                    let _ = write!(
-                        p,
-                        "\n    (median time {}s, not used in any ratio)",
-                        fmt_secs(median(&times))
-                    );
-                }
-            }
-            row.insert(*key, cell.unwrap_or_else(|| Cell::Time(median(&times))));
-        }
-        cells.push(row);
     }
-
-    // Table.
-    let ratios: Vec<&Ratio> = RATIOS
-        .iter()
-        .filter(|r| selected.contains(&r.num) && selected.contains(&r.den))
-        .collect();
-    let mut headers = vec!["program".to_string()];
-    for k in &selected {
-        headers.push(format!("{k} s"));
-    }
-    for r in &ratios {
-        headers.push(r.title.to_string());
-    }
-    let mut rows = Vec::new();
-    let mut logs: Vec<Vec<f64>> = vec![Vec::new(); ratios.len()];
-    for (pi, (name, _)) in programs.iter().enumerate() {
-        let mut row = vec![name.clone()];
-        for k in &selected {
-            row.push(cells[pi][k].render());
-        }
-        for (ri, r) in ratios.iter().enumerate() {
-            match (cells[pi][r.num].time(), cells[pi][r.den].time()) {
-                (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
-                    let q = a / b;
-                    logs[ri].push(q.ln());
-                    row.push(format!("{q:.2}x"));
-                }
-                _ => row.push("-".into()),
-            }
-        }
-        rows.push(row);
-    }
-    let footer_from = rows.len();
-    if !ratios.is_empty() {
-        let mut row = vec!["geomean".to_string()];
-        row.extend(selected.iter().map(|_| String::new()));
-        for l in &logs {
-            if l.is_empty() {
-                row.push("-".into());
-            } else {
-                let g = (l.iter().sum::<f64>() / l.len() as f64).exp();
-                if l.len() == programs.len() {
-                    row.push(format!("{g:.2}x"));
-                } else {
-                    row.push(format!("{g:.2}x (n={})", l.len()));
-                }
-            }
-        }
-        rows.push(row);
-    }
-    let table = Table {
-        headers,
-        rows,
-        footer_from,
+    let micro = if args.no_micro || args.programs.is_some() || !args.only.is_empty() {
+        None
+    } else {
+        let m = run_micro(&bench, &root.join("bench/micro/micro.py"), &mut problems);
+        Some(micro_tables(&m, &bench.active))
     };
+    let wall = started.elapsed().as_secs_f64();
+    problems.dedup();
 
-    let legend = "Times: median wall-clock seconds per process (startup included) over the reps.\n\
+    let legend = "Short run: wall-clock seconds of one process (start-up and warm-up included), median over the reps.\n\
+                  Steady state: seconds per call of the program's main() in one process, median of the iterations after the first half.\n\
                   jit-off/rpyjit > 1: the JIT makes rpyjit faster.  rpyjit/cpython, rpyjit/pypy < 1: rpyjit is faster.\n\
                   WRONG = checksum differs from CPython's, FAIL = non-zero exit, TIMEOUT = killed; none of these enter a ratio.";
-
-    println!();
-    print!("{}", render_text(&table));
+    for (heading, table, _) in &sections {
+        println!();
+        println!("== {heading}");
+        print!("{}", render_text(table));
+    }
+    if let Some((ops, summary)) = &micro {
+        println!();
+        println!("== micro-benchmarks (ns per operation)");
+        print!("{}", render_text(ops));
+        println!();
+        print!("{}", render_text(summary));
+    }
     println!();
     println!("{legend}");
-    println!(
-        "{} programs x {} runtimes x {} reps, {:.1}s total",
-        programs.len(),
-        active.len(),
-        args.reps,
-        wall
-    );
+    println!("{:.1}s total", wall);
     if !problems.is_empty() {
         println!();
         println!("PROBLEMS:");
@@ -1041,100 +870,9 @@ fn main() -> ExitCode {
     }
 
     if let Some(path) = &args.write {
-        let mut md = String::new();
-        md.push_str("# rpyjit benchmark results\n\n");
-        for (k, v) in machine_info() {
-            let _ = writeln!(md, "- **{k}:** {v}");
-        }
-        if let Some(rev) = capture(
-            Path::new("git"),
-            &[
-                "-C",
-                &root.to_string_lossy(),
-                "rev-parse",
-                "--short",
-                "HEAD",
-            ],
-        ) {
-            let dirty = Command::new("git")
-                .args([
-                    "-C",
-                    &root.to_string_lossy(),
-                    "status",
-                    "--porcelain",
-                    "--untracked-files=no",
-                ])
-                .output()
-                .map(|o| !o.stdout.is_empty())
-                .unwrap_or(false);
-            let _ = writeln!(
-                md,
-                "- **Workspace commit:** {rev}{}",
-                if dirty {
-                    " (with uncommitted changes)"
-                } else {
-                    ""
-                }
-            );
-        }
-        let _ = writeln!(
-            md,
-            "- **Command:** `{}` (run from `{}`)",
-            exact_command(),
-            env::current_dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default()
+        let md = results_markdown(
+            &args, &root, &runtimes, &selected, &suites, &sections, &micro, legend, &problems,
         );
-        let _ = writeln!(
-            md,
-            "- **Repetitions:** {} per program and runtime (median reported), timeout {}s",
-            args.reps, args.timeout
-        );
-        md.push_str("\n## Runtimes\n\n| runtime | command | version |\n|:---|:---|:---|\n");
-        for k in &selected {
-            let rt = &runtimes[k];
-            let _ = writeln!(
-                md,
-                "| {} | `{}` | {} |",
-                rt.key,
-                rt.describe_cmd(),
-                if rt.available() { &rt.version } else { "-" }
-            );
-        }
-        md.push_str("\n## Results\n\n");
-        md.push_str(&render_markdown(&table));
-        md.push('\n');
-        for l in legend.lines() {
-            let _ = writeln!(md, "{}  ", l.trim());
-        }
-        if problems.is_empty() {
-            if cpython_ref {
-                md.push_str("\nAll checksums match CPython.\n");
-            }
-        } else {
-            md.push_str("\n## Problems\n\n```\n");
-            for p in &problems {
-                md.push_str(p);
-                md.push('\n');
-            }
-            md.push_str("```\n");
-        }
-        md.push_str("\n## All runs (seconds)\n\n| program | runtime | times |\n|:---|:---|:---|\n");
-        for (pi, (name, _)) in programs.iter().enumerate() {
-            for k in &selected {
-                if let Some(runs) = results[pi].get(k) {
-                    let ts: Vec<String> = runs
-                        .iter()
-                        .map(|r| match &r.outcome {
-                            Outcome::Ok(_) => fmt_secs(r.secs),
-                            Outcome::Timeout => "timeout".into(),
-                            _ => format!("{} (failed)", fmt_secs(r.secs)),
-                        })
-                        .collect();
-                    let _ = writeln!(md, "| {name} | {k} | {} |", ts.join(", "));
-                }
-            }
-        }
         let path = absolutize(path.clone());
         match fs::write(&path, md) {
             Ok(()) => eprintln!("wrote {}", path.display()),
@@ -1150,4 +888,118 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn results_markdown(
+    args: &Args,
+    root: &Path,
+    runtimes: &BTreeMap<&'static str, Runtime>,
+    selected: &[&'static str],
+    suites: &[Suite],
+    sections: &[(String, Table, String)],
+    micro: &Option<(Table, Table)>,
+    legend: &str,
+    problems: &[String],
+) -> String {
+    let mut md = String::new();
+    md.push_str("# rpyjit benchmark results\n\n");
+    for (k, v) in machine_info() {
+        let _ = writeln!(md, "- **{k}:** {v}");
+    }
+    let root_s = root.to_string_lossy();
+    if let Some(rev) = capture(
+        Path::new("git"),
+        &["-C", &root_s, "rev-parse", "--short", "HEAD"],
+    ) {
+        let dirty = Command::new("git")
+            .args([
+                "-C",
+                &root_s,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+            ])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false);
+        let _ = writeln!(
+            md,
+            "- **Workspace commit:** {rev}{}",
+            if dirty {
+                " (with uncommitted changes)"
+            } else {
+                ""
+            }
+        );
+    }
+    let _ = writeln!(
+        md,
+        "- **Command:** `{}` (run from `{}`)",
+        exact_command(),
+        env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        md,
+        "- **Repetitions:** short runs {} per program and runtime (median reported); steady state {} run(s) of {} iterations; timeout {}s",
+        args.reps, args.steady_reps, args.steady_iterations, args.timeout
+    );
+    md.push_str("\n## Runtimes\n\n| runtime | command | version |\n|:---|:---|:---|\n");
+    for k in selected {
+        let rt = &runtimes[k];
+        let _ = writeln!(
+            md,
+            "| {} | `{}` | {} |",
+            rt.key,
+            rt.describe_cmd(),
+            if rt.available() { &rt.version } else { "-" }
+        );
+    }
+    md.push_str("\n## Suites\n\n");
+    for s in suites {
+        let _ = writeln!(
+            md,
+            "- `{}` ({} programs): {}",
+            s.name,
+            s.programs.len(),
+            s.about
+        );
+    }
+    md.push('\n');
+    for l in legend.lines() {
+        let _ = writeln!(md, "{}  ", l.trim());
+    }
+    for (heading, table, _) in sections {
+        let _ = writeln!(md, "\n## {heading}\n");
+        md.push_str(&render_markdown(table));
+    }
+    if let Some((ops, summary)) = micro {
+        md.push_str("\n## Micro-benchmarks\n\n");
+        md.push_str(
+            "Nanoseconds per operation (`bench/micro/micro.py`: the operation repeated in a hot loop, \
+             the empty loop subtracted, best of 5). Per family: geomean and slowest of jit-off/rpyjit.\n\n",
+        );
+        md.push_str(&render_markdown(summary));
+        md.push('\n');
+        md.push_str(&render_markdown(ops));
+    }
+    if problems.is_empty() {
+        md.push_str("\nAll checksums match CPython.\n");
+    } else {
+        md.push_str("\n## Problems\n\n```\n");
+        for p in problems {
+            md.push_str(p);
+            md.push('\n');
+        }
+        md.push_str("```\n");
+    }
+    md.push_str(
+        "\n## All runs (seconds; steady state: every iteration)\n\n| suite | program | timing | runtime | times |\n|:---|:---|:---|:---|:---|\n",
+    );
+    for (_, _, runs) in sections {
+        md.push_str(runs);
+    }
+    md
 }

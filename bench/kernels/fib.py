@@ -13,4 +13,5 @@ def main():
     print("fib(%d) = %d" % (n, fib(n)))
 
 
-main()
+if __name__ == "__main__":
+    main()

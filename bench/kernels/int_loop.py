@@ -22,4 +22,5 @@ def main():
     print("int_loop n=%d acc=%d" % (n, work(n)))
 
 
-main()
+if __name__ == "__main__":
+    main()

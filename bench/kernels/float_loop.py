@@ -29,4 +29,5 @@ def main():
     print("float_loop n=%d pi=%.12f pos=%.9e vel=%.9e" % (n, pi_est, pos, vel))
 
 
-main()
+if __name__ == "__main__":
+    main()
