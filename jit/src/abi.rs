@@ -71,6 +71,19 @@ pub struct HelperTable {
     pub backedge: usize,
     pub none: usize,
     pub range_type: usize,
+    /// The interpreter's own `len`, `isinstance` and `list.append` (identity guards of
+    /// the call fast paths; kept alive by `helpers::specialized`).
+    pub len: usize,
+    pub isinstance: usize,
+    pub list_append: usize,
+    /// `True` and `False` when they and `None` are immortal (truth tests of them are
+    /// then inline and drop nothing), else 0.
+    pub true_obj: usize,
+    pub false_obj: usize,
+    /// `type`, `str` and `tuple` (static types).
+    pub type_type: usize,
+    pub str_type: usize,
+    pub tuple_type: usize,
     /// Whether native code may count references inline (the layout check passed).
     pub inline_refcounts: bool,
 }
@@ -160,7 +173,31 @@ pub enum Op {
     WithExceptStart,
     HandledException,
     KeepFrameLocals,
+    // The narrow helpers of quickened forms (`helpers::specialized`): operands borrowed.
+    SubscrListInt,
+    SubscrTupleInt,
+    SubscrDict,
+    StoreSubscrListInt,
+    StoreSubscrDict,
+    Len,
+    IsInstance,
+    ListAppendMethod,
+    BuiltinClass1,
+    CompareStr,
+    SubscrStrInt,
+    CallBuiltin,
 }
+
+/// `arg` bit 0 of the subscript helpers of quickened forms (`helpers::specialized`): the
+/// index is an unboxed `i64`, not an object.
+pub const RAW_INDEX: u64 = 1;
+/// The class `h_builtin_class_1` calls with one argument (its `arg`).
+pub const TYPE_1: u64 = 0;
+pub const STR_1: u64 = 1;
+pub const TUPLE_1: u64 = 2;
+/// The comparisons `h_compare_str` does (`COMPARE_OP`'s `arg >> 5`).
+pub const COMPARE_EQ: u64 = 2;
+pub const COMPARE_NE: u64 = 3;
 
 /// The representation of a value in native code.
 ///

@@ -35,13 +35,23 @@ struct OsrVersion {
 }
 
 impl OsrCache {
-    /// The version built for exactly these kinds, if any.
-    fn find(&self, locals: &[Option<Kind>], stack: &[Kind], generic: bool) -> Option<Arc<Native>> {
+    /// The version built for exactly these kinds, if any, or else one that takes this
+    /// stack's range iterators as objects: its code and the stack kinds it takes.
+    fn find(
+        &self,
+        locals: &[Option<Kind>],
+        stack: &[Kind],
+        generic: bool,
+    ) -> Option<(Arc<Native>, Vec<Kind>)> {
         let versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
-        versions
-            .iter()
-            .find(|v| v.generic == generic && v.locals == locals && v.stack == stack)
-            .map(|v| v.native.clone())
+        let demoted = ranges_as_objects(stack);
+        let found = [stack, &demoted[..]].into_iter().find_map(|stack| {
+            versions
+                .iter()
+                .find(|v| v.generic == generic && v.locals == locals && v.stack == stack)
+                .map(|v| (v.native.clone(), v.stack.clone()))
+        });
+        found
     }
 
     fn len(&self) -> usize {
@@ -162,9 +172,9 @@ pub fn enter_at_loop(
     let (glk, gsk) = kinds_of(true);
     let found = cache
         .find(&lk, &sk, false)
-        .map(|n| (n, false))
-        .or_else(|| cache.find(&glk, &gsk, true).map(|n| (n, true)));
-    let (native, generic) = match found {
+        .map(|(n, s)| (n, false, s))
+        .or_else(|| cache.find(&glk, &gsk, true).map(|(n, s)| (n, true, s)));
+    let (native, generic, stack_kinds) = match found {
         Some(found) => found,
         None if cache.len() >= MAX_OSR_VERSIONS => return interpret_from_header(locals, stack),
         None => {
@@ -176,20 +186,36 @@ pub fn enter_at_loop(
                 site.header,
                 if generic { ", generic" } else { "" },
             );
-            let entered = translate::Entry::Loop {
+            let entered = |stack: &[Kind]| translate::Entry::Loop {
                 at: site.header,
                 locals: lk.clone(),
-                stack: sk.clone(),
+                stack: stack.to_vec(),
             };
-            match Native::build(vm, target, entered, Vec::new(), false, name) {
-                Ok(n) => {
+            let built = Native::build(vm, target, entered(&sk), Vec::new(), false, name.clone())
+                .map(|n| (n, sk.clone()))
+                .or_else(|r| {
+                    // A range iterator entering unboxed can meet one the function's own
+                    // `range(...)` made as an object at a loop header (its arguments were
+                    // not known to be ints): then every range loop runs on iterator objects.
+                    let retry =
+                        !generic && sk.contains(&Kind::Range) && r.0.contains(KIND_CONFLICT);
+                    if !retry {
+                        return Err(r);
+                    }
+                    let stack = ranges_as_objects(&sk);
+                    let calls = range_call_sites(&target.analysis);
+                    Native::build(vm, target, entered(&stack), calls, false, name)
+                        .map(|n| (n, stack))
+                });
+            match built {
+                Ok((n, stack)) => {
                     let native = cache.add(OsrVersion {
                         locals: lk,
-                        stack: sk,
+                        stack: stack.clone(),
                         generic,
                         native: Arc::new(n),
                     });
-                    (native, generic)
+                    (native, generic, stack)
                 }
                 Err(r) => {
                     STATS.refused(Some(target.original.code.qualname.as_str()), &r.0);
@@ -207,8 +233,8 @@ pub fn enter_at_loop(
             None => words.push(0),
         }
     }
-    for v in &stack {
-        words.extend(osr_value(vm, v, generic, true).1);
+    for (v, k) in stack.iter().zip(&stack_kinds) {
+        words.extend(osr_value(vm, v, generic, *k == Kind::Range).1);
     }
     STATS.osr_entry();
     // Native code owns its object values now; the ints and floats stay alive until it
@@ -235,6 +261,33 @@ pub fn enter_at_loop(
     );
     drop(boxes);
     r
+}
+
+/// The start of the typing refusal for values of incompatible kinds at a join.
+const KIND_CONFLICT: &str = "values of incompatible kinds meet";
+
+/// `stack` with its range iterators as objects.
+fn ranges_as_objects(stack: &[Kind]) -> Vec<Kind> {
+    stack
+        .iter()
+        .map(|k| if *k == Kind::Range { Kind::Obj } else { *k })
+        .collect()
+}
+
+/// The calls that may make a `for` loop's range iterator (`CALL` then `GET_ITER`):
+/// compiled without assumptions, they make iterator objects.
+fn range_call_sites(a: &crate::bytecode::Analysis) -> Vec<usize> {
+    (0..a.insns.len().saturating_sub(1))
+        .filter(|&k| {
+            matches!(
+                a.insns[k].op,
+                rustpython_vm::bytecode::Instruction::Call { .. }
+            ) && matches!(
+                a.insns[k + 1].op,
+                rustpython_vm::bytecode::Instruction::GetIter
+            )
+        })
+        .collect()
 }
 
 fn osr_kind(vm: &VirtualMachine, v: &PyObjectRef, generic: bool, on_stack: bool) -> Kind {

@@ -17,6 +17,9 @@ enum Found {
     /// Loads: the instance dict (the type uses the default `__getattribute__` and has no
     /// data descriptor of that name), so looking there first is the VM's generic lookup
     /// (`generic_getattr_opt`) minus the type lookup; a miss takes the generic path.
+    /// Stores (default `__setattr__`, no data descriptor): replacing the value of a key
+    /// the instance dict already has is `generic_setattr` minus the type lookup; a new
+    /// key takes the generic path (it may change the dict's shape bookkeeping).
     InstanceDict,
     /// Loads and stores: a `__slots__` member at this byte offset from the object (the
     /// type uses the default `__getattribute__`/`__setattr__`; the member descriptor
@@ -97,8 +100,7 @@ impl AttrCache {
         )
     }
 
-    /// What decides attribute `name` of instances of `cls` for a store, right now: only
-    /// slots are cached (an instance dict store has the VM's inline-values bookkeeping).
+    /// What decides attribute `name` of instances of `cls` for a store, right now.
     fn decide_store(
         vm: &VirtualMachine,
         cls: &Py<PyType>,
@@ -116,7 +118,7 @@ impl AttrCache {
                     !m.member.flags.contains(MemberFlags::READONLY)
                 })?))
             },
-            None,
+            Some(Found::InstanceDict),
         )
     }
 
@@ -163,6 +165,11 @@ pub(super) unsafe extern "C" fn h_load_attr(
         use std::sync::atomic::Ordering::Acquire;
         let owner = ops.get(0);
         let name = name(ctx, arg);
+        if let Some(v) = module_global(vm, owner, name)? {
+            ops.release(1);
+            ops.set(0, v);
+            return Ok(0);
+        }
         // SAFETY: native code passes its own site numbers (see `attr_cache`).
         let cache = unsafe { attr_cache(ctx, arg) };
         let cls = owner.class();
@@ -191,6 +198,42 @@ pub(super) unsafe extern "C" fn h_load_attr(
         ops.set(0, v);
         Ok(0)
     })
+}
+
+/// Replaces the value of `name` in `owner`'s instance dict if the dict has that key;
+/// whether it did.
+fn replace_in_instance_dict(
+    vm: &VirtualMachine,
+    owner: &PyObject,
+    name: &Py<PyStr>,
+    value: &PyObjectRef,
+) -> PyResult<bool> {
+    match owner.dict() {
+        Some(dict) if dict.contains_key(name, vm) => {
+            dict.set_item(name, value.clone(), vm)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// `module.name` read from the module's dict, as the interpreter's LOAD_ATTR_MODULE
+/// does: for exact modules and names that are not dunders (the module type's data
+/// descriptors, `__dict__`, `__class__`, ..., are all dunders and come first); `None`
+/// when it does not apply or the dict has no such key (`__getattr__` and the error are
+/// the generic path's).
+fn module_global(
+    vm: &VirtualMachine,
+    owner: &PyObject,
+    name: &Py<PyStr>,
+) -> PyResult<Option<PyObjectRef>> {
+    if !owner.class().is(vm.ctx.types.module_type) || name.as_wtf8().as_bytes().starts_with(b"__") {
+        return Ok(None);
+    }
+    match owner.dict() {
+        Some(dict) => dict.get_item_opt(name, vm),
+        None => Ok(None),
+    }
 }
 
 /// The cache of an attribute site, when native code passed one (`arg >> 32` = site + 1).
@@ -293,6 +336,8 @@ pub(super) unsafe extern "C" fn h_store_attr(
             Some(Found::Slot(offset)) => {
                 drop(unsafe { vm::slot_cell(owner, offset) }.store(Some(value)))
             }
+            Some(Found::InstanceDict)
+                if replace_in_instance_dict(vm, owner, name(ctx, arg), &value)? => {}
             _ => {
                 let name = name(ctx, arg);
                 owner.set_attr(name, value, vm)?;

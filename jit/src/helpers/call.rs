@@ -9,8 +9,8 @@ use rustpython_vm::builtins::PyStr;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::{
-    arith, attrs, boxing, calls, containers, exceptions, format, iter, matching, names, traceback,
-    unpack,
+    arith, attrs, boxing, calls, containers, exceptions, format, iter, matching, names,
+    specialized, traceback, unpack,
 };
 pub use crate::abi::{HelperTable, NativeCtx, Op, OpsHelper, ValueHelper};
 use crate::vm;
@@ -34,12 +34,36 @@ impl HelperTable {
             backedge: 0x2050,
             none: 0x3000,
             range_type: 0x3010,
+            len: 0x3020,
+            isinstance: 0x3030,
+            list_append: 0x3040,
+            true_obj: 0x3080,
+            false_obj: 0x3090,
+            type_type: 0x3050,
+            str_type: 0x3060,
+            tuple_type: 0x3070,
             inline_refcounts: true,
         }
     }
 
     /// The real addresses in this process.
     pub fn host(vm: &VirtualMachine) -> Self {
+        let [len, isinstance, list_append] = specialized::known_addresses(vm);
+        let types = &vm.ctx.types;
+        let ctx = &vm.ctx;
+        let singletons = [
+            ctx.none.as_object(),
+            ctx.true_value.as_object(),
+            ctx.false_value.as_object(),
+        ];
+        let immortal = singletons.iter().all(|o| crate::vm::is_immortal(o));
+        let addr = |o: &PyObject| {
+            if immortal {
+                crate::vm::address_of(o) as usize
+            } else {
+                0
+            }
+        };
         Self {
             ops: ALL_OPS.iter().map(|(o, f)| (*o, *f as usize)).collect(),
             incref: boxing::incref as *const () as usize,
@@ -51,6 +75,14 @@ impl HelperTable {
             backedge: crate::entry::backedge_check as *const () as usize,
             none: crate::vm::address_of(vm.ctx.none.as_object()) as usize,
             range_type: crate::vm::address_of(vm.ctx.types.range_type.as_object()) as usize,
+            len,
+            isinstance,
+            list_append,
+            true_obj: addr(ctx.true_value.as_object()),
+            false_obj: addr(ctx.false_value.as_object()),
+            type_type: crate::vm::address_of(types.type_type.as_object()) as usize,
+            str_type: crate::vm::address_of(types.str_type.as_object()) as usize,
+            tuple_type: crate::vm::address_of(types.tuple_type.as_object()) as usize,
             inline_refcounts: vm::check_layout(vm).refcounts,
         }
     }
@@ -124,6 +156,18 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::WithExceptStart, exceptions::h_with_except_start),
     (Op::HandledException, exceptions::h_handled_exception),
     (Op::KeepFrameLocals, traceback::h_keep_frame_locals),
+    (Op::SubscrListInt, specialized::h_subscr_list_int),
+    (Op::SubscrTupleInt, specialized::h_subscr_tuple_int),
+    (Op::SubscrDict, specialized::h_subscr_dict),
+    (Op::StoreSubscrListInt, specialized::h_store_subscr_list_int),
+    (Op::StoreSubscrDict, specialized::h_store_subscr_dict),
+    (Op::Len, specialized::h_len),
+    (Op::IsInstance, specialized::h_isinstance),
+    (Op::ListAppendMethod, specialized::h_list_append_method),
+    (Op::BuiltinClass1, specialized::h_builtin_class_1),
+    (Op::CompareStr, specialized::h_compare_str),
+    (Op::SubscrStrInt, specialized::h_subscr_str_int),
+    (Op::CallBuiltin, calls::h_call_builtin),
 ];
 
 /// The operand slots of one helper call (see the module docs of [`super`]): borrowed as

@@ -286,6 +286,49 @@ pub(super) unsafe extern "C" fn h_call(
     })
 }
 
+/// CALL of a builtin the interpreter quickened (`CALL_BUILTIN_O`, `CALL_BUILTIN_FAST`,
+/// `CALL_METHOD_DESCRIPTOR_*`, arg = argc): ops = [callable, self_or_null, args...] →
+/// result. A method descriptor called on an instance of exactly its type runs its
+/// function directly (what the interpreter's specialized forms do); anything else is a
+/// vectorcall, without the probes for Python functions and classes `h_call` makes.
+pub(super) unsafe extern "C" fn h_call_builtin(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    arg: u64,
+) -> i64 {
+    use rustpython_vm::builtins::descriptor::PyMethodDescriptor;
+    use rustpython_vm::function::{Callee, PyMethodFlags};
+    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
+    let (ctx, mut ops) = unsafe { enter(ctx, ops, 2 + arg as usize) };
+    run(ctx, |_, vm| {
+        let n = arg as usize;
+        let args = call_args(&ops, n);
+        let callable = ops.get(0);
+        let direct = callable
+            .downcast_ref_if_exact::<PyMethodDescriptor>(vm)
+            .filter(|d| {
+                !d.method
+                    .flags
+                    .intersects(PyMethodFlags::CLASS | PyMethodFlags::STATIC)
+                    && args.first().is_some_and(|o| o.class().is(d.common.typ))
+            });
+        let r = match direct {
+            Some(descr) => {
+                let callee = Callee::named(descr.method.name).with_instance_arg(true);
+                (descr.method.func)(vm, FuncArgs::from(args), callee)?
+            }
+            None => {
+                let nargs = args.len();
+                callable.vectorcall(args, nargs, None, vm)?
+            }
+        };
+        signals_after_call(vm)?;
+        ops.release(2 + n);
+        ops.set(0, r);
+        Ok(0)
+    })
+}
+
 /// CALL_KW (arg = argc): ops = [callable, self_or_null, args..., kwnames] → result.
 pub(super) unsafe extern "C" fn h_call_kw(
     ctx: *const NativeCtx<'static>,
@@ -341,6 +384,21 @@ pub(super) unsafe extern "C" fn h_call_ex(
         match args.downcast_ref::<PyTuple>() {
             Some(t) => pos.extend(t.as_slice().iter().cloned()),
             None => pos.extend(args.try_to_value::<Vec<PyObjectRef>>(vm)?),
+        }
+        // No keywords (or an empty `**kwargs`): the positional path, which enters compiled
+        // callees natively and counts calls of the others (decorator wrappers call
+        // through `f(*args, **kwargs)`).
+        let no_keywords = !ops.is_set(3)
+            || ops
+                .get(3)
+                .downcast_ref_if_exact::<PyDict>(vm)
+                .is_some_and(|d| d.__len__() == 0);
+        if no_keywords {
+            let r = call_positional(vm, ops.get(0), pos)?;
+            signals_after_call(vm)?;
+            ops.release(4);
+            ops.set(0, r);
+            return Ok(0);
         }
         let mut fargs = FuncArgs::from(pos);
         if ops.is_set(3) {

@@ -25,6 +25,9 @@
 //!   [`call::enter`], which trusts native code for that layout. Everything after goes
 //!   through the safe [`call::Ops`] view. Raw layout knowledge lives in [`crate::vm`].
 //!
+//! The narrow helpers of quickened forms ([`specialized`]) differ in one point: they
+//! borrow their operands (native code drops them after success).
+//!
 //! Modules: [`attrs`] (attribute loads and stores with their inline caches, methods,
 //! `super`, special methods), [`arith`] (operators, comparisons, subscripts, truth),
 //! [`calls`], [`containers`] (building and extending lists, sets, dicts, tuples,
@@ -44,6 +47,7 @@ mod format;
 mod iter;
 mod matching;
 mod names;
+pub mod specialized;
 mod traceback;
 mod unpack;
 
@@ -75,6 +79,7 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
     vm.builtins.set_attr(traceback::FRAME_BUILTIN, frame, vm)?;
     vm.builtins
         .set_attr(names::ORIGINAL_ALL, vm.builtins.get_attr("all", vm)?, vm)?;
+    specialized::remember_known(vm)?;
     vm.builtins
         .set_attr(names::ORIGINAL_ANY, vm.builtins.get_attr("any", vm)?, vm)
 }

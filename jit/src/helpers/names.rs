@@ -6,9 +6,9 @@
 //! side effects and native code exits *before* the instruction (a guard), so the
 //! interpreter runs it and raises exactly as it would have.
 
-use rustpython_vm::builtins::{PyCode, PyDict, PyTuple};
+use rustpython_vm::builtins::{PyCode, PyDict, PyStr, PyTuple};
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{AsObject, PyObjectRef};
+use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::call::{enter, name, run, NativeCtx};
 use crate::vm::cell_set;
@@ -25,7 +25,7 @@ pub(super) unsafe extern "C" fn h_load_global(
         let name = name(ctx, arg);
         let v = match ctx.globals.get_item_opt(name, vm)? {
             Some(v) => v,
-            None => match ctx.builtins.get_item(name, vm) {
+            None => match builtin(vm, ctx.builtins, name) {
                 Ok(v) => v,
                 Err(e) if e.fast_isinstance(vm.ctx.exceptions.key_error) => {
                     return Err(
@@ -38,6 +38,17 @@ pub(super) unsafe extern "C" fn h_load_global(
         ops.set(0, v);
         Ok(0)
     })
+}
+
+/// `builtins[name]`: a plain dict lookup when the builtins are an exact dict (as they are
+/// unless a program replaced `__builtins__`), else the mapping protocol.
+fn builtin(vm: &VirtualMachine, builtins: &PyObject, name: &Py<PyStr>) -> PyResult {
+    match builtins.downcast_ref_if_exact::<PyDict>(vm) {
+        Some(d) => d
+            .get_item_opt(name, vm)?
+            .ok_or_else(|| vm.new_key_error(name.to_owned().into())),
+        None => builtins.get_item(name, vm),
+    }
 }
 
 /// STORE_GLOBAL (arg = name index): ops = [value].

@@ -51,6 +51,7 @@ mod introspection;
 mod kinds;
 mod ops;
 mod profile;
+pub mod quickened;
 mod typing;
 
 use emitter::Emitter;

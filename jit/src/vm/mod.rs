@@ -40,7 +40,7 @@ pub mod slots;
 pub mod type_slots;
 
 pub use cells::{cell_get, cell_read, cell_set};
-pub use refcount::{REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
+pub use refcount::{is_immortal, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use refs::{address_of, give, obj, release, take};
 pub use running::{current_vm, running_vm, with_vm};
 pub use slots::{slot_cell, slot_offset, MAX_SLOT_OFFSET};

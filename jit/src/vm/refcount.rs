@@ -15,6 +15,12 @@ fn word(o: &PyObject) -> u64 {
     unsafe { &*p }.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Whether `o` is immortal (never counted): RustPython makes `None`, `True`, `False`
+/// and other singletons immortal, so native code may hold them without counting.
+pub fn is_immortal(o: &PyObject) -> bool {
+    word(o) & REFCOUNT_IMMORTAL != 0
+}
+
 /// Checks, on live objects, that the first word of an object is its reference count with
 /// the layout above; native code counts references inline only if it is.
 pub(crate) fn refcount_layout_ok(vm: &VirtualMachine) -> bool {

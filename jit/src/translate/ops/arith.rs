@@ -132,9 +132,46 @@ fn emit_binary_op(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
             e.drop_stack(st, d - 2..d);
             push!(e, d - 2, kind, v);
         }
-        None => e.op_to_obj(st, insn, Op::BinaryOp, u64::from(arg), 2),
+        None => match specialized_subscript(p, k, ka, kb) {
+            Some(op) => emit_specialized_subscript(e, st, insn, op),
+            None => e.op_to_obj(st, insn, Op::BinaryOp, u64::from(arg), 2),
+        },
     }
     Ok(false)
+}
+
+/// The narrow helper of a subscript the interpreter quickened (`BINARY_OP_SUBSCR_*`),
+/// if the operands' kinds fit it: an object container, an index it can take (an object,
+/// or for the int forms an unboxed int).
+fn specialized_subscript(p: &Profile, k: usize, a: Kind, b: Kind) -> Option<Op> {
+    use Instruction as I;
+    if a != Obj {
+        return None;
+    }
+    match p.spec(k)? {
+        I::BinaryOpSubscrListInt if matches!(b, Obj | Int) => Some(Op::SubscrListInt),
+        I::BinaryOpSubscrTupleInt if matches!(b, Obj | Int) => Some(Op::SubscrTupleInt),
+        I::BinaryOpSubscrDict if b == Obj => Some(Op::SubscrDict),
+        I::BinaryOpSubscrStrInt if matches!(b, Obj | Int) => Some(Op::SubscrStrInt),
+        _ => None,
+    }
+}
+
+/// `container[index]` by a narrow helper that borrows both (see
+/// `helpers::specialized`); other operand types leave for the interpreter.
+fn emit_specialized_subscript(e: &mut Emitter, st: &TypeState, insn: &Insn, op: Op) {
+    let d = st.stack.len();
+    let container = e.get(false, d - 2, Obj);
+    e.store_op(0, container);
+    let kb = st.stack[d - 1];
+    let index = e.get(false, d - 1, kb);
+    e.store_op(1, index);
+    let raw = if kb == Int { crate::abi::RAW_INDEX } else { 0 };
+    let reason = "a quickened subscript met other operand types";
+    e.call_op_or_interpret(op, raw, st, insn, &[], reason);
+    let r = e.load_op(0);
+    e.drop_stack(st, d - 2..d);
+    push!(e, d - 2, Obj, r);
 }
 
 fn type_unary_negative(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
@@ -197,29 +234,9 @@ fn type_truth(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
 }
 
 fn emit_to_bool(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
-    let EmitSite { st, d, .. } = *s;
-    let kind = st.stack[d - 1];
-    let x = e.get(false, d - 1, kind);
-    if matches!(kind, Int | Float) {
-        e.drop_ref(false, d - 1, kind);
-    }
-    let v = match kind {
-        Bool => x,
-        Int => {
-            let c = e.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0);
-            e.b.ins().uextend(types::I64, c)
-        }
-        Float => {
-            let z = e.b.ins().f64const(0.0);
-            let c = e.b.ins().fcmp(FloatCC::NotEqual, x, z);
-            e.b.ins().uextend(types::I64, c)
-        }
-        _ => {
-            let temps = e.operands(st, 1);
-            e.call_op_checked(Op::ToBool, 0, st, s.insn, &temps)
-        }
-    };
-    push!(e, d - 1, Bool, v);
+    let EmitSite { insn, st, d, .. } = *s;
+    let t = truth(e, st, insn, d - 1, st.stack[d - 1]);
+    push!(e, d - 1, Bool, t);
     Ok(false)
 }
 
@@ -267,11 +284,37 @@ pub(super) fn truth(e: &mut Emitter, st: &TypeState, insn: &Insn, i: usize, kind
             let c = e.b.ins().fcmp(FloatCC::NotEqual, x, z);
             e.b.ins().uextend(types::I64, c)
         }
+        _ if e.h.true_obj != 0 => truth_of_object(e, st, insn, x),
         _ => {
             e.store_op(0, x);
             e.call_op_checked(Op::ToBool, 0, st, insn, &[])
         }
     }
+}
+
+/// The truth of object `x` (consumed): `True`, `False` and `None` told apart inline
+/// (immortal: nothing to drop), anything else through `h_to_bool`. Most truth tests in
+/// real code are of these three (flags, `x is not None` results, optional values).
+fn truth_of_object(e: &mut Emitter, st: &TypeState, insn: &Insn, x: Value) -> Value {
+    let done = e.b.create_block();
+    e.b.append_block_param(done, types::I64);
+    let not_true = e.b.create_block();
+    let other = e.b.create_block();
+    let one = e.b.ins().iconst(types::I64, 1);
+    let zero = e.b.ins().iconst(types::I64, 0);
+    let is_true = e.b.ins().icmp_imm_s(IntCC::Equal, x, e.h.true_obj as i64);
+    e.b.ins().brif(is_true, done, &[one.into()], not_true, &[]);
+    e.enter(not_true);
+    let is_false = e.b.ins().icmp_imm_s(IntCC::Equal, x, e.h.false_obj as i64);
+    let is_none = e.b.ins().icmp_imm_s(IntCC::Equal, x, e.h.none as i64);
+    let falsy = e.b.ins().bor(is_false, is_none);
+    e.b.ins().brif(falsy, done, &[zero.into()], other, &[]);
+    e.enter(other);
+    e.store_op(0, x);
+    let t = e.call_op_checked(Op::ToBool, 0, st, insn, &[]);
+    e.b.ins().jump(done, &[t.into()]);
+    e.enter(done);
+    e.b.block_params(done)[0]
 }
 
 /// The value of stack slot `i` as kind `want` (int or float): unboxed values as they are,

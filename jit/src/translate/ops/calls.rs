@@ -11,6 +11,7 @@ use crate::abi::Op;
 use crate::bytecode::{Analysis, Insn};
 use crate::translate::emitter::Emitter;
 use crate::translate::kinds::{Kind, TypeState};
+use crate::translate::profile::Profile;
 use crate::translate::typing::Flow;
 use crate::translate::{ExitKind, Refusal};
 use Kind::*;
@@ -39,11 +40,126 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
             .all(|k| *k == Int)
 }
 
+/// A call of a builtin the interpreter quickened (`CALL_LEN`, `CALL_ISINSTANCE`,
+/// `CALL_LIST_APPEND`, `CALL_TYPE_1`, `CALL_STR_1`, `CALL_TUPLE_1`), done natively by a
+/// narrow helper behind a guard on the callable's identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BuiltinCall {
+    Len,
+    IsInstance,
+    ListAppend,
+    /// `type(x)`, `str(x)`, `tuple(x)`: the helper's argument.
+    Class1(u64),
+}
+
+impl BuiltinCall {
+    /// The kind of the call's result.
+    fn result(self) -> Kind {
+        match self {
+            BuiltinCall::Len => Int,
+            BuiltinCall::IsInstance => Bool,
+            BuiltinCall::ListAppend | BuiltinCall::Class1(_) => Obj,
+        }
+    }
+}
+
+/// The builtin call at instruction `k` (with `n` arguments, stack `st` before it), if the
+/// interpreter quickened it to one native code does inline.
+fn builtin_call(p: &Profile, k: usize, n: usize, st: &TypeState) -> Option<BuiltinCall> {
+    use crate::abi::{STR_1, TUPLE_1, TYPE_1};
+    use Instruction as I;
+    let d = st.stack.len();
+    let head = st.stack.get(d.checked_sub(n + 2)?..d - n)?;
+    let args = &st.stack[d - n..];
+    if head != [Obj, Obj] || args.contains(&Range) {
+        return None;
+    }
+    Some(match p.spec(k)? {
+        I::CallLen if n == 1 => BuiltinCall::Len,
+        I::CallIsinstance if n == 2 => BuiltinCall::IsInstance,
+        I::CallListAppend if n == 1 => BuiltinCall::ListAppend,
+        I::CallType1 if n == 1 => BuiltinCall::Class1(TYPE_1),
+        I::CallStr1 if n == 1 => BuiltinCall::Class1(STR_1),
+        I::CallTuple1 if n == 1 => BuiltinCall::Class1(TUPLE_1),
+        _ => return None,
+    })
+}
+
 fn type_call(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     let range = is_range_loop(s.a, s.k, st) && s.p.may_call_range(s.k);
+    let builtin = builtin_call(s.p, s.k, s.arg as usize, st);
     s.popn(st, s.arg as usize + 2)?;
-    st.stack.push(if range { Range } else { Obj });
+    st.stack.push(match builtin {
+        _ if range => Range,
+        Some(b) => b.result(),
+        None => Obj,
+    });
     Ok(Flow::Next)
+}
+
+/// A quickened builtin call: guards that the callable is the builtin it was (and that
+/// the self slot is NULL, or for `list.append` set), then its narrow helper.
+fn emit_builtin_call(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize, b: BuiltinCall) {
+    use crate::abi::{STR_1, TYPE_1};
+    let d = st.stack.len();
+    let head = d - n - 2;
+    let expected = match b {
+        BuiltinCall::Len => e.h.len,
+        BuiltinCall::IsInstance => e.h.isinstance,
+        BuiltinCall::ListAppend => e.h.list_append,
+        BuiltinCall::Class1(TYPE_1) => e.h.type_type,
+        BuiltinCall::Class1(STR_1) => e.h.str_type,
+        BuiltinCall::Class1(_) => e.h.tuple_type,
+    };
+    let callable = e.get(false, head, Obj);
+    let selfv = e.get(false, head + 1, Obj);
+    let other =
+        e.b.ins()
+            .icmp_imm_s(IntCC::NotEqual, callable, expected as i64);
+    let self_cc = if b == BuiltinCall::ListAppend {
+        IntCC::Equal
+    } else {
+        IntCC::NotEqual
+    };
+    let bad_self = e.b.ins().icmp_imm_s(self_cc, selfv, 0);
+    let miss = e.b.ins().bor(other, bad_self);
+    let reason = "a quickened builtin call met another callable";
+    e.exit_if(miss, st, insn, reason, ExitKind::Guard, &[]);
+    // What may run Python code (`__len__`, `__instancecheck__`, `__str__`, iteration)
+    // sees the caller's locals, as for any call.
+    if !matches!(b, BuiltinCall::ListAppend | BuiltinCall::Class1(TYPE_1)) {
+        e.spill_locals(st, insn);
+    }
+    let result = match b {
+        BuiltinCall::Len => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::Len, 0, st, insn, &temps);
+            e.load_op(1)
+        }
+        BuiltinCall::IsInstance => {
+            let temps = e.operands(st, 2);
+            e.call_op_checked(Op::IsInstance, 0, st, insn, &temps);
+            e.load_op(0)
+        }
+        BuiltinCall::ListAppend => {
+            // The list (self) is borrowed, the item handed over.
+            e.store_op(0, selfv);
+            let mut temps = Vec::new();
+            e.operand_at(st, d - 1, 1, &mut temps);
+            let reason = "list.append on a list subclass";
+            e.call_op_or_interpret(Op::ListAppendMethod, 0, st, insn, &temps, reason);
+            let none = e.b.ins().iconst(types::I64, e.h.none as i64);
+            e.incref(none);
+            none
+        }
+        BuiltinCall::Class1(which) => {
+            let temps = e.operands(st, 1);
+            e.call_op_checked(Op::BuiltinClass1, which, st, insn, &temps);
+            e.load_op(0)
+        }
+    };
+    e.drop_stack(st, head..head + 2);
+    push!(e, head, b.result(), result);
 }
 
 fn emit_call(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
@@ -58,13 +174,38 @@ fn emit_call(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let n = arg as usize;
     if after.stack.last() == Some(&Range) {
         emit_range(e, st, insn, n);
+    } else if let Some(b) = builtin_call(s.p, s.k, n, st) {
+        emit_builtin_call(e, st, insn, n, b);
     } else {
         let temps = e.operands(st, n + 2);
         e.spill_locals(st, insn);
-        e.call_op_checked(Op::Call, u64::from(arg), st, insn, &temps);
+        let op = if calls_a_builtin(s.p, s.k) {
+            Op::CallBuiltin
+        } else {
+            Op::Call
+        };
+        e.call_op_checked(op, u64::from(arg), st, insn, &temps);
         push!(e, d - n - 2, Obj, e.load_op(0));
     }
     Ok(false)
+}
+
+/// Whether the interpreter quickened call `k` for a builtin function or method
+/// descriptor: `h_call_builtin` then calls it without looking for a Python callee first.
+fn calls_a_builtin(p: &Profile, k: usize) -> bool {
+    use Instruction as I;
+    matches!(
+        p.spec(k),
+        Some(
+            I::CallBuiltinO
+                | I::CallBuiltinFast
+                | I::CallBuiltinFastWithKeywords
+                | I::CallMethodDescriptorO
+                | I::CallMethodDescriptorFast
+                | I::CallMethodDescriptorNoargs
+                | I::CallMethodDescriptorFastWithKeywords
+        )
+    )
 }
 
 fn type_call_kw(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {

@@ -27,7 +27,7 @@ pub(super) const DICT_MERGE: Form = Form::op(type_update, emit_update).takes_ran
 pub(super) const MAP_ADD: Form = Form::op(type_update, emit_update).takes_range();
 pub(super) const BINARY_SLICE: Form = Form::op(type_pops_to_obj::<3>, emit_binary_slice);
 pub(super) const STORE_SLICE: Form = Form::op(type_pops::<4>, emit_store_slice);
-pub(super) const STORE_SUBSCR: Form = Form::op(type_pops::<3>, emit_store_subscr);
+pub(super) const STORE_SUBSCR: Form = Form::op(type_pops::<3>, emit_store_subscr).generalizes();
 pub(super) const DELETE_SUBSCR: Form = Form::op(type_pops::<2>, emit_delete_subscr);
 pub(super) const UNPACK_SEQUENCE: Form = Form::op(type_unpack_sequence, emit_unpack_sequence);
 pub(super) const UNPACK_EX: Form = Form::op(type_unpack_ex, emit_unpack_ex);
@@ -120,8 +120,34 @@ fn emit_store_slice(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
 }
 
 fn emit_store_subscr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
-    let temps = e.operands(s.st, 3);
-    e.call_op_checked(Op::StoreSubscr, 0, s.st, s.insn, &temps);
+    let EmitSite {
+        p, k, st, insn, d, ..
+    } = *s;
+    let (kc, ki) = (st.stack[d - 2], st.stack[d - 1]);
+    let specialized = match p.spec(k) {
+        _ if kc != Obj => None,
+        Some(Instruction::StoreSubscrListInt) if matches!(ki, Obj | Int) => {
+            Some(Op::StoreSubscrListInt)
+        }
+        Some(Instruction::StoreSubscrDict) if ki == Obj => Some(Op::StoreSubscrDict),
+        _ => None,
+    };
+    let Some(op) = specialized else {
+        let temps = e.operands(st, 3);
+        e.call_op_checked(Op::StoreSubscr, 0, st, insn, &temps);
+        return Ok(false);
+    };
+    // The value is handed over; container and index are borrowed (`helpers::specialized`).
+    let mut temps = Vec::new();
+    e.operand_at(st, d - 3, 0, &mut temps);
+    let container = e.get(false, d - 2, Obj);
+    e.store_op(1, container);
+    let index = e.get(false, d - 1, ki);
+    e.store_op(2, index);
+    let raw = if ki == Int { crate::abi::RAW_INDEX } else { 0 };
+    let reason = "a quickened subscript store met other operand types";
+    e.call_op_or_interpret(op, raw, st, insn, &temps, reason);
+    e.drop_stack(st, d - 2..d);
     Ok(false)
 }
 
