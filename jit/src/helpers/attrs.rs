@@ -176,8 +176,11 @@ pub(super) unsafe extern "C" fn h_load_attr(
         let found = cache.and_then(|c| c.lookup(cls.tp_version_tag().load(Acquire)));
         let fast = match found {
             Some(Found::InstanceDict) => match owner.dict() {
-                Some(dict) => dict.get_item_opt(name, vm)?,
-                None => None,
+                Some(dict) => match dict.get_item_opt(name, vm)? {
+                    Some(v) => Some(v),
+                    None => plain_class_attribute(vm, cls, name),
+                },
+                None => plain_class_attribute(vm, cls, name),
             },
             // SAFETY: a cached offset for the owner's type version (see `vm::slot_cell`).
             Some(Found::Slot(offset)) => unsafe { vm::slot_cell(owner, offset) }.load_owned(),
@@ -215,6 +218,24 @@ fn replace_in_instance_dict(
         }
         _ => Ok(false),
     }
+}
+
+/// After the instance dict missed (for a type whose `name` is no data descriptor, as
+/// the cache entry says): the type's attribute when it has no `__get__` (a class-level
+/// constant or default), which is what the generic lookup returns next; `None` for
+/// anything that binds or is missing (the generic path).
+fn plain_class_attribute(
+    vm: &VirtualMachine,
+    cls: &Py<PyType>,
+    name: &Py<PyStr>,
+) -> Option<PyObjectRef> {
+    let attr = cls.get_attr(vm.ctx.interned_str(name)?)?;
+    attr.class()
+        .slots
+        .descr_get
+        .load()
+        .is_none()
+        .then_some(attr)
 }
 
 /// `module.name` read from the module's dict, as the interpreter's LOAD_ATTR_MODULE

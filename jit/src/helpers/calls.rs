@@ -385,21 +385,6 @@ pub(super) unsafe extern "C" fn h_call_ex(
             Some(t) => pos.extend(t.as_slice().iter().cloned()),
             None => pos.extend(args.try_to_value::<Vec<PyObjectRef>>(vm)?),
         }
-        // No keywords (or an empty `**kwargs`): the positional path, which enters compiled
-        // callees natively and counts calls of the others (decorator wrappers call
-        // through `f(*args, **kwargs)`).
-        let no_keywords = !ops.is_set(3)
-            || ops
-                .get(3)
-                .downcast_ref_if_exact::<PyDict>(vm)
-                .is_some_and(|d| d.__len__() == 0);
-        if no_keywords {
-            let r = call_positional(vm, ops.get(0), pos)?;
-            signals_after_call(vm)?;
-            ops.release(4);
-            ops.set(0, r);
-            return Ok(0);
-        }
         let mut fargs = FuncArgs::from(pos);
         if ops.is_set(3) {
             let kw = ops.get(3);

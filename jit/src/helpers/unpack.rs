@@ -6,6 +6,40 @@ use rustpython_vm::{AsObject, PyObjectRef};
 
 use super::call::{enter, run, NativeCtx};
 
+/// An exact tuple or list of exactly `n` items in `ops[0]` unpacked into `ops[0..n]`
+/// (the quickened `UNPACK_SEQUENCE_TWO_TUPLE`, `_TUPLE`, `_LIST` cases) without an
+/// intermediate vector; whether it was that case.
+fn unpack_exact_in_place(
+    ops: &mut super::call::Ops<'_>,
+    vm: &rustpython_vm::VirtualMachine,
+    n: usize,
+) -> bool {
+    // Our own reference keeps the sequence alive while its slot is overwritten.
+    let seq = ops.get(0).to_owned();
+    if let Some(t) = seq.downcast_ref_if_exact::<PyTuple>(vm) {
+        if t.len() != n {
+            return false;
+        }
+        ops.release(1);
+        for (i, v) in t.as_slice().iter().enumerate() {
+            ops.set(n - 1 - i, v.clone());
+        }
+        return true;
+    }
+    if let Some(l) = seq.downcast_ref_if_exact::<PyList>(vm) {
+        let items = l.borrow_vec();
+        if items.len() != n {
+            return false;
+        }
+        ops.release(1);
+        for (i, v) in items.iter().enumerate() {
+            ops.set(n - 1 - i, v.clone());
+        }
+        return true;
+    }
+    false
+}
+
 /// UNPACK_SEQUENCE (arg = n): ops = [seq] → ops[0..n] in stack order (the first item on
 /// top, as the interpreter leaves them).
 pub(super) unsafe extern "C" fn h_unpack_sequence(
@@ -17,6 +51,9 @@ pub(super) unsafe extern "C" fn h_unpack_sequence(
     let (ctx, mut ops) = unsafe { enter(ctx, ops, (arg as usize).max(1)) };
     run(ctx, |_, vm| {
         let n = arg as usize;
+        if unpack_exact_in_place(&mut ops, vm, n) {
+            return Ok(0);
+        }
         let seq = ops.get(0);
         // Only exact tuples and lists are read directly, as the interpreter does: a
         // subclass iterates (a struct sequence like `time.struct_time` holds more fields
