@@ -1,6 +1,7 @@
 """Per-family micro-benchmarks: nanoseconds per operation, one line per operation.
 
-Usage: python micro.py [--quick] [SUBSTRING...]
+Usage: python micro.py [--quick] [--family NAME] [SUBSTRING...]
+       python micro.py --families
 
 Each case is a statement repeated UNROLL times in the body of a `for _ in range(n)` loop
 inside a freshly made function (so a JIT sees one hot loop); the time of the same loop with
@@ -174,10 +175,20 @@ def calibrate(fn):
 def main():
     global TARGET, REPEATS
     args = sys.argv[1:]
+    if "--families" in args:
+        for family in sorted(set(c[0] for c in CASES), key=[c[0] for c in CASES].index):
+            print(family)
+        return
     if "--quick" in args:
         args.remove("--quick")
         TARGET, REPEATS = 0.005, 2
-    cases = [c for c in CASES if not args or any(a in c[0] + " " + c[1] for a in args)]
+    family = None
+    if "--family" in args:
+        at = args.index("--family")
+        family = args[at + 1]
+        del args[at:at + 2]
+    cases = [c for c in CASES if (family is None or c[0] == family)
+             and (not args or any(a in c[0] + " " + c[1] for a in args))]
     empty = make_loop("", "")
     n = calibrate(empty)
     for family, name, setup, statement, per in cases:

@@ -96,6 +96,10 @@ struct Args {
     #[arg(long)]
     no_micro: bool,
 
+    /// Run only the micro-benchmarks (no suites).
+    #[arg(long, conflicts_with = "no_micro")]
+    micro_only: bool,
+
     /// Path of the rpyjit binary [default: <workspace>/target/release/rpyjit].
     #[arg(long)]
     rpyjit: Option<PathBuf>,
@@ -485,48 +489,78 @@ struct Micro {
     ns: BTreeMap<&'static str, BTreeMap<(String, String), f64>>,
 }
 
+/// Runs `micro.py` one family at a time, every runtime in turn (the order rotated per
+/// family), so that slow phases of a shared machine hit all runtimes alike.
 fn run_micro(b: &Bench, script: &Path, problems: &mut Vec<String>) -> Micro {
     let mut micro = Micro {
         ops: Vec::new(),
         ns: BTreeMap::new(),
     };
-    let dir = script.parent().unwrap_or(Path::new("."));
-    for key in &b.active {
-        let rt = &b.runtimes[key];
-        let mut argv = rt.extra_args.iter().map(OsString::from).collect::<Vec<_>>();
-        argv.push(script.into());
-        eprintln!("micro-benchmarks under {key} ...");
-        let r = run_once(rt.exe.as_ref().unwrap(), &argv, dir, b.timeout * 10);
-        let stdout = match r.outcome {
-            Outcome::Ok(_) => r.stdout,
-            Outcome::Failed { code, stderr_tail } => {
-                problems.push(format!("micro.py [{key}]: {code}: {stderr_tail}"));
+    let families = match b.active.first() {
+        Some(key) => run_micro_script(b, key, script, &["--families"], problems)
+            .map(|out| out.lines().map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for (fi, family) in families.iter().enumerate() {
+        let n = b.active.len();
+        for i in 0..n {
+            let key = b.active[(i + fi) % n];
+            eprintln!("micro-benchmarks: {family} under {key} ...");
+            let Some(stdout) = run_micro_script(b, key, script, &["--family", family], problems)
+            else {
                 continue;
-            }
-            Outcome::Timeout => {
-                problems.push(format!("micro.py [{key}]: timeout"));
-                continue;
-            }
-            Outcome::SpawnError(e) => {
-                problems.push(format!("micro.py [{key}]: cannot start: {e}"));
-                continue;
-            }
-        };
-        let per = micro.ns.entry(key).or_default();
-        for line in stdout.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            if let [family, op, ns] = f[..] {
-                if let Ok(ns) = ns.trim().parse::<f64>() {
-                    let id = (family.to_string(), op.to_string());
-                    if !micro.ops.contains(&id) {
-                        micro.ops.push(id.clone());
+            };
+            let per = micro.ns.entry(key).or_default();
+            for line in stdout.lines() {
+                let f: Vec<&str> = line.split('\t').collect();
+                if let [family, op, ns] = f[..] {
+                    if let Ok(ns) = ns.trim().parse::<f64>() {
+                        let id = (family.to_string(), op.to_string());
+                        if !micro.ops.contains(&id) {
+                            micro.ops.push(id.clone());
+                        }
+                        per.insert(id, ns);
                     }
-                    per.insert(id, ns);
                 }
             }
         }
     }
     micro
+}
+
+/// The stdout of `micro.py ARGS` under runtime `key`, or `None` (a problem recorded).
+fn run_micro_script(
+    b: &Bench,
+    key: &str,
+    script: &Path,
+    args: &[&str],
+    problems: &mut Vec<String>,
+) -> Option<String> {
+    let rt = &b.runtimes[key];
+    let dir = script.parent().unwrap_or(Path::new("."));
+    let mut argv = rt.extra_args.iter().map(OsString::from).collect::<Vec<_>>();
+    argv.push(script.into());
+    argv.extend(args.iter().map(OsString::from));
+    let r = run_once(rt.exe.as_ref().unwrap(), &argv, dir, b.timeout * 10);
+    match r.outcome {
+        Outcome::Ok(_) => Some(r.stdout),
+        Outcome::Failed { code, stderr_tail } => {
+            problems.push(format!(
+                "micro.py {} [{key}]: {code}: {stderr_tail}",
+                args.join(" ")
+            ));
+            None
+        }
+        Outcome::Timeout => {
+            problems.push(format!("micro.py {} [{key}]: timeout", args.join(" ")));
+            None
+        }
+        Outcome::SpawnError(e) => {
+            problems.push(format!("micro.py [{key}]: cannot start: {e}"));
+            None
+        }
+    }
 }
 
 /// Below this many ns an operation is as good as free; ratios use it as a floor.
@@ -815,7 +849,8 @@ fn main() -> ExitCode {
     let mut problems: Vec<String> = Vec::new();
     // (heading, table, all runs as Markdown rows)
     let mut sections: Vec<(String, Table, String)> = Vec::new();
-    for suite in &suites {
+    let suites_run: &[Suite] = if args.micro_only { &[] } else { &suites };
+    for suite in suites_run {
         for &mode in &modes {
             let reps = match mode {
                 Mode::Short => args.reps,
@@ -871,7 +906,7 @@ fn main() -> ExitCode {
 
     if let Some(path) = &args.write {
         let md = results_markdown(
-            &args, &root, &runtimes, &selected, &suites, &sections, &micro, legend, &problems,
+            &args, &root, &runtimes, &selected, suites_run, &sections, &micro, legend, &problems,
         );
         let path = absolutize(path.clone());
         match fs::write(&path, md) {

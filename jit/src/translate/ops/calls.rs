@@ -126,18 +126,24 @@ fn emit_builtin_call(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize, b: 
     let reason = "a quickened builtin call met another callable";
     e.exit_if(miss, st, insn, reason, ExitKind::Guard, &[]);
     // What may run Python code (`__len__`, `__instancecheck__`, `__str__`, iteration)
-    // sees the caller's locals, as for any call.
-    if !matches!(b, BuiltinCall::ListAppend | BuiltinCall::Class1(TYPE_1)) {
-        e.spill_locals(st, insn);
-    }
+    // sees the caller's locals, as for any call: spilled once the operands are taken
+    // (taking one may box a local's value, which the spill must show).
+    let may_run_python = !matches!(b, BuiltinCall::ListAppend | BuiltinCall::Class1(TYPE_1));
+    let take = |e: &mut Emitter, count: usize| {
+        let temps = e.operands(st, count);
+        if may_run_python {
+            e.spill_locals(st, insn);
+        }
+        temps
+    };
     let result = match b {
         BuiltinCall::Len => {
-            let temps = e.operands(st, 1);
+            let temps = take(e, 1);
             e.call_op_checked(Op::Len, 0, st, insn, &temps);
             e.load_op(1)
         }
         BuiltinCall::IsInstance => {
-            let temps = e.operands(st, 2);
+            let temps = take(e, 2);
             e.call_op_checked(Op::IsInstance, 0, st, insn, &temps);
             e.load_op(0)
         }
@@ -153,7 +159,7 @@ fn emit_builtin_call(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize, b: 
             none
         }
         BuiltinCall::Class1(which) => {
-            let temps = e.operands(st, 1);
+            let temps = take(e, 1);
             e.call_op_checked(Op::BuiltinClass1, which, st, insn, &temps);
             e.load_op(0)
         }
