@@ -304,8 +304,8 @@ pub(super) unsafe extern "C" fn h_builtin_class_1(
 #[derive(Clone)]
 struct Known {
     interpreter: usize,
-    len: PyObjectRef,
-    isinstance: PyObjectRef,
+    len: Option<PyObjectRef>,
+    isinstance: Option<PyObjectRef>,
     list_append: PyObjectRef,
 }
 
@@ -315,8 +315,8 @@ static KNOWN: Mutex<Vec<Known>> = Mutex::new(Vec::new());
 pub(super) fn remember_known(vm: &VirtualMachine) -> PyResult<()> {
     let known = Known {
         interpreter: crate::policy::interpreter_key(vm),
-        len: vm.builtins.get_attr("len", vm)?,
-        isinstance: vm.builtins.get_attr("isinstance", vm)?,
+        len: builtin_function(vm, "len")?,
+        isinstance: builtin_function(vm, "isinstance")?,
         list_append: vm.ctx.types.list_type.as_object().get_attr("append", vm)?,
     };
     let mut all = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
@@ -325,16 +325,29 @@ pub(super) fn remember_known(vm: &VirtualMachine) -> PyResult<()> {
     Ok(())
 }
 
+/// `builtins.name` if it is the builtin function itself (an embedder may have rebound it
+/// before the JIT was installed: then no call matches the fast path).
+fn builtin_function(vm: &VirtualMachine, name: &'static str) -> PyResult<Option<PyObjectRef>> {
+    let f = vm.builtins.get_attr(name, vm)?;
+    let genuine = f.class().is(vm.ctx.types.builtin_function_or_method_type)
+        && f.get_attr("__self__", vm)?.is(&vm.builtins)
+        && f.get_attr("__name__", vm)?
+            .downcast_ref::<PyStr>()
+            .is_some_and(|n| n.as_wtf8() == name);
+    Ok(genuine.then_some(f))
+}
+
 /// The addresses of `len`, `isinstance` and `list.append` for `vm` (0 when the JIT's
-/// helpers were not installed in it: nothing then matches).
+/// helpers were not installed in it, or one is not the genuine builtin: nothing then
+/// matches).
 pub(super) fn known_addresses(vm: &VirtualMachine) -> [usize; 3] {
     let key = crate::policy::interpreter_key(vm);
     let all = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
     all.iter()
         .find(|k| k.interpreter == key)
         .map(|k| {
-            [&k.len, &k.isinstance, &k.list_append]
-                .map(|o| crate::vm::address_of(o.as_object()) as usize)
+            [k.len.as_ref(), k.isinstance.as_ref(), Some(&k.list_append)]
+                .map(|o| o.map_or(0, |o| crate::vm::address_of(o.as_object()) as usize))
         })
         .unwrap_or([0; 3])
 }
