@@ -352,7 +352,8 @@ pub(super) unsafe extern "C" fn h_store_attr(
         // SAFETY: native code passes its own site numbers (see `attr_cache`).
         let cache = unsafe { attr_cache(ctx, arg) };
         let cls = owner.class();
-        match cache.and_then(|c| c.lookup(cls.tp_version_tag().load(Acquire))) {
+        let found = cache.and_then(|c| c.lookup(cls.tp_version_tag().load(Acquire)));
+        match found {
             // SAFETY: a cached offset for the owner's type version (see `vm::slot_cell`).
             Some(Found::Slot(offset)) => {
                 drop(unsafe { vm::slot_cell(owner, offset) }.store(Some(value)))
@@ -362,7 +363,8 @@ pub(super) unsafe extern "C" fn h_store_attr(
             _ => {
                 let name = name(ctx, arg);
                 owner.set_attr(name, value, vm)?;
-                if let Some(c) = cache.filter(|c| c.filling()) {
+                // A hit that took the generic path (a new key) keeps its entry.
+                if let Some(c) = cache.filter(|c| found.is_none() && c.filling()) {
                     c.fill(AttrCache::decide_store(vm, cls, name));
                 }
             }
