@@ -41,6 +41,13 @@ fn position(i: i64, len: usize) -> Option<usize> {
     usize::try_from(i).ok().filter(|&i| i < len)
 }
 
+/// `items[i]` of a `what` (`list`, `tuple`), with its IndexError.
+fn item_at(vm: &VirtualMachine, items: &[PyObjectRef], i: i64, what: &str) -> PyResult {
+    position(i, items.len())
+        .map(|p| items[p].clone())
+        .ok_or_else(|| vm.new_index_error(format!("{what} index out of range")))
+}
+
 /// BINARY_OP_SUBSCR_LIST_INT: ops = [list, index] → ops[0] = list[index].
 pub(super) unsafe extern "C" fn h_subscr_list_int(
     ctx: *const NativeCtx<'static>,
@@ -56,17 +63,9 @@ pub(super) unsafe extern "C" fn h_subscr_list_int(
         ) else {
             return Ok(1);
         };
-        let item = {
-            let items = list.borrow_vec();
-            position(i, items.len()).map(|p| items[p].clone())
-        };
-        match item {
-            Some(item) => {
-                ops.set(0, item);
-                Ok(0)
-            }
-            None => Err(vm.new_index_error("list index out of range")),
-        }
+        let item = item_at(vm, &list.borrow_vec(), i, "list")?;
+        ops.set(0, item);
+        Ok(0)
     })
 }
 
@@ -85,15 +84,9 @@ pub(super) unsafe extern "C" fn h_subscr_tuple_int(
         ) else {
             return Ok(1);
         };
-        let items = tuple.as_slice();
-        match position(i, items.len()) {
-            Some(p) => {
-                let item = items[p].clone();
-                ops.set(0, item);
-                Ok(0)
-            }
-            None => Err(vm.new_index_error("tuple index out of range")),
-        }
+        let item = item_at(vm, tuple.as_slice(), i, "tuple")?;
+        ops.set(0, item);
+        Ok(0)
     })
 }
 
