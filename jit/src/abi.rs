@@ -173,6 +173,7 @@ pub enum Op {
     WithExceptStart,
     HandledException,
     KeepFrameLocals,
+    FrameStateOwner,
     // The narrow helpers of quickened forms (`helpers::specialized`): operands borrowed.
     SubscrListInt,
     SubscrTupleInt,

@@ -7,6 +7,7 @@ use rustpython_vm::types::PyComparisonOp;
 use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine};
 
 use super::call::{enter, run, NativeCtx};
+use super::dunders;
 
 fn binary(vm: &VirtualMachine, op: BinaryOperator, a: &PyObject, b: &PyObject) -> PyResult {
     use BinaryOperator as B;
@@ -53,7 +54,11 @@ pub(super) unsafe extern "C" fn h_binary_op(
     run(ctx, |_, vm| {
         let op = BinaryOperator::try_from(arg as u32)
             .map_err(|_| vm.new_system_error("rpyjit: bad BINARY_OP operator"))?;
-        let r = binary(vm, op, ops.get(0), ops.get(1))?;
+        let (a, b) = (ops.get(0), ops.get(1));
+        let r = match dunders::python_binary_op(vm, op, a, b) {
+            Some(r) => r?,
+            None => binary(vm, op, a, b)?,
+        };
         ops.release(2);
         ops.set(0, r);
         Ok(0)
@@ -146,7 +151,11 @@ pub(super) unsafe extern "C" fn h_compare(
         let op = ComparisonOperator::try_from(arg as u32)
             .map_err(|_| vm.new_system_error("rpyjit: bad COMPARE_OP operator"))?;
         let cmp: PyComparisonOp = op.into();
-        let r = ops.get(0).rich_compare(ops.get(1), cmp, vm)?;
+        let (a, b) = (ops.get(0), ops.get(1));
+        let r = match dunders::python_compare(vm, cmp, a, b) {
+            Some(r) => r?,
+            None => a.rich_compare(b, cmp, vm)?,
+        };
         if arg & 16 != 0 {
             let t = r.try_to_bool(vm)?;
             ops.release(2);

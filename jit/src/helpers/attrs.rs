@@ -153,6 +153,26 @@ impl AttrCache {
     }
 }
 
+/// Before a load of `locals` (arg unused): ops[0] = the owner (borrowed) → status 1 when
+/// it is a module or a frame object (`builtins.locals`, which reads the running frame's
+/// locals that native code keeps in registers: the interpreter runs it), else 0 (an
+/// ordinary attribute such as `frame.locals` of a user class: native code goes on).
+pub(super) unsafe extern "C" fn h_frame_state_owner(
+    ctx: *const NativeCtx<'static>,
+    ops: *mut u64,
+    _: u64,
+) -> i64 {
+    // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
+    let (ctx, ops) = unsafe { enter(ctx, ops, 1) };
+    run(ctx, |_, vm| {
+        let owner = ops.get(0);
+        let types = &vm.ctx.types;
+        Ok(i64::from(
+            owner.fast_isinstance(types.module_type) || owner.fast_isinstance(types.frame_type),
+        ))
+    })
+}
+
 /// LOAD_ATTR (arg = name index | (cache site + 1) << 32): ops[0] = owner → attribute.
 pub(super) unsafe extern "C" fn h_load_attr(
     ctx: *const NativeCtx<'static>,

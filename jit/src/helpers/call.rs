@@ -156,6 +156,7 @@ const ALL_OPS: &[(Op, OpsHelper)] = &[
     (Op::WithExceptStart, exceptions::h_with_except_start),
     (Op::HandledException, exceptions::h_handled_exception),
     (Op::KeepFrameLocals, traceback::h_keep_frame_locals),
+    (Op::FrameStateOwner, attrs::h_frame_state_owner),
     (Op::SubscrListInt, specialized::h_subscr_list_int),
     (Op::SubscrTupleInt, specialized::h_subscr_tuple_int),
     (Op::SubscrDict, specialized::h_subscr_dict),

@@ -175,11 +175,27 @@ fn hot_from_native(
 /// Calls `callable` with positional `args` the fastest way that keeps the interpreter's
 /// semantics: a compiled function's native code directly, a plain Python function through
 /// the VM's exact-arguments path (a light frame), anything else by vectorcall.
-fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectRef>) -> PyResult {
+fn call_positional(
+    vm: &VirtualMachine,
+    callable: &PyObject,
+    mut args: Vec<PyObjectRef>,
+) -> PyResult {
     if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
         if let Some(c) = callee_info(f, vm) {
             if c.exact_argc == Some(args.len() as u32) {
                 return call_exact(vm, f, c, args);
+            }
+        }
+    }
+    // A bound method of a Python function (a dispatch table of `self.on_x`, a stored
+    // callback): its function with `self` first, which is all `PyBoundMethod::call` does.
+    if let Some((this, func)) = vm::bound_method_parts(vm, callable) {
+        if let Some(f) = func.downcast_ref_if_exact::<PyFunction>(vm) {
+            if let Some(c) = callee_info(f, vm) {
+                if c.exact_argc == Some(args.len() as u32 + 1) {
+                    args.insert(0, this.to_owned());
+                    return call_exact(vm, f, c, args);
+                }
             }
         }
     }
@@ -192,6 +208,27 @@ fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectR
     };
     let nargs = args.len();
     callable.vectorcall(args, nargs, None, vm)
+}
+
+/// The number of positional parameters of Python function `f` when that is all its
+/// signature has (no defaults needed, no `*args`, `**kwargs`, keyword-only, not a
+/// generator): calls with exactly that many arguments may use [`call_function_exact`].
+pub(super) fn exact_arity(vm: &VirtualMachine, f: &Py<PyFunction>) -> Option<u32> {
+    callee_info(f, vm)?.exact_argc
+}
+
+/// Calls Python function `f` with `args`, exactly its positional parameters (see
+/// [`exact_arity`]): natively once it is compiled, counted as a call from native code
+/// until then.
+pub(super) fn call_function_exact(
+    vm: &VirtualMachine,
+    f: &Py<PyFunction>,
+    args: Vec<PyObjectRef>,
+) -> PyResult {
+    match callee_info(f, vm) {
+        Some(c) if c.exact_argc == Some(args.len() as u32) => call_exact(vm, f, c, args),
+        _ => f.as_object().call(args, vm),
+    }
 }
 
 /// Calls `f` with exactly its positional arguments: natively when it is compiled (or

@@ -42,6 +42,7 @@ mod boxing;
 pub mod call;
 mod calls;
 mod containers;
+mod dunders;
 mod exceptions;
 mod format;
 mod iter;

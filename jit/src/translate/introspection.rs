@@ -39,14 +39,77 @@ pub(super) const FRAME_ATTRS: &[&str] = &[
 /// (`f_locals`, a live view of them; `pdb.set_trace`): native code keeps locals in
 /// registers, so these always run in the interpreter (a side exit before them; a frame
 /// object taken before the exit shows the continuation's locals).
-pub(super) const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "locals", "f_locals"];
+pub(super) const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "f_locals"];
+/// Attributes that read the running frame's locals only on a module or a frame object
+/// (`builtins.locals`): a guard on the owner exits before them there, and lets an
+/// ordinary attribute of the same name (`self.frame.locals`) run natively.
+pub(super) const FRAME_STATE_ON_MODULES: &[&str] = &["locals"];
+
+/// The functions of modules among [`FRAME_ATTRS`] (the rest are a frame's own
+/// attributes): their name alone is also an ordinary attribute name (`self.stack`,
+/// `self.frame.stack`, `self.warn`), so the owner decides ([`reads_frame_at`]).
+const MODULE_FRAME_FUNCTIONS: &[&str] = &[
+    "_getframe",
+    "currentframe",
+    "stack",
+    "getouterframes",
+    "getframeinfo",
+    "print_stack",
+    "extract_stack",
+    "format_stack",
+    "warn",
+];
 
 /// Whether `code` reads its running frame (a load of one of [`FRAME_ATTRS`]).
 pub fn reads_frames(code: &Py<PyCode>, a: &Analysis) -> bool {
-    a.insns.iter().any(|i| {
-        matches!(i.op, Instruction::LoadAttr { .. })
-            && inspects_frames(name_of(code, i.arg >> 1), FRAME_ATTRS)
-    })
+    (0..a.insns.len()).any(|k| reads_frame_at(code, a, k))
+}
+
+/// Whether instruction `k` is an attribute load that reads the running frame: one of
+/// [`FRAME_ATTRS`], unless it is a module function's name loaded from an owner that is
+/// plainly not a module (an attribute of something, or a parameter the function never
+/// rebinds: `self.stack`).
+pub(super) fn reads_frame_at(code: &Py<PyCode>, a: &Analysis, k: usize) -> bool {
+    let i = &a.insns[k];
+    if !matches!(i.op, Instruction::LoadAttr { .. }) {
+        return false;
+    }
+    let name = name_of(code, i.arg >> 1);
+    inspects_frames(name, FRAME_ATTRS)
+        && !(MODULE_FRAME_FUNCTIONS.contains(&name) && owner_is_not_a_module(code, a, k))
+}
+
+/// The owner of the attribute load at `k` comes straight from the instruction before it
+/// (no jump lands between them) and is an attribute value or an unchanged parameter.
+fn owner_is_not_a_module(code: &Py<PyCode>, a: &Analysis, k: usize) -> bool {
+    if k == 0 || a.leaders[k] {
+        return false;
+    }
+    let prev = &a.insns[k - 1];
+    match prev.op {
+        Instruction::LoadAttr { .. } => prev.arg & 1 == 0,
+        Instruction::LoadFast { .. }
+        | Instruction::LoadFastBorrow { .. }
+        | Instruction::LoadFastCheck { .. } => unchanged_parameter(code, a, prev.arg),
+        Instruction::LoadFastLoadFast { .. } | Instruction::LoadFastBorrowLoadFastBorrow { .. } => {
+            unchanged_parameter(code, a, prev.arg & 15)
+        }
+        _ => false,
+    }
+}
+
+/// Local `var` is a parameter that no instruction stores to or deletes.
+fn unchanged_parameter(code: &Py<PyCode>, a: &Analysis, var: u32) -> bool {
+    let params = code.code.arg_count + code.code.kwonlyarg_count;
+    var < params
+        && !a.insns.iter().any(|i| match i.op {
+            Instruction::StoreFast { .. }
+            | Instruction::DeleteFast { .. }
+            | Instruction::LoadFastAndClear { .. } => i.arg == var,
+            Instruction::StoreFastLoadFast { .. } => i.arg >> 4 == var,
+            Instruction::StoreFastStoreFast { .. } => i.arg >> 4 == var || i.arg & 15 == var,
+            _ => false,
+        })
 }
 
 pub(super) fn name_of(code: &Py<PyCode>, i: u32) -> &str {

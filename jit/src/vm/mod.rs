@@ -25,12 +25,17 @@
 //!   offset ([`cell_read`]). Checked by raw reads of a fresh cell, then reads and writes
 //!   through the layout against the `cell_contents` descriptor; when it fails, cells are
 //!   read through that descriptor (slower).
+//! - [`bound_methods`]: a bound method's payload is its `self` and function, two reference
+//!   words (in an order found at start-up) ([`bound_method_parts`]). Checked on a fresh
+//!   bound method against `__self__`/`__func__`; when it fails, native code calls bound
+//!   methods generically.
 //! - [`running`]: the VM native code on this thread runs under, a pointer of ours
 //!   ([`with_vm`]): no RustPython layout, nothing to check.
 //!
 //! The frame's line comes from its public `lasti` field: `frames` probes that at start-up
 //! (the JIT stays off if it fails).
 
+pub mod bound_methods;
 pub mod cells;
 pub mod linetable;
 pub mod refcount;
@@ -39,6 +44,7 @@ pub mod running;
 pub mod slots;
 pub mod type_slots;
 
+pub use bound_methods::bound_method_parts;
 pub use cells::{cell_get, cell_read, cell_set};
 pub use refcount::{is_immortal, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use refs::{address_of, give, obj, release, take};
@@ -64,6 +70,8 @@ pub struct Layout {
     pub line_table: bool,
     /// A cell's contents are read in place.
     pub cells: bool,
+    /// A bound method's `self` and function are read in place.
+    pub bound_methods: bool,
 }
 
 /// Checks every assumption above on live objects of `vm` (once per process; later calls
@@ -76,6 +84,7 @@ pub fn check_layout(vm: &VirtualMachine) -> Layout {
         type_slots: type_slots::type_slots_ok(vm),
         line_table: linetable::line_table_ok(vm),
         cells: cells::cell_layout_ok(vm),
+        bound_methods: bound_methods::bound_method_layout_ok(vm),
     }
 }
 
@@ -121,6 +130,7 @@ mod tests {
                 type_slots: true,
                 line_table: true,
                 cells: true,
+                bound_methods: true,
             };
             assert_eq!(super::check_layout(vm), all);
         });

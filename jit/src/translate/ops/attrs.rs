@@ -6,13 +6,15 @@ use rustpython_vm::bytecode::LoadSuperAttr;
 
 use super::{push, type_nothing, type_pops, type_pops_to_obj, EmitSite, Form, Operand, TypingSite};
 use crate::abi::Op;
+use crate::bytecode::Insn;
 use crate::translate::emitter::Emitter;
 use crate::translate::introspection::{
-    inspects_frames, name_of, zero_argument_super, FRAME_ATTRS, FRAME_GLOBALS, FRAME_STATE_ATTRS,
+    inspects_frames, name_of, reads_frame_at, zero_argument_super, FRAME_GLOBALS,
+    FRAME_STATE_ATTRS, FRAME_STATE_ON_MODULES,
 };
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::typing::Flow;
-use crate::translate::{refuse, Refusal};
+use crate::translate::{refuse, ExitKind, Refusal};
 use Kind::*;
 
 /// The most `LOAD_COMMON_CONSTANT` operand native code knows (`CommonConstant`).
@@ -111,6 +113,26 @@ fn type_load_attr(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     Ok(Flow::Next)
 }
 
+/// Exits before the attribute load when its owner (the top of the stack, still owned by
+/// its slot) is a module or a frame object: see [`FRAME_STATE_ON_MODULES`].
+fn exit_if_frame_state_owner(e: &mut Emitter, st: &TypeState, insn: &Insn) {
+    let top = st.stack.len() - 1;
+    if st.stack[top] != Obj {
+        return;
+    }
+    let owner = e.get(false, top, Obj);
+    e.store_op(0, owner);
+    let status = e.call_op(Op::FrameStateOwner, 0);
+    e.exit_if(
+        status,
+        st,
+        insn,
+        "frame introspection runs in the interpreter",
+        ExitKind::Guard,
+        &[],
+    );
+}
+
 fn emit_load_attr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let EmitSite {
         code,
@@ -120,8 +142,11 @@ fn emit_load_attr(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
         d,
         ..
     } = *s;
-    if inspects_frames(name_of(code, arg >> 1), FRAME_ATTRS) {
+    if reads_frame_at(code, s.a, s.k) {
         e.exit_without_frame(st, insn);
+    }
+    if inspects_frames(name_of(code, arg >> 1), FRAME_STATE_ON_MODULES) {
+        exit_if_frame_state_owner(e, st, insn);
     }
     let temps = e.operands(st, 1);
     if arg & 1 != 0 {
