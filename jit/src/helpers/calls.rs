@@ -59,6 +59,55 @@ struct Callee {
     code: usize,
     /// The JIT refused it: stop trying.
     refused: bool,
+    /// What binding keyword arguments and defaults needs, when `exact_argc` is set.
+    params: Option<std::sync::Arc<Params>>,
+}
+
+/// The positional parameters of a plain signature (see [`Callee::exact_argc`]): keyword
+/// arguments and defaults are bound here, so such calls still reach the exact path.
+struct Params {
+    names: Vec<&'static rustpython_vm::builtins::PyStrInterned>,
+    /// The first `posonly` parameters cannot be passed by keyword.
+    posonly: usize,
+    /// `__defaults__` (the last parameters' values), as of the function's version.
+    defaults: Vec<PyObjectRef>,
+}
+
+impl Params {
+    /// `args` (positional, then the values of `kwnames`) as exactly the parameters:
+    /// keywords by name, missing trailing parameters from the defaults. `None` when the
+    /// VM's binding must decide (an unknown, repeated or positional-only keyword, a
+    /// missing argument, too many): it then raises the error the interpreter would.
+    fn bind(&self, args: &[PyObjectRef], kwnames: &[PyObjectRef]) -> Option<Vec<PyObjectRef>> {
+        let n = self.names.len();
+        let npos = args.len().checked_sub(kwnames.len())?;
+        if npos > n {
+            return None;
+        }
+        let mut slots: Vec<Option<PyObjectRef>> = args[..npos].iter().cloned().map(Some).collect();
+        slots.resize(n, None);
+        for (name, value) in kwnames.iter().zip(&args[npos..]) {
+            let name = name.downcast_ref::<PyStr>()?;
+            let i = self.names.iter().position(|p| {
+                p.as_object().is(name.as_object()) || p.as_wtf8() == name.as_wtf8()
+            })?;
+            if i < self.posonly || slots[i].is_some() {
+                return None;
+            }
+            slots[i] = Some(value.clone());
+        }
+        let first_default = n.checked_sub(self.defaults.len())?;
+        slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.or_else(|| {
+                    i.checked_sub(first_default)
+                        .map(|d| self.defaults[d].clone())
+                })
+            })
+            .collect()
+    }
 }
 
 thread_local! {
@@ -97,8 +146,22 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
                 | CodeFlags::ITERABLE_COROUTINE,
         )
         && code.code.kwonlyarg_count == 0;
+    let params = plain.then(|| {
+        let defaults = f
+            .as_object()
+            .get_attr("__defaults__", vm)
+            .ok()
+            .and_then(|d| d.downcast::<PyTuple>().ok())
+            .map_or_else(Vec::new, |t| t.as_slice().to_vec());
+        std::sync::Arc::new(Params {
+            names: code.code.varnames[..code.code.arg_count as usize].to_vec(),
+            posonly: code.code.posonlyarg_count as usize,
+            defaults,
+        })
+    });
     let c = Callee {
         version,
+        params,
         exact_argc: plain.then_some(code.code.arg_count),
         // Only native code built for `f`'s globals and builtins: a function made from
         // another's stub code with other ones runs in the interpreter through the stub.
@@ -175,32 +238,13 @@ fn hot_from_native(
 /// Calls `callable` with positional `args` the fastest way that keeps the interpreter's
 /// semantics: a compiled function's native code directly, a plain Python function through
 /// the VM's exact-arguments path (a light frame), anything else by vectorcall.
-fn call_positional(
-    vm: &VirtualMachine,
-    callable: &PyObject,
-    mut args: Vec<PyObjectRef>,
-) -> PyResult {
-    if let Some(f) = callable.downcast_ref_if_exact::<PyFunction>(vm) {
-        if let Some(c) = callee_info(f, vm) {
-            if c.exact_argc == Some(args.len() as u32) {
-                return call_exact(vm, f, c, args);
-            }
-        }
-    }
-    // A bound method of a Python function (a dispatch table of `self.on_x`, a stored
-    // callback): its function with `self` first, which is all `PyBoundMethod::call` does.
-    if let Some((this, func)) = vm::bound_method_parts(vm, callable) {
-        if let Some(f) = func.downcast_ref_if_exact::<PyFunction>(vm) {
-            if let Some(c) = callee_info(f, vm) {
-                if c.exact_argc == Some(args.len() as u32 + 1) {
-                    args.insert(0, this.to_owned());
-                    return call_exact(vm, f, c, args);
-                }
-            }
-        }
-    }
+fn call_positional(vm: &VirtualMachine, callable: &PyObject, args: Vec<PyObjectRef>) -> PyResult {
+    let args = match call_python(vm, callable, args, &[]) {
+        Ok(r) => return r,
+        Err(args) => args,
+    };
     let args = match callable.downcast_ref::<PyType>() {
-        Some(cls) => match instantiate(vm, callable, cls, args) {
+        Some(cls) => match instantiate(vm, callable, cls, args, &[]) {
             Ok(made) => return made,
             Err(args) => args,
         },
@@ -208,6 +252,47 @@ fn call_positional(
     };
     let nargs = args.len();
     callable.vectorcall(args, nargs, None, vm)
+}
+
+/// `callable(*args)`, the last `kwnames.len()` of `args` passed by keyword, when it is a
+/// Python function, or a bound method of one (a dispatch table of `self.on_x`, a stored
+/// callback: its function with `self` first, all `PyBoundMethod::call` does), whose plain
+/// signature binds these arguments here ([`Params::bind`]): through [`call_exact`].
+/// Hands `args` back for the VM's call otherwise.
+fn call_python(
+    vm: &VirtualMachine,
+    callable: &PyObject,
+    mut args: Vec<PyObjectRef>,
+    kwnames: &[PyObjectRef],
+) -> Result<PyResult, Vec<PyObjectRef>> {
+    let (f, this) = match callable.downcast_ref_if_exact::<PyFunction>(vm) {
+        Some(f) => (f, None),
+        None => match vm::bound_method_parts(vm, callable) {
+            Some((this, func)) => match func.downcast_ref_if_exact::<PyFunction>(vm) {
+                Some(f) => (f, Some(this)),
+                None => return Err(args),
+            },
+            None => return Err(args),
+        },
+    };
+    let Some(c) = callee_info(f, vm).filter(|c| c.exact_argc.is_some()) else {
+        return Err(args);
+    };
+    if let Some(this) = this {
+        args.insert(0, this.to_owned());
+    }
+    if kwnames.is_empty() && c.exact_argc == Some(args.len() as u32) {
+        return Ok(call_exact(vm, f, c, args));
+    }
+    match c.params.as_ref().and_then(|p| p.bind(&args, kwnames)) {
+        Some(bound) => Ok(call_exact(vm, f, c, bound)),
+        None => {
+            if this.is_some() {
+                args.remove(0);
+            }
+            Err(args)
+        }
+    }
 }
 
 /// The number of positional parameters of Python function `f` when that is all its
@@ -260,6 +345,7 @@ fn instantiate(
     callable: &PyObject,
     cls: &Py<PyType>,
     args: Vec<PyObjectRef>,
+    kwnames: &[PyObjectRef],
 ) -> Result<PyResult, Vec<PyObjectRef>> {
     use rustpython_vm::types::PyTypeFlags;
     let plain = callable.class().is(vm.ctx.types.type_type)
@@ -274,19 +360,27 @@ fn instantiate(
     else {
         return Err(args);
     };
-    let Some(c) = callee_info(init, vm).filter(|c| c.exact_argc == Some(args.len() as u32 + 1))
-    else {
+    let Some(c) = callee_info(init, vm).filter(|c| c.exact_argc.is_some()) else {
         return Err(args);
     };
-    let Some(alloc) = cls.slots.alloc.load() else {
+    // The arguments bound to `__init__`'s parameters before anything is allocated, with
+    // the class standing in for `self` until the instance exists.
+    let mut with_self = Vec::with_capacity(args.len() + 1);
+    with_self.push(callable.to_owned());
+    with_self.extend(args.iter().cloned());
+    let bound = if kwnames.is_empty() && c.exact_argc == Some(with_self.len() as u32) {
+        Some(with_self)
+    } else {
+        c.params.as_ref().and_then(|p| p.bind(&with_self, kwnames))
+    };
+    let (Some(mut bound), Some(alloc)) = (bound, cls.slots.alloc.load()) else {
         return Err(args);
     };
+    drop(args);
     Ok((|| {
         let obj = alloc(cls.to_owned(), 0, vm)?;
-        let mut with_self = Vec::with_capacity(args.len() + 1);
-        with_self.push(obj.clone());
-        with_self.extend(args);
-        let r = call_exact(vm, init, c, with_self)?;
+        bound[0] = obj.clone();
+        let r = call_exact(vm, init, c, bound)?;
         if !vm.is_none(&r) {
             return Err(vm.new_type_error(format!(
                 "__init__() should return None, not '{:.200}'",
@@ -383,8 +477,21 @@ pub(super) unsafe extern "C" fn h_call_kw(
             .as_slice()
             .to_vec();
         let args = call_args(&ops, n);
-        let nargs = args.len() - kwnames.len();
-        let r = ops.get(0).vectorcall(args, nargs, Some(&kwnames), vm)?;
+        let callable = ops.get(0);
+        let done = match call_python(vm, callable, args, &kwnames) {
+            Ok(r) => Ok(r),
+            Err(args) => match callable.downcast_ref::<PyType>() {
+                Some(cls) => instantiate(vm, callable, cls, args, &kwnames),
+                None => Err(args),
+            },
+        };
+        let r = match done {
+            Ok(r) => r?,
+            Err(args) => {
+                let nargs = args.len() - kwnames.len();
+                callable.vectorcall(args, nargs, Some(&kwnames), vm)?
+            }
+        };
         signals_after_call(vm)?;
         ops.release(3 + n);
         ops.set(0, r);
