@@ -223,21 +223,24 @@ pub(super) unsafe extern "C" fn h_load_attr(
     })
 }
 
-/// Replaces the value of `name` in `owner`'s instance dict if the dict has that key;
-/// whether it did.
-fn replace_in_instance_dict(
+/// Stores `name` in `owner`'s existing instance dict, as `object.__setattr__` does for a
+/// type whose `name` is no data descriptor: a key it has, or a new key while the dict is
+/// small (see [`vm::instance_dicts`]). Whether it did; the generic path does the rest.
+fn store_in_instance_dict(
     vm: &VirtualMachine,
     owner: &PyObject,
     name: &Py<PyStr>,
     value: &PyObjectRef,
 ) -> PyResult<bool> {
-    match owner.dict() {
-        Some(dict) if dict.contains_key(name, vm) => {
-            dict.set_item(name, value.clone(), vm)?;
-            Ok(true)
-        }
-        _ => Ok(false),
+    let Some(dict) = owner.dict() else {
+        return Ok(false);
+    };
+    let small = dict.__len__() < vm::SMALL_INSTANCE_DICT && vm::new_keys_inline_ok(vm);
+    if small || dict.contains_key(name, vm) {
+        dict.set_item(name, value.clone(), vm)?;
+        return Ok(true);
     }
+    Ok(false)
 }
 
 /// After the instance dict missed (for a type whose `name` is no data descriptor, as
@@ -379,7 +382,7 @@ pub(super) unsafe extern "C" fn h_store_attr(
                 drop(unsafe { vm::slot_cell(owner, offset) }.store(Some(value)))
             }
             Some(Found::InstanceDict)
-                if replace_in_instance_dict(vm, owner, name(ctx, arg), &value)? => {}
+                if store_in_instance_dict(vm, owner, name(ctx, arg), &value)? => {}
             _ => {
                 let name = name(ctx, arg);
                 owner.set_attr(name, value, vm)?;

@@ -29,6 +29,10 @@
 //!   words (in an order found at start-up) ([`bound_method_parts`]). Checked on a fresh
 //!   bound method against `__self__`/`__func__`; when it fails, native code calls bound
 //!   methods generically.
+//! - [`instance_dicts`]: inserting a new key into an instance dict of fewer than
+//!   [`SMALL_INSTANCE_DICT`] keys needs none of the VM's inline-values bookkeeping (it only
+//!   acts past `SHARED_KEYS_MAX_SIZE` keys). Checked against that limit as
+//!   `_testinternalcapi` reports it; when it fails, native code only replaces keys.
 //! - [`running`]: the VM native code on this thread runs under, a pointer of ours
 //!   ([`with_vm`]): no RustPython layout, nothing to check.
 //!
@@ -37,6 +41,7 @@
 
 pub mod bound_methods;
 pub mod cells;
+pub mod instance_dicts;
 pub mod linetable;
 pub mod refcount;
 pub mod refs;
@@ -46,6 +51,7 @@ pub mod type_slots;
 
 pub use bound_methods::bound_method_parts;
 pub use cells::{cell_get, cell_read, cell_set};
+pub use instance_dicts::{new_keys_inline_ok, SMALL_INSTANCE_DICT};
 pub use refcount::{is_immortal, REFCOUNT_IMMORTAL, REFCOUNT_STRONG};
 pub use refs::{address_of, give, obj, release, take};
 pub use running::{current_vm, running_vm, with_vm};
@@ -72,6 +78,8 @@ pub struct Layout {
     pub cells: bool,
     /// A bound method's `self` and function are read in place.
     pub bound_methods: bool,
+    /// New keys go into small instance dicts directly.
+    pub instance_dict_keys: bool,
 }
 
 /// Checks every assumption above on live objects of `vm` (once per process; later calls
@@ -85,6 +93,7 @@ pub fn check_layout(vm: &VirtualMachine) -> Layout {
         line_table: linetable::line_table_ok(vm),
         cells: cells::cell_layout_ok(vm),
         bound_methods: bound_methods::bound_method_layout_ok(vm),
+        instance_dict_keys: instance_dicts::new_keys_inline_ok(vm),
     }
 }
 
@@ -131,6 +140,7 @@ mod tests {
                 line_table: true,
                 cells: true,
                 bound_methods: true,
+                instance_dict_keys: true,
             };
             assert_eq!(super::check_layout(vm), all);
         });
