@@ -181,16 +181,18 @@ fn nested_native_call(vm: &VirtualMachine, call: impl FnOnce() -> PyResult) -> P
 /// Arguments a borrowed call passes on the machine stack; more take the general path.
 const MAX_BORROWED_ARGS: usize = 16;
 
-/// The argument words of a borrowed call (at most two per argument).
+/// The argument words of a borrowed call (at most two per argument), on the machine
+/// stack and not zeroed: only the first `n` are ever read.
 struct Words {
-    w: [u64; 2 * MAX_BORROWED_ARGS],
+    w: [std::mem::MaybeUninit<u64>; 2 * MAX_BORROWED_ARGS],
     n: usize,
 }
 
 impl Default for Words {
     fn default() -> Self {
         Words {
-            w: [0; 2 * MAX_BORROWED_ARGS],
+            // SAFETY: an array of `MaybeUninit` needs no initialization.
+            w: unsafe { std::mem::MaybeUninit::uninit().assume_init() },
             n: 0,
         }
     }
@@ -199,7 +201,7 @@ impl Default for Words {
 impl Extend<u64> for Words {
     fn extend<I: IntoIterator<Item = u64>>(&mut self, iter: I) {
         for v in iter {
-            self.w[self.n] = v;
+            self.w[self.n].write(v);
             self.n += 1;
         }
     }
@@ -214,13 +216,15 @@ impl Words {
 impl std::ops::Deref for Words {
     type Target = [u64];
     fn deref(&self) -> &[u64] {
-        &self.w[..self.n]
+        // SAFETY: the first `n` words were written (`extend` is the only writer).
+        unsafe { std::slice::from_raw_parts(self.w.as_ptr().cast(), self.n) }
     }
 }
 
 impl std::ops::DerefMut for Words {
     fn deref_mut(&mut self) -> &mut [u64] {
-        &mut self.w[..self.n]
+        // SAFETY: as for `deref`.
+        unsafe { std::slice::from_raw_parts_mut(self.w.as_mut_ptr().cast(), self.n) }
     }
 }
 

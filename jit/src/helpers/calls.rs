@@ -3,6 +3,7 @@
 //! and the per-function facts and native-call counts they need ([`Callee`]).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use rustpython_vm::builtins::{PyDict, PyFunction, PyStr, PyTuple, PyType};
 use rustpython_vm::function::FuncArgs;
@@ -111,7 +112,7 @@ impl Params {
 }
 
 thread_local! {
-    static CALLEES: RefCell<rustc_hash::FxHashMap<usize, Callee>> =
+    static CALLEES: RefCell<rustc_hash::FxHashMap<usize, Rc<Callee>>> =
         RefCell::new(rustc_hash::FxHashMap::default());
     /// Calls from native code of not yet compiled functions, per code object: at the
     /// threshold the function is compiled (functions without loops are compiled only this
@@ -121,7 +122,7 @@ thread_local! {
         RefCell::new(rustc_hash::FxHashMap::default());
 }
 
-fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
+fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Rc<Callee>> {
     use rustpython_vm::bytecode::CodeFlags;
     let version = f.get_version_for_current_state();
     if version == 0 {
@@ -159,7 +160,7 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
             defaults,
         })
     });
-    let c = Callee {
+    let c = Rc::new(Callee {
         version,
         params,
         exact_argc: plain.then_some(code.code.arg_count),
@@ -168,7 +169,7 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Callee> {
         compiled: crate::entry::native_code_for(vm, f, code),
         code: code.as_object().get_id(),
         refused: false,
-    };
+    });
     CALLEES.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() > 4096 {
@@ -228,6 +229,7 @@ fn hot_from_native(
     // entry. Code for native callers only is remembered here.
     CALLEES.with(|m| {
         if let Some(c) = m.borrow_mut().get_mut(&key) {
+            let c = Rc::make_mut(c);
             c.refused = compiled.is_none();
             c.compiled = compiled.clone();
         }
@@ -321,12 +323,14 @@ pub(super) fn call_function_exact(
 fn call_exact(
     vm: &VirtualMachine,
     f: &Py<PyFunction>,
-    c: Callee,
+    c: Rc<Callee>,
     args: Vec<PyObjectRef>,
 ) -> PyResult {
     match c
         .compiled
+        .as_ref()
         .filter(|c| c.usable())
+        .cloned()
         .or_else(|| hot_from_native(f, vm))
     {
         Some(compiled) => crate::entry::call_compiled_direct(vm, &compiled, f, args),
@@ -363,20 +367,26 @@ fn instantiate(
     let Some(c) = callee_info(init, vm).filter(|c| c.exact_argc.is_some()) else {
         return Err(args);
     };
-    // The arguments bound to `__init__`'s parameters before anything is allocated, with
-    // the class standing in for `self` until the instance exists.
-    let mut with_self = Vec::with_capacity(args.len() + 1);
-    with_self.push(callable.to_owned());
-    with_self.extend(args.iter().cloned());
-    let bound = if kwnames.is_empty() && c.exact_argc == Some(with_self.len() as u32) {
-        Some(with_self)
-    } else {
-        c.params.as_ref().and_then(|p| p.bind(&with_self, kwnames))
-    };
-    let (Some(mut bound), Some(alloc)) = (bound, cls.slots.alloc.load()) else {
+    let Some(alloc) = cls.slots.alloc.load() else {
         return Err(args);
     };
-    drop(args);
+    // The arguments bound to `__init__`'s parameters before anything is allocated, with
+    // the class standing in for `self` until the instance exists.
+    let with_self = |args: &mut dyn Iterator<Item = PyObjectRef>| {
+        let mut v = Vec::with_capacity(args.size_hint().0 + 1);
+        v.push(callable.to_owned());
+        v.extend(args);
+        v
+    };
+    let mut bound = if kwnames.is_empty() && c.exact_argc == Some(args.len() as u32 + 1) {
+        with_self(&mut args.into_iter())
+    } else {
+        let all = with_self(&mut args.iter().cloned());
+        match c.params.as_ref().and_then(|p| p.bind(&all, kwnames)) {
+            Some(bound) => bound,
+            None => return Err(args),
+        }
+    };
     Ok((|| {
         let obj = alloc(cls.to_owned(), 0, vm)?;
         bound[0] = obj.clone();
