@@ -15,13 +15,21 @@ use rustpython_vm::{identifier, AsObject, Py, PyObject, PyObjectRef, PyResult, V
 
 use super::calls::{call_function_exact, exact_arity};
 
+/// Whether `a` and `b` are instances of one heap class: the first test of both entry
+/// points, inlined into the generic operator helpers (most of their operands are ints,
+/// floats and strings, and must pay no more than this).
+#[inline(always)]
+fn same_heap_class(a: &PyObject, b: &PyObject) -> bool {
+    let cls = a.class();
+    cls.is(b.class()) && cls.slots.flags.has_feature(PyTypeFlags::HEAPTYPE)
+}
+
 /// The class both operands have, if it is one whose operators this module may call
 /// directly.
 fn shared_python_class<'a>(a: &'a PyObject, b: &PyObject) -> Option<&'a Py<PyType>> {
     let cls = a.class();
     let seq = &cls.slots.as_sequence;
-    let plain = cls.is(b.class())
-        && cls.slots.flags.has_feature(PyTypeFlags::HEAPTYPE)
+    let plain = same_heap_class(a, b)
         && seq.concat.load().is_none()
         && seq.repeat.load().is_none()
         && seq.inplace_concat.load().is_none()
@@ -103,7 +111,20 @@ fn binary_names(
 /// `a op b` for two instances of one Python class with Python operator methods: what
 /// the VM's `binary_iop`/`binary_op` do there (the in-place method, then the method,
 /// then the error), with the methods called from native code.
+#[inline(always)]
 pub(super) fn python_binary_op(
+    vm: &VirtualMachine,
+    op: BinaryOperator,
+    a: &PyObject,
+    b: &PyObject,
+) -> Option<PyResult> {
+    if !same_heap_class(a, b) {
+        return None;
+    }
+    python_binary_op_of_class(vm, op, a, b)
+}
+
+fn python_binary_op_of_class(
     vm: &VirtualMachine,
     op: BinaryOperator,
     a: &PyObject,
