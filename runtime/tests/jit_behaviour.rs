@@ -1559,3 +1559,46 @@ print("explicit compile refused:", rpyjit.compile(decorated) is False)
         }
     }
 }
+
+/// The profitability estimate counts only what the interpreter does in place: `s += x` on
+/// a string only a local refers to (it appends without copying) keeps a loop doing little
+/// else in the interpreter, while a concatenation that makes a new string either way
+/// (`"visit_" + name`, the dispatch of a visitor) is compiled like any other helper call.
+#[test]
+fn only_in_place_string_appends_keep_code_in_the_interpreter() {
+    let stats = jit_matches_the_interpreter(
+        "string_appends",
+        r#"class Visitor:
+    def visit(self, node):
+        return getattr(self, "visit_" + type(node).__name__)(node)
+
+    def visit_int(self, node):
+        return node + 1
+
+    def visit_str(self, node):
+        return len(node)
+
+def drive(n):
+    v = Visitor()
+    t = 0
+    for i in range(n):
+        t += v.visit(i) + v.visit("ab")
+    return t
+
+def accumulate(parts):
+    s = ""
+    for p in parts:
+        s += p
+    return len(s)
+
+print(drive(3000))
+print(accumulate(["x", "yz"] * 3000))
+"#,
+    );
+    assert!(stats.compiled("Visitor.visit"), "{stats}");
+    assert!(!stats.compiled("accumulate"), "{stats}");
+    assert!(
+        stats.refused.keys().any(|r| r.contains("not profitable")),
+        "{stats}"
+    );
+}

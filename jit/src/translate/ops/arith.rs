@@ -32,12 +32,11 @@ pub(super) const UNARY_NOT: Form = Form::op(type_truth, emit_unary_not).work();
 pub(super) const CALL_INTRINSIC_1: Form = Form::op(type_call_intrinsic_1, emit_call_intrinsic_1);
 
 /// The interpreter appends in place to a string only its local refers to (see
-/// `Translation::profitable`).
+/// `Translation::profitable`): the form it quickens `s += x` / `s = s + x` into. A plain
+/// concatenation (`"visit_" + name`, `BINARY_OP_ADD_UNICODE`) makes a new string in the
+/// interpreter too.
 fn appends_to_a_string(quick: &Instruction) -> bool {
-    matches!(
-        quick,
-        Instruction::BinaryOpInplaceAddUnicode | Instruction::BinaryOpAddUnicode
-    )
+    matches!(quick, Instruction::BinaryOpInplaceAddUnicode)
 }
 
 /// Arithmetic compiled inline on unboxed ints/floats (in-place forms share semantics for
