@@ -138,6 +138,17 @@ pub fn call_compiled_direct(
         // Through its stub: in a frame of its own.
         return func.invoke_exact_args(args, vm);
     }
+    // The arguments' words on the machine stack: the borrowed path builds no vectors.
+    if args.len() <= MAX_BORROWED_ARGS {
+        let mut argv = [0u64; MAX_BORROWED_ARGS];
+        for (w, a) in argv.iter_mut().zip(&args) {
+            *w = crate::vm::address_of(a);
+        }
+        // SAFETY: `args` keeps every object alive until after the call.
+        if let Some(r) = unsafe { call_compiled_borrowed(vm, c, func, &argv[..args.len()]) } {
+            return r;
+        }
+    }
     nested_native_call(vm, || call_compiled(vm, c, func, args, None))
 }
 
