@@ -3,7 +3,9 @@
 # the interpreter's, and every call the binding rejects raises the interpreter's error.
 # Defaults are the function's own objects (a mutable default accumulates), and follow
 # `__defaults__` when it is reassigned.
+import gc
 import sys
+import weakref
 
 
 def scale(x, k=2, bias=0):
@@ -102,7 +104,33 @@ def changing_defaults(n):
     return out[0], out[-1], out.count(2)
 
 
+class Default:
+    pass
+
+
+def make_with_default():
+    d = Default()
+
+    def f(x, k=d):
+        return k is d
+
+    return f, weakref.ref(d)
+
+
+def defaults_die_with_their_function(n):
+    # Calls that use a default from hot code do not keep the default alive once the
+    # function is gone.
+    f, ref = make_with_default()
+    hits = 0
+    for i in range(n):
+        hits += f(i)
+    del f
+    gc.collect()
+    return hits, ref() is None
+
+
 for rep in range(3):
     print(bindings(2000))
     print(rejected(600))
     print(changing_defaults(3000))
+    print(defaults_die_with_their_function(3000))

@@ -192,10 +192,31 @@ pub(super) unsafe extern "C" fn h_to_bool(
     // SAFETY: native code calls this as an `OpsHelper` with the operand slots above.
     let (ctx, mut ops) = unsafe { enter(ctx, ops, 1) };
     run(ctx, |_, vm| {
-        let t = ops.get(0).to_owned().try_to_bool(vm)?;
+        let t = match builtin_container_truth(vm, ops.get(0)) {
+            Some(t) => t,
+            None => ops.get(0).to_owned().try_to_bool(vm)?,
+        };
         ops.release(1);
         Ok(i64::from(t))
     })
+}
+
+/// The truth of an exact str, list, tuple or dict: whether it is non-empty, which is all
+/// the generic test (`__bool__`, then `__len__`) finds for them (`TO_BOOL_STR`,
+/// `TO_BOOL_LIST`). `None` for anything else.
+fn builtin_container_truth(vm: &VirtualMachine, o: &PyObject) -> Option<bool> {
+    use rustpython_vm::builtins::{PyDict, PyList, PyStr, PyTuple};
+    if let Some(s) = o.downcast_ref_if_exact::<PyStr>(vm) {
+        return Some(!s.is_empty());
+    }
+    if let Some(l) = o.downcast_ref_if_exact::<PyList>(vm) {
+        return Some(!l.borrow_vec().is_empty());
+    }
+    if let Some(t) = o.downcast_ref_if_exact::<PyTuple>(vm) {
+        return Some(!t.as_slice().is_empty());
+    }
+    o.downcast_ref_if_exact::<PyDict>(vm)
+        .map(|d| d.__len__() != 0)
 }
 
 /// UNARY_NEGATIVE: ops = [v] → -v.

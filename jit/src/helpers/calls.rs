@@ -70,16 +70,35 @@ struct Params {
     names: Vec<&'static rustpython_vm::builtins::PyStrInterned>,
     /// The first `posonly` parameters cannot be passed by keyword.
     posonly: usize,
-    /// `__defaults__` (the last parameters' values), as of the function's version.
-    defaults: Vec<PyObjectRef>,
+    /// The function's `__defaults__` tuple (the last parameters' values) as of its
+    /// version, not owned: the cache must not keep default values alive after their
+    /// function dies (that would change when they die). See [`Params::defaults`].
+    defaults: Option<std::ptr::NonNull<Py<PyTuple>>>,
 }
 
 impl Params {
-    /// `args` (positional, then the values of `kwnames`) as exactly the parameters:
-    /// keywords by name, missing trailing parameters from the defaults. `None` when the
-    /// VM's binding must decide (an unknown, repeated or positional-only keyword, a
+    /// The defaults of `f`, whose cache entry this is (same address and version).
+    fn defaults<'a>(&self, _f: &'a Py<PyFunction>) -> &'a [PyObjectRef] {
+        match self.defaults {
+            // SAFETY: the entry was made for `f` at its current version (`callee_info`
+            // matched both; versions are never reused), and assigning `__defaults__`
+            // changes the version: `f`, alive for `'a`, still holds this very tuple.
+            Some(t) => unsafe { t.as_ref() }.as_slice(),
+            None => &[],
+        }
+    }
+
+    /// `args` (positional, then the values of `kwnames`) as exactly the parameters of
+    /// `f`: keywords by name, missing trailing parameters from the defaults. `None` when
+    /// the VM's binding must decide (an unknown, repeated or positional-only keyword, a
     /// missing argument, too many): it then raises the error the interpreter would.
-    fn bind(&self, args: &[PyObjectRef], kwnames: &[PyObjectRef]) -> Option<Vec<PyObjectRef>> {
+    fn bind(
+        &self,
+        f: &Py<PyFunction>,
+        args: &[PyObjectRef],
+        kwnames: &[PyObjectRef],
+    ) -> Option<Vec<PyObjectRef>> {
+        let defaults = self.defaults(f);
         let n = self.names.len();
         let npos = args.len().checked_sub(kwnames.len())?;
         if npos > n {
@@ -97,16 +116,11 @@ impl Params {
             }
             slots[i] = Some(value.clone());
         }
-        let first_default = n.checked_sub(self.defaults.len())?;
+        let first_default = n.checked_sub(defaults.len())?;
         slots
             .into_iter()
             .enumerate()
-            .map(|(i, v)| {
-                v.or_else(|| {
-                    i.checked_sub(first_default)
-                        .map(|d| self.defaults[d].clone())
-                })
-            })
+            .map(|(i, v)| v.or_else(|| i.checked_sub(first_default).map(|d| defaults[d].clone())))
             .collect()
     }
 }
@@ -153,7 +167,7 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Rc<Callee>> {
             .get_attr("__defaults__", vm)
             .ok()
             .and_then(|d| d.downcast::<PyTuple>().ok())
-            .map_or_else(Vec::new, |t| t.as_slice().to_vec());
+            .map(|t| std::ptr::NonNull::from(&*t));
         std::sync::Arc::new(Params {
             names: code.code.varnames[..code.code.arg_count as usize].to_vec(),
             posonly: code.code.posonlyarg_count as usize,
@@ -286,7 +300,7 @@ fn call_python(
     if kwnames.is_empty() && c.exact_argc == Some(args.len() as u32) {
         return Ok(call_exact(vm, f, c, args));
     }
-    match c.params.as_ref().and_then(|p| p.bind(&args, kwnames)) {
+    match c.params.as_ref().and_then(|p| p.bind(f, &args, kwnames)) {
         Some(bound) => Ok(call_exact(vm, f, c, bound)),
         None => {
             if this.is_some() {
@@ -382,7 +396,7 @@ fn instantiate(
         with_self(&mut args.into_iter())
     } else {
         let all = with_self(&mut args.iter().cloned());
-        match c.params.as_ref().and_then(|p| p.bind(&all, kwnames)) {
+        match c.params.as_ref().and_then(|p| p.bind(init, &all, kwnames)) {
             Some(bound) => bound,
             None => return Err(args),
         }

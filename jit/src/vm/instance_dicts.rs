@@ -16,11 +16,21 @@ pub const SMALL_INSTANCE_DICT: usize = 16;
 /// Whether new keys may be inserted directly (see the module docs).
 pub fn new_keys_inline_ok(vm: &VirtualMachine) -> bool {
     static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *OK.get_or_init(|| {
-        let limit = vm
-            .import("_testinternalcapi", 0)
-            .and_then(|m| m.get_attr("SHARED_KEYS_MAX_SIZE", vm))
-            .and_then(|v| v.try_into_value::<usize>(vm));
-        matches!(limit, Ok(n) if n >= SMALL_INSTANCE_DICT)
-    })
+    *OK.get_or_init(|| matches!(shared_keys_limit(vm), Ok(n) if n >= SMALL_INSTANCE_DICT))
+}
+
+/// `_testinternalcapi.SHARED_KEYS_MAX_SIZE`, read without leaving the module imported
+/// (a program that never imports it must not find it in `sys.modules`).
+fn shared_keys_limit(vm: &VirtualMachine) -> rustpython_vm::PyResult<usize> {
+    const NAME: &str = "_testinternalcapi";
+    let modules = vm.sys_module.get_attr("modules", vm)?;
+    let imported_before = modules.get_item(NAME, vm).is_ok();
+    let limit = vm
+        .import(NAME, 0)
+        .and_then(|m| m.get_attr("SHARED_KEYS_MAX_SIZE", vm))
+        .and_then(|v| v.try_into_value::<usize>(vm));
+    if !imported_before {
+        let _ = modules.del_item(NAME, vm);
+    }
+    limit
 }
