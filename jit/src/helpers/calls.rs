@@ -61,7 +61,7 @@ struct Callee {
     /// The JIT refused it: stop trying.
     refused: bool,
     /// What binding keyword arguments and defaults needs, when `exact_argc` is set.
-    params: Option<std::sync::Arc<Params>>,
+    params: Option<Rc<Params>>,
 }
 
 /// The positional parameters of a plain signature (see [`Callee::exact_argc`]): keyword
@@ -168,7 +168,7 @@ fn callee_info(f: &Py<PyFunction>, vm: &VirtualMachine) -> Option<Rc<Callee>> {
             .ok()
             .and_then(|d| d.downcast::<PyTuple>().ok())
             .map(|t| std::ptr::NonNull::from(&*t));
-        std::sync::Arc::new(Params {
+        Rc::new(Params {
             names: code.code.varnames[..code.code.arg_count as usize].to_vec(),
             posonly: code.code.posonlyarg_count as usize,
             defaults,
@@ -311,16 +311,9 @@ fn call_python(
     }
 }
 
-/// The number of positional parameters of Python function `f` when that is all its
-/// signature has (no defaults needed, no `*args`, `**kwargs`, keyword-only, not a
-/// generator): calls with exactly that many arguments may use [`call_function_exact`].
-pub(super) fn exact_arity(vm: &VirtualMachine, f: &Py<PyFunction>) -> Option<u32> {
-    callee_info(f, vm)?.exact_argc
-}
-
-/// Calls Python function `f` with `args`, exactly its positional parameters (see
-/// [`exact_arity`]): natively once it is compiled, counted as a call from native code
-/// until then.
+/// Calls Python function `f` with positional `args`: when they are exactly its
+/// parameters (a plain signature), natively once it is compiled (counted as a call from
+/// native code until then); otherwise through the VM's call, which binds them.
 pub(super) fn call_function_exact(
     vm: &VirtualMachine,
     f: &Py<PyFunction>,
@@ -386,16 +379,11 @@ fn instantiate(
     };
     // The arguments bound to `__init__`'s parameters before anything is allocated, with
     // the class standing in for `self` until the instance exists.
-    let with_self = |args: &mut dyn Iterator<Item = PyObjectRef>| {
-        let mut v = Vec::with_capacity(args.size_hint().0 + 1);
-        v.push(callable.to_owned());
-        v.extend(args);
-        v
-    };
+    let placeholder = std::iter::once(callable.to_owned());
     let mut bound = if kwnames.is_empty() && c.exact_argc == Some(args.len() as u32 + 1) {
-        with_self(&mut args.into_iter())
+        placeholder.chain(args).collect()
     } else {
-        let all = with_self(&mut args.iter().cloned());
+        let all: Vec<_> = placeholder.chain(args.iter().cloned()).collect();
         match c.params.as_ref().and_then(|p| p.bind(init, &all, kwnames)) {
             Some(bound) => bound,
             None => return Err(args),

@@ -11,9 +11,9 @@ use rustpython_vm::builtins::{PyFunction, PyStrInterned, PyType};
 use rustpython_vm::bytecode::BinaryOperator;
 use rustpython_vm::function::{Either, PyComparisonValue};
 use rustpython_vm::types::{PyComparisonOp, PyTypeFlags};
-use rustpython_vm::{identifier, AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{identifier, AsObject, Py, PyObject, PyRef, PyResult, VirtualMachine};
 
-use super::calls::{call_function_exact, exact_arity};
+use super::calls::call_function_exact;
 
 /// Whether `a` and `b` are instances of one heap class: the first test of both entry
 /// points, inlined into the generic operator helpers (most of their operands are ints,
@@ -41,25 +41,25 @@ fn shared_python_class<'a>(a: &'a PyObject, b: &PyObject) -> Option<&'a Py<PyTyp
 enum Method {
     /// The class has no such method: the slot is empty (the step is skipped).
     Absent,
-    /// A Python function taking exactly `(self, other)`: called from native code.
-    Binary(PyObjectRef),
+    /// A Python function: called with `(self, other)` from native code, as the slot's
+    /// wrapper calls it (a signature other than exactly two parameters binds generically).
+    Python(PyRef<PyFunction>),
 }
 
 /// `cls.name` through the MRO: `None` when it is something this module does not call
-/// (a builtin's method, a function with another signature, any other callable).
+/// (a builtin's method, any other callable or descriptor).
 fn method(vm: &VirtualMachine, cls: &Py<PyType>, name: &'static PyStrInterned) -> Option<Method> {
     let Some(m) = cls.get_attr(name) else {
         return Some(Method::Absent);
     };
-    let f = m.downcast_ref_if_exact::<PyFunction>(vm)?;
-    (exact_arity(vm, f) == Some(2)).then_some(Method::Binary(m))
+    if !m.class().is(vm.ctx.types.function_type) {
+        return None;
+    }
+    m.downcast::<PyFunction>().ok().map(Method::Python)
 }
 
-/// `m(a, b)`.
-fn call(vm: &VirtualMachine, m: &PyObject, a: &PyObject, b: &PyObject) -> PyResult {
-    let f = m
-        .downcast_ref_if_exact::<PyFunction>(vm)
-        .expect("`method` keeps only Python functions");
+/// `f(a, b)`.
+fn call(vm: &VirtualMachine, f: &Py<PyFunction>, a: &PyObject, b: &PyObject) -> PyResult {
     call_function_exact(vm, f, vec![a.to_owned(), b.to_owned()])
 }
 
@@ -142,7 +142,7 @@ fn python_binary_op_of_class(
     }
     Some((|| {
         for m in [first, then] {
-            if let Method::Binary(m) = m {
+            if let Method::Python(m) = m {
                 let r = call(vm, &m, a, b)?;
                 if !r.is(&vm.ctx.not_implemented) {
                     return Ok(r);
@@ -164,7 +164,7 @@ pub(super) fn python_compare(
     b: &PyObject,
 ) -> Option<PyResult> {
     let cls = shared_python_class(a, b)?;
-    let Method::Binary(m) = method(vm, cls, op.method_name(&vm.ctx))? else {
+    let Method::Python(m) = method(vm, cls, op.method_name(&vm.ctx))? else {
         return None;
     };
     let slot = cls.slots.richcompare.load()?;

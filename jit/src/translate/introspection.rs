@@ -17,37 +17,13 @@ pub(super) const FRAME_GLOBALS: &[&str] = &[
     "dir",
     "breakpoint",
 ];
-/// Attributes whose use reads the calling frame's object, line or callers:
+/// Functions of modules that read the calling frame's object, line or callers:
 /// `sys._getframe`, `inspect.currentframe` and friends, `warnings.warn` (which takes its
 /// line from the caller). Native code running in an interpreter frame keeps that frame's
 /// line and callers current, so these run natively there; a function using them is
 /// called in a frame of its own ([`reads_frames`]), and a guard exits where there is none.
-pub(super) const FRAME_ATTRS: &[&str] = &[
-    "_getframe",
-    "currentframe",
-    "stack",
-    "getouterframes",
-    "getframeinfo",
-    "print_stack",
-    "extract_stack",
-    "format_stack",
-    "warn",
-    "f_back",
-    "f_lineno",
-];
-/// Attributes whose use reads or changes the running frame's locals or tracing
-/// (`f_locals`, a live view of them; `pdb.set_trace`): native code keeps locals in
-/// registers, so these always run in the interpreter (a side exit before them; a frame
-/// object taken before the exit shows the continuation's locals).
-pub(super) const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "f_locals"];
-/// Attributes that read the running frame's locals only on a module or a frame object
-/// (`builtins.locals`): a guard on the owner exits before them there, and lets an
-/// ordinary attribute of the same name (`self.frame.locals`) run natively.
-pub(super) const FRAME_STATE_ON_MODULES: &[&str] = &["locals"];
-
-/// The functions of modules among [`FRAME_ATTRS`] (the rest are a frame's own
-/// attributes): their name alone is also an ordinary attribute name (`self.stack`,
-/// `self.frame.stack`, `self.warn`), so the owner decides ([`reads_frame_at`]).
+/// Their names are also ordinary attribute names (`self.stack`, `self.log.warn`), so the
+/// owner decides ([`reads_frame_at`]).
 const MODULE_FRAME_FUNCTIONS: &[&str] = &[
     "_getframe",
     "currentframe",
@@ -59,24 +35,35 @@ const MODULE_FRAME_FUNCTIONS: &[&str] = &[
     "format_stack",
     "warn",
 ];
+/// A frame object's attributes that read its callers or line, whatever the owner.
+const FRAME_OBJECT_ATTRS: &[&str] = &["f_back", "f_lineno"];
+/// Attributes whose use reads or changes the running frame's locals or tracing
+/// (`f_locals`, a live view of them; `pdb.set_trace`): native code keeps locals in
+/// registers, so these always run in the interpreter (a side exit before them; a frame
+/// object taken before the exit shows the continuation's locals).
+pub(super) const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "f_locals"];
+/// Attributes that read the running frame's locals only on a module or a frame object
+/// (`builtins.locals`): a guard on the owner exits before them there, and lets an
+/// ordinary attribute of the same name (`self.frame.locals`) run natively.
+pub(super) const FRAME_STATE_ON_MODULES: &[&str] = &["locals"];
 
-/// Whether `code` reads its running frame (a load of one of [`FRAME_ATTRS`]).
+/// Whether `code` reads its running frame (see [`reads_frame_at`]).
 pub fn reads_frames(code: &Py<PyCode>, a: &Analysis) -> bool {
     (0..a.insns.len()).any(|k| reads_frame_at(code, a, k))
 }
 
 /// Whether instruction `k` is an attribute load that reads the running frame: one of
-/// [`FRAME_ATTRS`], unless it is a module function's name loaded from an owner that is
-/// plainly not a module (an attribute of something, or a parameter the function never
-/// rebinds: `self.stack`).
+/// [`FRAME_OBJECT_ATTRS`], or of [`MODULE_FRAME_FUNCTIONS`] unless loaded from an owner
+/// that is plainly not a module (an attribute of something, or a parameter the function
+/// never rebinds: `self.stack`).
 pub(super) fn reads_frame_at(code: &Py<PyCode>, a: &Analysis, k: usize) -> bool {
     let i = &a.insns[k];
     if !matches!(i.op, Instruction::LoadAttr { .. }) {
         return false;
     }
     let name = name_of(code, i.arg >> 1);
-    inspects_frames(name, FRAME_ATTRS)
-        && !(MODULE_FRAME_FUNCTIONS.contains(&name) && owner_is_not_a_module(code, a, k))
+    inspects_frames(name, FRAME_OBJECT_ATTRS)
+        || (inspects_frames(name, MODULE_FRAME_FUNCTIONS) && !owner_is_not_a_module(code, a, k))
 }
 
 /// The owner of the attribute load at `k` comes straight from the instruction before it
