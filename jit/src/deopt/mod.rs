@@ -44,7 +44,7 @@ pub use continuation::continuation_code;
 pub use frame_state::FrameState;
 pub(crate) use frame_state::{saved_values, state_at_exit, unmarshal, ExitBuffer};
 pub(crate) use hand_back::hand_back;
-pub use resume::{detached_stand_in, placeholder_args, resume, resume_capturing_frame, stand_in};
+pub use resume::{resume, resume_capturing_frame};
 
 /// The builtin the continuation prologue calls to fetch the next saved value.
 pub const RESTORE_BUILTIN: &str = "__rpyjit_restore__";

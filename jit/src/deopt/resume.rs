@@ -1,13 +1,13 @@
 //! Running a continuation: the saved values are queued for its prologue, and the
-//! exception being handled is set up. Also the stand-in frames helpers make for a
-//! function without an interpreter frame of its own.
+//! exception being handled is set up.
 
 use std::collections::VecDeque;
 
-use rustpython_vm::builtins::{PyCode, PyDictRef, PyFunction};
+use rustpython_vm::builtins::{PyCode, PyFunction};
 use rustpython_vm::frame::FrameObjectRef;
-use rustpython_vm::function::{FuncArgs, KwArgs};
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
+
+use crate::frames::{placeholder_args, stand_in};
 
 use super::{FrameState, CAPTURED_FRAME, PENDING, PENDING_EXC, PENDING_HANDLED};
 
@@ -63,69 +63,4 @@ pub fn resume_capturing_frame(
     let result = resume(vm, func, cont, state);
     let frame = CAPTURED_FRAME.with(|c| std::mem::replace(&mut *c.borrow_mut(), outer));
     (result, frame.flatten())
-}
-
-/// A function running `code` (made from `func`'s own code by a prologue) in `func`'s place:
-/// its globals, closure, name and qualified name, so frames and tracebacks read as
-/// `func`'s.
-pub fn stand_in(vm: &VirtualMachine, func: &Py<PyFunction>, code: PyRef<PyCode>) -> PyResult {
-    let closure = func.as_object().get_attr("__closure__", vm)?;
-    stand_in_with_closure(vm, func, code, closure)
-}
-
-/// [`stand_in`] with empty cells for `func`'s closure: for a function kept beyond one
-/// call, which must not keep the objects in `func`'s cells alive.
-pub fn detached_stand_in(
-    vm: &VirtualMachine,
-    func: &Py<PyFunction>,
-    code: PyRef<PyCode>,
-) -> PyResult {
-    let closure = func.as_object().get_attr("__closure__", vm)?;
-    let closure = if vm.is_none(&closure) {
-        closure
-    } else {
-        let n = closure.length(vm)?;
-        let cells = (0..n)
-            .map(|_| vm.ctx.types.cell_type.as_object().call((), vm))
-            .collect::<PyResult<Vec<_>>>()?;
-        vm.ctx.new_tuple(cells).into()
-    };
-    stand_in_with_closure(vm, func, code, closure)
-}
-
-fn stand_in_with_closure(
-    vm: &VirtualMachine,
-    func: &Py<PyFunction>,
-    code: PyRef<PyCode>,
-    closure: PyObjectRef,
-) -> PyResult {
-    let f = func.as_object();
-    let globals: PyDictRef = f.get_attr("__globals__", vm)?.try_into_value(vm)?;
-    let made = vm.ctx.types.function_type.as_object().call(
-        (
-            code,
-            globals,
-            f.get_attr("__name__", vm)?,
-            vm.ctx.none(),
-            closure,
-        ),
-        vm,
-    )?;
-    made.set_attr("__qualname__", f.get_attr("__qualname__", vm)?, vm)?;
-    Ok(made)
-}
-
-/// Arguments that bind to `code`'s parameters (None for each positional and keyword-only
-/// one), for running a code object made from it whose prologue never reads them.
-pub fn placeholder_args(vm: &VirtualMachine, code: &Py<PyCode>) -> FuncArgs {
-    let c = &code.code;
-    let npos = c.arg_count as usize;
-    let nkw = c.kwonlyarg_count as usize;
-    FuncArgs::new(
-        (0..npos).map(|_| vm.ctx.none()).collect::<Vec<_>>(),
-        c.varnames[npos..npos + nkw]
-            .iter()
-            .map(|n| (n.as_str().to_owned(), vm.ctx.none()))
-            .collect::<KwArgs>(),
-    )
 }

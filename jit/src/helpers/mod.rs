@@ -70,14 +70,15 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         vm,
     )?;
     let frame = vm.new_function(
-        traceback::FRAME_BUILTIN,
+        crate::frames::FRAME_BUILTIN,
         |vm: &VirtualMachine| -> PyResult {
             vm.current_frame()
                 .map(Into::into)
                 .ok_or_else(|| vm.new_system_error("rpyjit: no frame"))
         },
     );
-    vm.builtins.set_attr(traceback::FRAME_BUILTIN, frame, vm)?;
+    vm.builtins
+        .set_attr(crate::frames::FRAME_BUILTIN, frame, vm)?;
     vm.builtins
         .set_attr(names::ORIGINAL_ALL, vm.builtins.get_attr("all", vm)?, vm)?;
     specialized::remember_known(vm)?;

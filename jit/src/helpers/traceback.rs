@@ -10,9 +10,6 @@ use super::exceptions::contextualize;
 
 use super::call::{enter, run, NativeCtx};
 
-/// The builtin a traceback stand-in calls: the calling frame, materialized.
-pub(super) const FRAME_BUILTIN: &str = "__rpyjit_frame__";
-
 impl TracebackFrames {
     /// A frame for `ctx`'s function and the prologue length its `tb_lasti` is shifted by;
     /// `None` if it cannot be made (the caller then lets the interpreter raise).
@@ -23,28 +20,11 @@ impl TracebackFrames {
         let vm = ctx.vm;
         let (maker, p) = self
             .maker
-            .get_or_init(|| {
-                let code = crate::rewrite::with_prologue(vm, ctx.code, 0, 2, |e| {
-                    e.emit(
-                        rustpython_vm::bytecode::Instruction::Resume {
-                            context: rustpython_vm::bytecode::Arg::marker(),
-                        },
-                        0,
-                    );
-                    e.call_builtin(FRAME_BUILTIN);
-                    e.emit(rustpython_vm::bytecode::Instruction::ReturnValue, 0);
-                });
-                let p = (code.code.instructions.len() - ctx.code.code.instructions.len()) as u32;
-                // Kept for the compiled function's lifetime: without the cells of the
-                // function it was first made for.
-                let maker = crate::deopt::detached_stand_in(vm, ctx.func, code).ok()?;
-                Some((maker, p))
-            })
+            // Kept for the compiled function's lifetime: without the cells of the function
+            // it was first made for.
+            .get_or_init(|| crate::frames::frame_maker(vm, ctx.func, ctx.code))
             .as_ref()?;
-        let frame = maker
-            .call(crate::deopt::placeholder_args(vm, ctx.code), vm)
-            .ok()?;
-        Some((frame.downcast().ok()?, *p))
+        Some((crate::frames::made_frame(vm, maker, ctx.code)?, *p))
     }
 }
 

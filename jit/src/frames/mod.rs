@@ -23,8 +23,8 @@
 //!   `sys._getframemodulename`, `frame.f_back`, `frame.f_locals` and `warnings.warn`
 //!   (replaced by [`install`]) show.
 
-use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
 use rustpython_vm::function::{FuncArgs, OptionalArg};
@@ -32,6 +32,13 @@ use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
 use crate::abi::NativeCtx;
 pub use crate::abi::NativePosition;
+
+mod other_threads;
+mod stand_ins;
+
+use other_threads::{HiddenFrames, ThreadActivations};
+pub(crate) use stand_ins::{frame_maker, made_frame};
+pub use stand_ins::{placeholder_args, stand_in, FRAME_BUILTIN};
 
 impl NativePosition {
     /// The frame that called the running builtin (a stub, a counting prologue or a loop
@@ -162,11 +169,10 @@ impl Activation {
 }
 
 thread_local! {
-    /// This thread's innermost frameless activation (a linked list through `outer`).
-    static ACTIVATIONS: Cell<*const Activation> = const { Cell::new(std::ptr::null()) };
-    /// Interpreter frames whose function continues in a continuation frame right above
-    /// them (after a deopt): not shown, the continuation is that function's frame.
-    static HIDDEN: RefCell<Vec<*const InterpreterFrame>> = const { RefCell::new(Vec::new()) };
+    /// This thread's innermost activation (a linked list through `outer`), published for
+    /// other threads' readers ([`other_threads`]).
+    static ACTIVATIONS: ThreadActivations = const { ThreadActivations::new() };
+    static HIDDEN: HiddenFrames = const { HiddenFrames::new() };
 }
 
 /// Runs `f`, native code running with context `ctx`, with its activation visible to
@@ -174,28 +180,42 @@ thread_local! {
 #[inline]
 pub fn with_activation<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
     /// Restores the thread's activation list when the call ends (also on unwinding).
-    struct Unlink<'t>(&'t Cell<*const Activation>, *const Activation);
+    struct Unlink<'t>(&'t AtomicPtr<Activation>, *const Activation);
     impl Drop for Unlink<'_> {
         fn drop(&mut self) {
-            self.0.set(self.1);
+            self.0.store(self.1 as *mut Activation, Ordering::Relaxed);
         }
     }
-    ACTIVATIONS.with(|top| {
-        let outer = top.get();
-        let anchor = if ctx.position.frame.is_null() {
-            anchor_for_call_from(outer)
-        } else {
-            ctx.position.frame
-        };
-        let act = Activation {
-            ctx: ctx as *const NativeCtx<'_> as *const NativeCtx<'static>,
-            anchor,
-            outer,
-        };
-        top.set(&act);
-        let _unlink = Unlink(top, outer);
-        f()
-    })
+    // SAFETY: a thread-local without a destructor lives as long as its thread, which
+    // runs this whole call.
+    let acts: &ThreadActivations = unsafe { &*ACTIVATIONS.with(|a| a as *const ThreadActivations) };
+    if !acts.published.get() {
+        publish_this_thread(acts);
+    }
+    let outer = acts.top.load(Ordering::Relaxed) as *const Activation;
+    let anchor = if ctx.position.frame.is_null() {
+        anchor_for_call_from(outer)
+    } else {
+        ctx.position.frame
+    };
+    let act = Activation {
+        ctx: ctx as *const NativeCtx<'_> as *const NativeCtx<'static>,
+        anchor,
+        outer,
+    };
+    acts.top.store(
+        &act as *const Activation as *mut Activation,
+        Ordering::Relaxed,
+    );
+    let _unlink = Unlink(&acts.top, outer);
+    f()
+}
+
+/// Out of line: the native call path stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn publish_this_thread(acts: &ThreadActivations) {
+    HIDDEN.with(|hidden| other_threads::publish(acts, hidden));
 }
 
 /// The interpreter frame a frameless activation called by activation `caller` sits above.
@@ -225,12 +245,10 @@ pub fn with_hidden<R>(frame: *const InterpreterFrame, f: impl FnOnce() -> R) -> 
     struct Unhide;
     impl Drop for Unhide {
         fn drop(&mut self) {
-            HIDDEN.with(|h| {
-                h.borrow_mut().pop();
-            });
+            HIDDEN.with(|h| h.frames.borrow_mut().pop());
         }
     }
-    HIDDEN.with(|h| h.borrow_mut().push(frame));
+    HIDDEN.with(|h| h.frames.borrow_mut().push(frame));
     let _unhide = Unhide;
     f()
 }
@@ -264,9 +282,14 @@ pub fn with_continued<R>(ctx: &NativeCtx<'_>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// This thread's innermost activation, if any.
+fn innermost_activation() -> *const Activation {
+    ACTIVATIONS.with(|a| a.top.load(Ordering::Relaxed) as *const Activation)
+}
+
 /// This thread's innermost activation without a frame of its own, if any.
 fn innermost_frameless() -> *const Activation {
-    let mut a = ACTIVATIONS.with(|a| a.get());
+    let mut a = innermost_activation();
     // SAFETY: see `seen_frames`.
     while !a.is_null() && !unsafe { (*a).frameless() } {
         a = unsafe { (*a).outer };
@@ -277,7 +300,7 @@ fn innermost_frameless() -> *const Activation {
 /// Whether this thread's frames differ from the interpreter's chain right now.
 fn rewritten() -> bool {
     !innermost_frameless().is_null()
-        || HIDDEN.with(|h| !h.borrow().is_empty())
+        || HIDDEN.with(|h| !h.frames.borrow().is_empty())
         || CONTINUED.with(|c| !c.borrow().is_empty())
 }
 
@@ -292,7 +315,7 @@ enum Seen {
 /// The program's view of this thread's frames, innermost first.
 fn seen_frames() -> Vec<Seen> {
     let mut acts = Vec::new();
-    let mut a = ACTIVATIONS.with(|a| a.get());
+    let mut a = innermost_activation();
     while !a.is_null() {
         // SAFETY: activations are linked only while their `with_activation` call runs
         // on this thread, innermost first; each outer one outlives the inner.
@@ -301,7 +324,7 @@ fn seen_frames() -> Vec<Seen> {
         }
         a = unsafe { (*a).outer };
     }
-    let hidden = HIDDEN.with(|h| h.borrow().clone());
+    let hidden = HIDDEN.with(|h| h.frames.borrow().clone());
     let mut seen = Vec::new();
     let mut next = 0;
     let mut cur = rustpython_vm::frame::current_thread_iframe();
@@ -346,6 +369,15 @@ fn frame_object(s: Seen, vm: &VirtualMachine) -> Option<FrameObjectRef> {
             Some(frame)
         }
     }
+}
+
+/// The frame object of this thread's innermost frame when the view differs from the
+/// interpreter's chain (what `sys._getframe()` answers).
+fn own_top(vm: &VirtualMachine) -> Option<FrameObjectRef> {
+    if !rewritten() {
+        return None;
+    }
+    seen_frames().first().and_then(|s| frame_object(*s, vm))
 }
 
 /// Where frame object `f` is in the view, if it is there.
@@ -412,23 +444,24 @@ pub fn install(vm: &VirtualMachine) -> PyResult<()> {
         })
     })?;
     install_warn(vm)?;
+    other_threads::install(vm)?;
     replace_frame_getter(vm, "f_back", |g| {
         g.with_get(
             |f: FrameObjectRef, vm: &VirtualMachine| -> Option<FrameObjectRef> {
                 if !rewritten() {
-                    return f.f_back(vm);
+                    return other_threads::linked_back(&f).unwrap_or_else(|| f.f_back(vm));
                 }
                 let seen = seen_frames();
                 match position_in_view(&seen, &f, vm) {
                     Some(i) => seen.get(i + 1).and_then(|s| frame_object(*s, vm)),
-                    None => f.f_back(vm),
+                    None => other_threads::linked_back(&f).unwrap_or_else(|| f.f_back(vm)),
                 }
             },
         )
     });
     replace_frame_getter(vm, "f_locals", |g| {
         g.with_get(|f: FrameObjectRef, vm: &VirtualMachine| -> PyResult {
-            if !ACTIVATIONS.with(|a| a.get()).is_null() {
+            if !innermost_activation().is_null() {
                 if let Some(locals) = activation_of(&f).and_then(|a| native_locals(a, vm)) {
                     return Ok(locals.into());
                 }
@@ -491,7 +524,7 @@ pub(crate) fn replace_frame_getter(
 /// The continuation frame running for hidden frame `f` (native code ran in `f`, then
 /// deoptimized): it holds the function's locals while it runs.
 fn continuation_of(f: &FrameObjectRef, vm: &VirtualMachine) -> Option<FrameObjectRef> {
-    let hidden = HIDDEN.with(|h| h.borrow().clone());
+    let hidden = HIDDEN.with(|h| h.frames.borrow().clone());
     if hidden.is_empty() {
         return None;
     }
@@ -515,7 +548,7 @@ fn continuation_of(f: &FrameObjectRef, vm: &VirtualMachine) -> Option<FrameObjec
 /// activation's stand-in, or the frame native code runs in.
 fn activation_of(f: &FrameObjectRef) -> Option<*const Activation> {
     let iframe = f.iframe() as *const InterpreterFrame;
-    let mut a = ACTIVATIONS.with(|a| a.get());
+    let mut a = innermost_activation();
     while !a.is_null() {
         // SAFETY: see `seen_frames`.
         let act = unsafe { &*a };
