@@ -81,6 +81,27 @@ t.join()
 print("thread gone:", t.ident not in sys._current_frames())
 
 
+# The main thread seen from another one: down to the module's own frame.
+main_ident = threading.get_ident()
+seen_from_watcher = []
+
+
+def watcher():
+    entered.wait()
+    seen_from_watcher.extend(own_frames(sys._current_frames()[main_ident]))
+    leave.set()
+
+
+entered.clear()
+leave.clear()
+w = threading.Thread(target=watcher)
+w.start()
+outer(True)
+w.join()
+for name, line, src in seen_from_watcher:
+    print("main thread:", name, line, src)
+
+
 # A function whose loop deoptimized (an int became a float) continues in the
 # interpreter: once, where it is now.
 def deopting(n):

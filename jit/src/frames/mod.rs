@@ -37,7 +37,7 @@ mod other_threads;
 mod stand_ins;
 
 use other_threads::{HiddenFrames, ThreadActivations};
-pub(crate) use stand_ins::{frame_maker, made_frame};
+pub(crate) use stand_ins::{code_frame_maker, frame_maker, made_frame};
 pub use stand_ins::{placeholder_args, stand_in, FRAME_BUILTIN};
 
 impl NativePosition {

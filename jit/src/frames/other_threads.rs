@@ -8,21 +8,20 @@
 //! every other thread is parked at a safepoint with its activations and frames in place,
 //! and takes a snapshot of them: strong references and plain numbers only, nothing that
 //! allocates Python objects (a collection would try to stop the world again). From the
-//! snapshot it builds the thread's view, its frames innermost first, and links each to
-//! the next ([`linked_back`], which `frame.f_back` consults): the VM's copies of the
-//! interpreter frames where they line up with the thread's chain, stand-ins (code, line,
-//! globals; no locals) for natively called functions and for interpreter frames the VM's
-//! copies do not reach.
+//! snapshot it builds the thread's view, its frames innermost first, as stand-in frames
+//! (code, line and globals; not the running locals), and links each to the next
+//! ([`linked_back`], which `frame.f_back` consults). Threads whose frames are their
+//! interpreter frames keep the VM's answer.
 
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use rustpython_vm::builtins::{PyCode, PyFunction};
+use rustpython_vm::builtins::{PyCode, PyDictRef, PyFunction};
 use rustpython_vm::frame::{FrameObjectRef, InterpreterFrame};
 use rustpython_vm::{AsObject, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
-use super::{frame_maker, made_frame, Activation};
+use super::{code_frame_maker, frame_maker, made_frame, Activation};
 
 /// One thread's innermost activation of native code (a list through
 /// [`Activation::outer`]). No destructor, so the access on every native call stays a
@@ -97,6 +96,7 @@ struct RealFrame {
     at: *const InterpreterFrame,
     code: PyRef<PyCode>,
     func: Option<PyObjectRef>,
+    globals: PyDictRef,
     lasti: u32,
 }
 
@@ -119,9 +119,6 @@ struct Snapshot {
     natives: Vec<NativeFrame>,
     /// Interpreter frames a continuation stands for (not shown).
     hidden: Vec<*const InterpreterFrame>,
-    /// The frame object the VM publishes as the thread's top (a copy linked to the running
-    /// frame, which the VM cannot walk back from another thread).
-    linked_top: usize,
 }
 
 /// The threads other than this one whose frames are not their interpreter frames (a
@@ -209,6 +206,7 @@ unsafe fn read_thread(
             at: f,
             code: frame.code().to_owned(),
             func: frame.func_obj().map(|o| o.to_owned()),
+            globals: frame.globals().to_owned(),
             lasti: frame.lasti.load(Ordering::Relaxed),
         });
         f = frame.previous();
@@ -218,49 +216,24 @@ unsafe fn read_thread(
         reals,
         natives,
         hidden,
-        linked_top: slot.top_frame.load(Ordering::Relaxed) as usize,
     })
 }
 
-/// The frames of a snapshot's thread, innermost first: the VM's copies (`vm_top` and
-/// what it links back to) where they line up with the thread's interpreter frames,
-/// stand-ins for the rest. `None` if a stand-in cannot be made (the VM's answer stands).
-fn view(
-    vm: &VirtualMachine,
-    snap: &Snapshot,
-    vm_top: Option<FrameObjectRef>,
-) -> Option<Vec<FrameObjectRef>> {
-    let mut copies = Vec::new();
-    let mut next = vm_top;
-    while let Some(f) = next {
-        // The VM's own links (the view's are not made yet).
-        next = f.f_back(vm);
-        copies.push(f);
-    }
-    // The copies that show the same frames as the snapshot, from the top.
-    let lined_up = copies
-        .iter()
-        .zip(&snap.reals)
-        .take_while(|(copy, real)| {
-            let obj: &rustpython_vm::PyObject = copy.as_object();
-            obj as *const _ as usize != snap.linked_top
-                && std::ptr::eq(copy.iframe().code(), &*real.code)
-        })
-        .count();
+/// The frames of a snapshot's thread, innermost first, all stand-ins: code, line and
+/// globals, no locals, and no link to this thread's frames (they are made with no caller),
+/// so keeping them alive keeps no object of a running function alive. `None` if one
+/// cannot be made (the VM's answer stands).
+fn view(vm: &VirtualMachine, snap: &Snapshot) -> Option<Vec<FrameObjectRef>> {
+    let _no_caller = NoCaller::new();
     let mut out = Vec::new();
     let mut natives = snap.natives.iter().peekable();
-    for (k, real) in snap.reals.iter().enumerate() {
+    for real in &snap.reals {
         while let Some(n) = natives.next_if(|n| n.anchor == real.at) {
             out.push(native_frame(vm, n)?);
         }
-        if snap.hidden.contains(&real.at) {
-            continue;
+        if !snap.hidden.contains(&real.at) {
+            out.push(real_frame(vm, real)?);
         }
-        out.push(if k < lined_up {
-            copies[k].clone()
-        } else {
-            real_stand_in(vm, real)?
-        });
     }
     for n in natives {
         out.push(native_frame(vm, n)?);
@@ -268,7 +241,26 @@ fn view(
     Some(out)
 }
 
+/// While it lives, this thread runs with no frame on its chain: a frame made then has no
+/// caller to keep alive (a frame object that outlives its run keeps its caller's).
+struct NoCaller(*const InterpreterFrame);
+
+impl NoCaller {
+    fn new() -> Self {
+        Self(rustpython_vm::vm::thread::set_current_frame(
+            std::ptr::null(),
+        ))
+    }
+}
+
+impl Drop for NoCaller {
+    fn drop(&mut self) {
+        let _ = rustpython_vm::vm::thread::set_current_frame(self.0);
+    }
+}
+
 fn native_frame(vm: &VirtualMachine, n: &NativeFrame) -> Option<FrameObjectRef> {
+    // The stand-in its thread's tracebacks name, if it made one: the same object.
     let (frame, p) = match &n.made {
         Some(made) => made.clone(),
         None => {
@@ -280,9 +272,15 @@ fn native_frame(vm: &VirtualMachine, n: &NativeFrame) -> Option<FrameObjectRef> 
     Some(frame)
 }
 
-fn real_stand_in(vm: &VirtualMachine, real: &RealFrame) -> Option<FrameObjectRef> {
-    let func: PyRef<PyFunction> = real.func.clone()?.downcast().ok()?;
-    let (maker, p) = frame_maker(vm, &func, &real.code)?;
+fn real_frame(vm: &VirtualMachine, real: &RealFrame) -> Option<FrameObjectRef> {
+    let (maker, p) = match real
+        .func
+        .clone()
+        .and_then(|f| f.downcast::<PyFunction>().ok())
+    {
+        Some(func) => frame_maker(vm, &func, &real.code)?,
+        None => code_frame_maker(vm, &real.code, real.globals.clone())?,
+    };
     let frame = made_frame(vm, &maker, &real.code)?;
     frame.set_lasti(p + real.lasti);
     Some(frame)
@@ -335,11 +333,7 @@ pub(super) fn install(vm: &VirtualMachine) -> PyResult<()> {
             let d = orig.call((), vm)?;
             for snap in snapshot(vm) {
                 let key = vm.ctx.new_int(snap.ident);
-                let vm_top = d
-                    .get_item(key.as_object(), vm)
-                    .ok()
-                    .and_then(|f| f.downcast().ok());
-                if let Some(v) = view(vm, &snap, vm_top) {
+                if let Some(v) = view(vm, &snap) {
                     link(&v);
                     d.set_item(key.as_object(), v[0].clone().into(), vm)?;
                 }
@@ -362,7 +356,7 @@ pub(super) fn install(vm: &VirtualMachine) -> PyResult<()> {
         let exceptions = move |vm: &VirtualMachine| -> PyResult {
             let d = orig.call((), vm)?;
             for snap in snapshot(vm) {
-                if let Some(v) = view(vm, &snap, None) {
+                if let Some(v) = view(vm, &snap) {
                     link(&v);
                 }
             }

@@ -21,6 +21,41 @@ pub(crate) fn frame_maker(
     func: &Py<PyFunction>,
     code: &Py<PyCode>,
 ) -> Option<(PyObjectRef, u32)> {
+    let (made, p) = frame_making_code(vm, code);
+    let maker = detached_stand_in(vm, func, made).ok()?;
+    Some((maker, p))
+}
+
+/// [`frame_maker`] for code that runs without a function (a module, a class body, `exec`):
+/// its name, no argument, `globals`, empty cells for its free variables.
+pub(crate) fn code_frame_maker(
+    vm: &VirtualMachine,
+    code: &Py<PyCode>,
+    globals: PyDictRef,
+) -> Option<(PyObjectRef, u32)> {
+    let (made, p) = frame_making_code(vm, code);
+    let closure: PyObjectRef = if code.code.freevars.is_empty() {
+        vm.ctx.none()
+    } else {
+        let cells = (0..code.code.freevars.len())
+            .map(|_| vm.ctx.types.cell_type.as_object().call((), vm))
+            .collect::<PyResult<Vec<_>>>()
+            .ok()?;
+        vm.ctx.new_tuple(cells).into()
+    };
+    let name = vm.ctx.new_str(code.code.obj_name.as_str());
+    let maker = vm
+        .ctx
+        .types
+        .function_type
+        .as_object()
+        .call((made, globals, name, vm.ctx.none(), closure), vm)
+        .ok()?;
+    Some((maker, p))
+}
+
+/// `code` behind a prologue that returns the running frame, and the prologue's length.
+fn frame_making_code(vm: &VirtualMachine, code: &Py<PyCode>) -> (PyRef<PyCode>, u32) {
     let made = crate::rewrite::with_prologue(vm, code, 0, 2, |e| {
         e.emit(
             rustpython_vm::bytecode::Instruction::Resume {
@@ -32,8 +67,7 @@ pub(crate) fn frame_maker(
         e.emit(rustpython_vm::bytecode::Instruction::ReturnValue, 0);
     });
     let p = (made.code.instructions.len() - code.code.instructions.len()) as u32;
-    let maker = detached_stand_in(vm, func, made).ok()?;
-    Some((maker, p))
+    (made, p)
 }
 
 /// A frame object made by `maker` (from [`frame_maker`] for `code`).
