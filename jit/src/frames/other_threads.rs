@@ -307,20 +307,37 @@ pub(super) fn linked_back(f: &FrameObjectRef) -> Option<Option<FrameObjectRef>> 
 /// Links each frame of `view` to the next, forgetting the links of frames nobody else
 /// holds any more.
 fn link(view: &[FrameObjectRef]) {
-    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
-    // A frame held only here is unreachable; dropping its link may free the next one.
+    // A frame held only here is unreachable. Its link goes, which may free the next one;
+    // each is dropped outside the lock, as dropping a frame may run Python code (a
+    // finalizer of something it held) that reads frames.
     loop {
-        let before = links.len();
-        links.retain(|(f, _)| f.as_object().strong_count() > 1);
-        if links.len() == before {
+        let dead = take_links(|f, _| f.as_object().strong_count() == 1);
+        if dead.is_empty() {
             break;
         }
+        drop(dead);
     }
+    let replaced = take_links(|f, _| view.iter().any(|v| v.is(f)));
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
     for (i, f) in view.iter().enumerate() {
-        links.retain(|(g, _)| !g.is(f));
         links.push((f.clone(), view.get(i + 1).cloned()));
     }
     LINKED.store(links.len(), Ordering::Relaxed);
+    drop(links);
+    drop(replaced);
+}
+
+/// Takes the links `which` selects out of [`LINKS`].
+fn take_links(
+    which: impl Fn(&FrameObjectRef, &Option<FrameObjectRef>) -> bool,
+) -> Vec<(FrameObjectRef, Option<FrameObjectRef>)> {
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
+    let (taken, kept) = std::mem::take(&mut *links)
+        .into_iter()
+        .partition(|(f, back)| which(f, back));
+    *links = kept;
+    LINKED.store(links.len(), Ordering::Relaxed);
+    taken
 }
 
 /// Replaces `sys._current_frames` and `sys._current_exceptions` with versions whose
