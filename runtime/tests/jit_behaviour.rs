@@ -362,6 +362,39 @@ main()
     assert_eq!(stats.deopt_count(), 0, "{stats}");
 }
 
+/// Code before a loop entered mid-loop ran once, so the interpreter never specialized its
+/// calls: `len(...)` there is still taken for the builtin (behind the same guard), so the
+/// loops over `range(len(...))` count with unboxed ints and index lists inline, all
+/// three nested loops and the one the program enters at.
+#[test]
+fn len_in_code_that_ran_once_before_osr_still_gives_unboxed_range_loops() {
+    let stats = osr_matches_the_interpreter(
+        "osr_len_ran_once",
+        r#"def main():
+    a = [[float(i + j) for j in range(60)] for i in range(60)]
+    n = len(a)
+    c = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for k in range(len(a)):
+            aik = a[i][k]
+            row = a[k]
+            for j in range(len(row)):
+                c[i][j] += aik * row[j]
+    print(sum(map(sum, c)))
+
+main()
+"#,
+    );
+    let main = stats
+        .compiled
+        .iter()
+        .find(|c| c.function == "main" && c.loop_at.is_some())
+        .expect("main entered mid-loop");
+    assert_eq!(main.generic_instructions, 0, "{stats}");
+    assert!(!main.label.contains("generic"), "{stats}");
+    assert!(main.work.inline > main.work.helpers / 8, "{stats}");
+}
+
 /// A loop entered mid-loop leaves native code (type guard) when an int local becomes a float.
 #[test]
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {

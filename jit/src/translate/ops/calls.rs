@@ -4,7 +4,9 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, Value};
+use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::Instruction;
+use rustpython_vm::Py;
 
 use super::{push, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
@@ -64,8 +66,18 @@ impl BuiltinCall {
 }
 
 /// The builtin call at instruction `k` (with `n` arguments, stack `st` before it), if the
-/// interpreter quickened it to one native code does inline.
-fn builtin_call(p: &Profile, k: usize, n: usize, st: &TypeState) -> Option<BuiltinCall> {
+/// interpreter quickened it to one native code does inline, or never ran it (code before
+/// a loop that on-stack replacement enters runs once: `n = len(xs)`, `range(len(xs))`)
+/// and it calls the global `len` or `isinstance` (speculated to be the builtin: the
+/// same guard on its identity).
+fn builtin_call(
+    code: &Py<PyCode>,
+    a: &Analysis,
+    p: &Profile,
+    k: usize,
+    n: usize,
+    st: &TypeState,
+) -> Option<BuiltinCall> {
     use crate::abi::{STR_1, TUPLE_1, TYPE_1};
     use Instruction as I;
     let d = st.stack.len();
@@ -81,13 +93,49 @@ fn builtin_call(p: &Profile, k: usize, n: usize, st: &TypeState) -> Option<Built
         I::CallType1 if n == 1 => BuiltinCall::Class1(TYPE_1),
         I::CallStr1 if n == 1 => BuiltinCall::Class1(STR_1),
         I::CallTuple1 if n == 1 => BuiltinCall::Class1(TUPLE_1),
+        I::Call { .. } => match called_global(code, a, k, n)? {
+            "len" if n == 1 => BuiltinCall::Len,
+            "isinstance" if n == 2 => BuiltinCall::IsInstance,
+            _ => return None,
+        },
         _ => return None,
     })
 }
 
+/// The name of the global that call `k` (with `n` arguments) calls, when its callable was
+/// pushed by a `LOAD_GLOBAL` in the same basic block.
+fn called_global<'c>(code: &'c Py<PyCode>, a: &Analysis, k: usize, n: usize) -> Option<&'c str> {
+    let slot = (a.depth[k]? as usize).checked_sub(n + 2)?;
+    // The callable's producer: the last instruction before the call that starts with
+    // the stack `slot` deep (none in between goes below it).
+    let mut j = k;
+    loop {
+        if a.leaders[j] || j == 0 {
+            return None;
+        }
+        j -= 1;
+        let dj = a.depth[j]? as usize;
+        if dj < slot {
+            return None;
+        }
+        if dj == slot {
+            let insn = &a.insns[j];
+            let pushes_null = insn.arg & 1 == 1;
+            return match insn.op {
+                Instruction::LoadGlobal { .. } if pushes_null => code
+                    .code
+                    .names
+                    .get((insn.arg >> 1) as usize)
+                    .map(|name| name.as_str()),
+                _ => None,
+            };
+        }
+    }
+}
+
 fn type_call(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     let range = is_range_loop(s.a, s.k, st) && s.p.may_call_range(s.k);
-    let builtin = builtin_call(s.p, s.k, s.arg as usize, st);
+    let builtin = builtin_call(s.code, s.a, s.p, s.k, s.arg as usize, st);
     s.popn(st, s.arg as usize + 2)?;
     st.stack.push(match builtin {
         _ if range => Range,
@@ -180,7 +228,7 @@ fn emit_call(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
     let n = arg as usize;
     if after.stack.last() == Some(&Range) {
         emit_range(e, st, insn, n);
-    } else if let Some(b) = builtin_call(s.p, s.k, n, st) {
+    } else if let Some(b) = builtin_call(s.code, s.a, s.p, s.k, n, st) {
         emit_builtin_call(e, st, insn, n, b);
     } else {
         let temps = e.operands(st, n + 2);
