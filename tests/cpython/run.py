@@ -8,7 +8,8 @@ mode is recorded in `tests/cpython/expected/<module>.txt`; a case whose status d
 from the record (one that starts passing, or stops) fails the run, so the record cannot
 go stale. Regenerate a record after a deliberate change with `--record`.
 
-    python3 tests/cpython/run.py [--record] [--jobs N] [--timeout S] [--results FILE]
+    python3 tests/cpython/run.py [--record] [--jobs N] [--timeout S]
+                                 [--results FILE [--resume]]
                                  [--modules-file FILE | --all | module ...]
 
 With no module given, the bounded selection in `tests/cpython/modules.txt` runs (what CI
@@ -100,6 +101,21 @@ def run_module(rpyjit, path, module, mode, timeout):
     return cases, note
 
 
+def module_table(results, module):
+    """{test id: (status with jit=off, default, threshold 0)} of one module."""
+    ids = set()
+    for mode in MODES:
+        ids |= set(results[(module, mode)][0])
+    return {t: tuple(results[(module, mode)][0].get(t, "missing") for mode in MODES)
+            for t in ids}
+
+
+def module_entry(results, module):
+    """One module's notes and statuses, as --results writes them."""
+    return {"notes": {mode: results[(module, mode)][1] for mode in MODES},
+            "cases": {t: list(s) for t, s in sorted(module_table(results, module).items())}}
+
+
 def record_path(module):
     return os.path.join(HERE, "expected", f"{module}.txt")
 
@@ -136,6 +152,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=int, default=600, help="seconds per module and mode")
     ap.add_argument("--results", help="write every case's statuses and each run's note as JSON")
+    ap.add_argument("--resume", action="store_true",
+                    help="with --results: keep the modules that file has, run the others")
     args = ap.parse_args()
     rpyjit = os.environ.get("RPYJIT") or os.path.join(ROOT, "target", "release", "rpyjit")
     path = test_path()
@@ -153,32 +171,42 @@ def main():
         with open(args.modules_file) as f:
             modules = [l.split("#")[0].strip() for l in f if l.split("#")[0].strip()]
 
-    jobs = [(m, mode) for m in modules for mode in MODES]
-    results = {}
+    # A long run keeps what it has: with --results, every module is written there as soon
+    # as its three modes are done, and --resume skips the modules the file already has.
+    results, done = {}, {}
+    if args.resume and args.results and os.path.exists(args.results):
+        with open(args.results) as f:
+            done = json.load(f)
+        for m, entry in done.items():
+            for i, mode in enumerate(MODES):
+                cases = {t: s[i] for t, s in entry["cases"].items() if s[i] != "missing"}
+                results[(m, mode)] = (cases, entry["notes"][mode])
+    jobs = [(m, mode) for m in modules if m not in done for mode in MODES]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(run_module, rpyjit, path, m, mode, args.timeout): (m, mode)
                    for m, mode in jobs}
         for fut in concurrent.futures.as_completed(futures):
+            m, _ = futures[fut]
             results[futures[fut]] = fut.result()
+            if args.results and all((m, mode) in results for mode in MODES):
+                done[m] = module_entry(results, m)
+                with open(args.results + ".tmp", "w") as f:
+                    json.dump(done, f, indent=1)
+                os.replace(args.results + ".tmp", args.results)
 
     problems, totals = [], {"cases": 0, "pass_off": 0, "jit_regressions": 0}
     dump = {}
     for m in modules:
-        table = {}
-        ids = set()
         for mode in MODES:
-            cases, note = results[(m, mode)]
+            note = results[(m, mode)][1]
             if note:
                 print(f"test.{m} [{mode}]: {note}", file=sys.stderr)
-            ids |= set(cases)
-        for test_id in ids:
-            table[test_id] = tuple(results[(m, mode)][0].get(test_id, "missing") for mode in MODES)
+        table = module_table(results, m)
         totals["cases"] += len(table)
         totals["pass_off"] += sum(1 for s in table.values() if s[0] == "pass")
         regress = [t for t, s in table.items() if s[0] == "pass" and (s[1] != "pass" or s[2] != "pass")]
         totals["jit_regressions"] += len(regress)
-        dump[m] = {"notes": {mode: results[(m, mode)][1] for mode in MODES},
-                   "cases": {t: list(s) for t, s in sorted(table.items())}}
+        dump[m] = module_entry(results, m)
         if args.record:
             write_record(m, table)
             continue
