@@ -395,6 +395,39 @@ main()
     assert!(main.work.inline > main.work.helpers / 8, "{stats}");
 }
 
+/// Range bounds native code only knows as objects (attributes, a shift's result) are
+/// speculated to be ints: the nested loops count unboxed, none of them on iterator objects.
+#[test]
+fn range_bounds_that_are_objects_still_give_unboxed_range_loops() {
+    let stats = osr_matches_the_interpreter(
+        "osr_range_object_bounds",
+        r#"class Size:
+    pass
+
+def main():
+    s = Size()
+    s.w = 300
+    s.h = 200
+    t = 0
+    for y in range(s.h):
+        for x in range(s.w):
+            t += x ^ y
+        for x in range(1, (1 << 8) + 1):
+            t -= x & y
+    print(t)
+
+main()
+"#,
+    );
+    let main = stats
+        .compiled
+        .iter()
+        .find(|c| c.function == "main" && c.loop_at.is_some())
+        .expect("main entered mid-loop");
+    assert_eq!(main.generic_instructions, 0, "{stats}");
+    assert!(main.work.inline > main.work.helpers, "{stats}");
+}
+
 /// A loop entered mid-loop leaves native code (type guard) when an int local becomes a float.
 #[test]
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {

@@ -8,6 +8,7 @@ use rustpython_vm::builtins::PyCode;
 use rustpython_vm::bytecode::Instruction;
 use rustpython_vm::Py;
 
+use super::arith::unboxed_operand;
 use super::{push, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::bytecode::{Analysis, Insn};
@@ -37,9 +38,11 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
             .get(k + 2)
             .is_some_and(|i| !matches!(i.op, Instruction::Call { .. }))
         && st.stack.len() >= n + 2
+        // Objects are speculated to be ints (what `range` takes): a `len(...)` the
+        // interpreter never ran, an attribute (`range(self.width)`), a shift's result.
         && st.stack[st.stack.len() - n..]
             .iter()
-            .all(|k| *k == Int)
+            .all(|k| matches!(k, Int | Obj))
 }
 
 /// A call of a builtin the interpreter quickened (`CALL_LEN`, `CALL_ISINSTANCE`,
@@ -305,7 +308,10 @@ fn emit_range(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize) {
         ExitKind::Guard,
         &[],
     );
-    let ints: Vec<Value> = (0..n).map(|i| e.get(false, d - n + i, Int)).collect();
+    // An object argument is unboxed behind a guard (an int that fits 64 bits).
+    let ints: Vec<Value> = (0..n)
+        .map(|i| unboxed_operand(e, st, insn, d - n + i, Int).0)
+        .collect();
     let (start, stop, step) = match n {
         1 => (
             e.b.ins().iconst(types::I64, 0),
@@ -322,7 +328,7 @@ fn emit_range(e: &mut Emitter, st: &TypeState, insn: &Insn, n: usize) {
     // arguments' boxes.
     e.decref(callable);
     for i in 0..n {
-        e.drop_ref(false, d - n + i, Int);
+        e.drop_ref(false, d - n + i, st.stack[d - n + i]);
     }
     let slot = d - n - 2;
     for (part, v) in [start, remaining, step].into_iter().enumerate() {
