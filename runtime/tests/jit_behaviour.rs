@@ -428,6 +428,42 @@ main()
     assert!(main.work.inline > main.work.helpers, "{stats}");
 }
 
+/// A loop entered mid-loop by calls whose locals hold other kinds of values at the
+/// header (here the previous item's key and value, overwritten before any use, and a local
+/// bound or not yet) is entered by one version: where the header holds an object anyway,
+/// the version takes any value (or none), so no second, generic version is compiled.
+#[test]
+fn one_loop_version_serves_entries_whose_locals_differ_only_where_the_header_boxes() {
+    let p = script(
+        "osr_one_version",
+        r#"def walk(d):
+    n = 0
+    for key, value in d.items():
+        n += 1
+        if n == 10:
+            tenth = key
+    return n, tenth
+
+print(walk({i: i for i in range(5000)}))
+print(walk({i: str(i) for i in range(5000)}))
+print(walk({i: [i] for i in range(5000)}))
+print(walk({str(i): 1.5 for i in range(5000)}))
+"#,
+    );
+    let off = run_script(&["jit=off"], &p, &[]);
+    let (on, stats) = run_script_with_stats(&["jit=on"], &p, &[]);
+    assert!(on.status.success(), "{}", stderr(&on));
+    assert_eq!(stdout(&on), stdout(&off));
+    assert_eq!(stats.osr_entries, 4, "{stats}");
+    let versions: Vec<_> = stats
+        .compiled
+        .iter()
+        .filter(|c| c.function == "walk")
+        .collect();
+    assert_eq!(versions.len(), 1, "{stats}");
+    assert_eq!(versions[0].generic_instructions, 0, "{stats}");
+}
+
 /// A loop entered mid-loop leaves native code (type guard) when an int local becomes a float.
 #[test]
 fn an_osr_loop_deopts_when_an_int_becomes_a_float() {

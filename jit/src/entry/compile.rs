@@ -352,6 +352,16 @@ fn translate_guarded(
     Ok(t)
 }
 
+/// [`translate::widened_loop_entry`] with `target`'s profile (typing only; a translator
+/// panic leaves `entry` as it is).
+pub(super) fn widened_loop_entry(target: &Target, entry: &translate::Entry) -> translate::Entry {
+    let profile = translate::Profile::new(target.quickened());
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        translate::widened_loop_entry(&target.original, &target.analysis, &profile, entry)
+    }))
+    .unwrap_or_else(|_| entry.clone())
+}
+
 /// `RPYJIT_CROSS_ISA=1`: every function compiled for the host is also translated and
 /// verified and compiled for the other supported architecture, and the outcome counted
 /// in the statistics. Tests run the corpus with it to keep one code path for both ISAs.

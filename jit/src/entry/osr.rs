@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 use rustpython_vm::builtins::PyFunction;
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyResult, VirtualMachine};
 
-use super::compile::Native;
+use super::compile::{widened_loop_entry, Native};
 use super::enter::{kind_of, push_unboxed, run_native};
 use super::registry::Target;
 use crate::deopt::{self, FrameState};
 use crate::frames::NativePosition;
 use crate::policy::{stepped_aside, MAX_OSR_VERSIONS};
 use crate::stats::STATS;
-use crate::translate::{self, Kind};
+use crate::translate::{self, Kind, Refusal};
 
 /// Native code for on-stack replacement at one loop, per the kinds of the frame's values
 /// when it was entered: the first kinds seen, then generic all-objects versions (one per
@@ -24,9 +24,9 @@ pub struct OsrCache {
     versions: Mutex<Vec<OsrVersion>>,
 }
 
-/// One version is entered only with values of exactly the kinds it was built for
-/// (unbound locals included: native code treats them as unbound), so its argument words
-/// are what it reads.
+/// One version is entered with values of the kinds it was built for, or with any value
+/// (or none: NULL) where it takes an object; a local it takes as unbound must be unbound
+/// (native code treats it so). Its argument words are what it reads.
 struct OsrVersion {
     locals: Vec<Option<Kind>>,
     stack: Vec<Kind>,
@@ -34,24 +34,51 @@ struct OsrVersion {
     native: Arc<Native>,
 }
 
+/// Whether a slot a version takes as `version` can be entered with a value of kind `have`.
+fn takes(version: Kind, have: Kind) -> bool {
+    version == have || version == Kind::Obj
+}
+
+impl OsrVersion {
+    fn exactly(&self, locals: &[Option<Kind>], stack: &[Kind]) -> bool {
+        self.locals == locals && self.stack == stack
+    }
+
+    fn covers(&self, locals: &[Option<Kind>], stack: &[Kind]) -> bool {
+        self.locals.len() == locals.len()
+            && self.stack.len() == stack.len()
+            && self.locals.iter().zip(locals).all(|(v, h)| match (v, h) {
+                (None, None) => true,
+                (Some(v), Some(h)) => takes(*v, *h),
+                // An object slot may be NULL: the local is passed unbound.
+                (Some(v), None) => *v == Kind::Obj,
+                (None, Some(_)) => false,
+            })
+            && self.stack.iter().zip(stack).all(|(v, h)| takes(*v, *h))
+    }
+}
+
+/// A version found for an entry: its code and the kinds it takes.
+type Found = (Arc<Native>, Vec<Option<Kind>>, Vec<Kind>);
+
 impl OsrCache {
-    /// The version built for exactly these kinds, if any, or else one that takes this
-    /// stack's range iterators as objects: its code and the stack kinds it takes.
-    fn find(
-        &self,
-        locals: &[Option<Kind>],
-        stack: &[Kind],
-        generic: bool,
-    ) -> Option<(Arc<Native>, Vec<Kind>)> {
+    /// The version built for exactly these kinds, else a specialized one that takes
+    /// objects where these differ, else (`generic`) the all-objects one for this pattern
+    /// of unbound locals.
+    fn find(&self, locals: &[Option<Kind>], stack: &[Kind], generic: bool) -> Option<Found> {
         let versions = self.versions.lock().unwrap_or_else(|p| p.into_inner());
-        let demoted = ranges_as_objects(stack);
-        let found = [stack, &demoted[..]].into_iter().find_map(|stack| {
-            versions
-                .iter()
-                .find(|v| v.generic == generic && v.locals == locals && v.stack == stack)
-                .map(|v| (v.native.clone(), v.stack.clone()))
-        });
-        found
+        let found = |v: &OsrVersion| (v.native.clone(), v.locals.clone(), v.stack.clone());
+        let specialized = versions.iter().filter(|v| !v.generic);
+        if !generic {
+            let exact = specialized.clone().find(|v| v.exactly(locals, stack));
+            return exact
+                .or_else(|| specialized.clone().find(|v| v.covers(locals, stack)))
+                .map(found);
+        }
+        versions
+            .iter()
+            .find(|v| v.generic && v.covers(locals, stack))
+            .map(found)
     }
 
     fn len(&self) -> usize {
@@ -79,22 +106,15 @@ impl OsrCache {
 
 /// The kind a value of a running frame enters native code with, and its words. Only a
 /// value-stack slot (a `for` loop's iterator) can enter as [`Kind::Range`].
-fn osr_value(
-    vm: &VirtualMachine,
-    v: &PyObjectRef,
-    generic: bool,
-    on_stack: bool,
-) -> (Kind, Vec<u64>) {
-    if !generic {
-        let mut words = Vec::new();
-        if let Some((k, _)) = kind_of(vm, v) {
-            push_unboxed(vm, k, v, &mut words);
-            return (k, words);
-        }
-        if on_stack && v.class().is(vm.ctx.types.range_iterator_type) {
-            if let Some(words) = range_iterator_state(vm, v) {
-                return (Kind::Range, words);
-            }
+fn osr_value(vm: &VirtualMachine, v: &PyObjectRef, on_stack: bool) -> (Kind, Vec<u64>) {
+    let mut words = Vec::new();
+    if let Some((k, _)) = kind_of(vm, v) {
+        push_unboxed(vm, k, v, &mut words);
+        return (k, words);
+    }
+    if on_stack && v.class().is(vm.ctx.types.range_iterator_type) {
+        if let Some(words) = range_iterator_state(vm, v) {
+            return (Kind::Range, words);
         }
     }
     (Kind::Obj, vec![crate::vm::give(v.clone())])
@@ -166,75 +186,36 @@ pub fn enter_at_loop(
             .collect();
         (l, s)
     };
-    // The version for these kinds, else the generic one for this pattern of unbound
-    // locals; the first entry builds a specialized version, later ones a generic one.
+    // The version for these kinds (or one that takes objects where they differ), else the
+    // generic one for this pattern of unbound locals; the first entry builds a specialized
+    // version, later ones a generic one.
     let (lk, sk) = kinds_of(false);
     let (glk, gsk) = kinds_of(true);
     let found = cache
         .find(&lk, &sk, false)
-        .map(|(n, s)| (n, false, s))
-        .or_else(|| cache.find(&glk, &gsk, true).map(|(n, s)| (n, true, s)));
-    let (native, generic, stack_kinds) = match found {
+        .or_else(|| cache.find(&glk, &gsk, true));
+    let (native, version_locals, version_stack) = match found {
         Some(found) => found,
         None if cache.len() >= MAX_OSR_VERSIONS => return interpret_from_header(locals, stack),
-        None => {
-            let generic = cache.len() > 0;
-            let (lk, sk) = if generic { (glk, gsk) } else { (lk, sk) };
-            let name = format!(
-                "{} (loop at unit {}{})",
-                target.original.code.qualname,
-                site.header,
-                if generic { ", generic" } else { "" },
-            );
-            let entered = |stack: &[Kind]| translate::Entry::Loop {
-                at: site.header,
-                locals: lk.clone(),
-                stack: stack.to_vec(),
-            };
-            let built = Native::build(vm, target, entered(&sk), Vec::new(), false, name.clone())
-                .map(|n| (n, sk.clone()))
-                .or_else(|r| {
-                    // A range iterator entering unboxed can meet one the function's own
-                    // `range(...)` made as an object at a loop header (its arguments were
-                    // not known to be ints): then every range loop runs on iterator objects.
-                    let retry =
-                        !generic && sk.contains(&Kind::Range) && r.0.contains(KIND_CONFLICT);
-                    if !retry {
-                        return Err(r);
-                    }
-                    let stack = ranges_as_objects(&sk);
-                    let calls = range_call_sites(&target.analysis);
-                    Native::build(vm, target, entered(&stack), calls, false, name)
-                        .map(|n| (n, stack))
-                });
-            match built {
-                Ok((n, stack)) => {
-                    let native = cache.add(OsrVersion {
-                        locals: lk,
-                        stack: stack.clone(),
-                        generic,
-                        native: Arc::new(n),
-                    });
-                    (native, generic, stack)
-                }
-                Err(r) => {
-                    STATS.refused(Some(target.original.code.qualname.as_str()), &r.0);
-                    disable();
-                    return interpret_from_header(locals, stack);
-                }
+        None => match build_version(vm, target, site, cache, lk, sk, glk, gsk) {
+            Ok(found) => found,
+            Err(r) => {
+                STATS.refused(Some(target.original.code.qualname.as_str()), &r.0);
+                disable();
+                return interpret_from_header(locals, stack);
             }
-        }
+        },
     };
-    // Marshal with the version's kinds (the generic one takes objects).
+    // Marshal with the version's kinds.
     let mut words = Vec::new();
-    for v in &locals {
-        match v {
-            Some(v) => words.extend(osr_value(vm, v, generic, false).1),
-            None => words.push(0),
+    for (v, k) in locals.iter().zip(&version_locals) {
+        match (v, k) {
+            (Some(v), Some(k)) => words.extend(entry_words(vm, v, *k)),
+            _ => words.push(0),
         }
     }
-    for (v, k) in stack.iter().zip(&stack_kinds) {
-        words.extend(osr_value(vm, v, generic, *k == Kind::Range).1);
+    for (v, k) in stack.iter().zip(&version_stack) {
+        words.extend(entry_words(vm, v, *k));
     }
     STATS.osr_entry();
     // Native code owns its object values now; the ints and floats stay alive until it
@@ -261,6 +242,75 @@ pub fn enter_at_loop(
     );
     drop(boxes);
     r
+}
+
+/// Builds the next version of loop `site` for an entry with these kinds (`glk`, `gsk`:
+/// the same values as objects) and adds it to `cache`: the first one specialized, on the
+/// kinds its header keeps ([`widened_loop_entry`]), later ones generic.
+#[allow(clippy::too_many_arguments)]
+fn build_version(
+    vm: &VirtualMachine,
+    target: &Target,
+    site: &crate::rewrite::LoopSite,
+    cache: &OsrCache,
+    lk: Vec<Option<Kind>>,
+    sk: Vec<Kind>,
+    glk: Vec<Option<Kind>>,
+    gsk: Vec<Kind>,
+) -> Result<Found, Refusal> {
+    let generic = cache.len() > 0;
+    let (lk, sk) = if generic { (glk, gsk) } else { (lk, sk) };
+    let name = format!(
+        "{} (loop at unit {}{})",
+        target.original.code.qualname,
+        site.header,
+        if generic { ", generic" } else { "" },
+    );
+    let entered = |stack: &[Kind]| {
+        widened_loop_entry(
+            target,
+            &translate::Entry::Loop {
+                at: site.header,
+                locals: lk.clone(),
+                stack: stack.to_vec(),
+            },
+        )
+    };
+    let first = entered(&sk);
+    let built = Native::build(vm, target, first.clone(), Vec::new(), false, name.clone())
+        .map(|n| (n, first))
+        .or_else(|r| {
+            // A range iterator entering unboxed can meet one the function's own
+            // `range(...)` made as an object at a loop header (its arguments were not
+            // known to be ints): then every range loop runs on iterator objects.
+            let retry = !generic && sk.contains(&Kind::Range) && r.0.contains(KIND_CONFLICT);
+            if !retry {
+                return Err(r);
+            }
+            let demoted = entered(&ranges_as_objects(&sk));
+            let calls = range_call_sites(&target.analysis);
+            Native::build(vm, target, demoted.clone(), calls, false, name).map(|n| (n, demoted))
+        });
+    let (n, entry) = built?;
+    let translate::Entry::Loop { locals, stack, .. } = entry else {
+        unreachable!("a loop version is entered at its loop")
+    };
+    let native = cache.add(OsrVersion {
+        locals: locals.clone(),
+        stack: stack.clone(),
+        generic,
+        native: Arc::new(n),
+    });
+    Ok((native, locals, stack))
+}
+
+/// The words of value `v` entering a version that takes it as `k`: its own kind (the
+/// version was found for it) or an object.
+fn entry_words(vm: &VirtualMachine, v: &PyObjectRef, k: Kind) -> Vec<u64> {
+    if k == Kind::Obj {
+        return vec![crate::vm::give(v.clone())];
+    }
+    osr_value(vm, v, k == Kind::Range).1
 }
 
 /// The start of the typing refusal for values of incompatible kinds at a join.

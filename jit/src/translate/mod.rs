@@ -250,6 +250,63 @@ pub enum Entry {
     },
 }
 
+/// `entry` (a loop entry) with an object wherever the loop header holds an object once
+/// its own back edges join the entry's kinds (an object that may be NULL where the
+/// entry's local is unbound): specializing the entry there buys nothing (the header boxes
+/// the value anyway) and would make a later entry with another kind of value there, or
+/// with the local bound or not, need a version of its own. `entry` itself if it cannot be
+/// typed.
+pub fn widened_loop_entry(
+    code: &Py<PyCode>,
+    analysis: &Analysis,
+    p: &Profile,
+    entry: &Entry,
+) -> Entry {
+    let Entry::Loop { at, locals, stack } = entry else {
+        return entry.clone();
+    };
+    let Some(k) = analysis.index_of(*at) else {
+        return entry.clone();
+    };
+    let state = TypeState {
+        locals: locals.clone(),
+        stack: stack.clone(),
+    };
+    let header = match typing::infer(code, analysis, p, k, state) {
+        Ok(mut states) => match states.get_mut(k).and_then(Option::take) {
+            Some(h) => h,
+            None => return entry.clone(),
+        },
+        Err(_) => return entry.clone(),
+    };
+    let widen = |entry: Kind, header: Kind| {
+        if header == Kind::Obj {
+            Kind::Obj
+        } else {
+            entry
+        }
+    };
+    Entry::Loop {
+        at: *at,
+        locals: locals
+            .iter()
+            .zip(&header.locals)
+            .map(|(e, h)| match (e, h) {
+                (Some(e), Some(h)) => Some(widen(*e, *h)),
+                // Unbound here, bound by the loop: the header holds an object that may be
+                // NULL, which an entry with the local unbound passes.
+                (None, Some(Kind::Obj)) => Some(Kind::Obj),
+                (e, _) => *e,
+            })
+            .collect(),
+        stack: stack
+            .iter()
+            .zip(&header.stack)
+            .map(|(e, h)| widen(*e, *h))
+            .collect(),
+    }
+}
+
 /// Translates `code` for `entry`. `h` gives the addresses of helpers and objects the
 /// code embeds.
 pub fn translate(

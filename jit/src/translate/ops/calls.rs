@@ -24,10 +24,12 @@ pub(super) const CALL_KW: Form = Form::op(type_call_kw, emit_call_kw);
 pub(super) const CALL_FUNCTION_EX: Form = Form::op(type_pops_to_obj::<4>, emit_call_function_ex);
 
 /// Whether `CALL` at `k` is `range(int, ...)` immediately iterated (`for x in range(...)`).
-fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
+/// Arguments native code only knows as objects (an attribute as in `range(self.width)`, a
+/// shift's result) are speculated to be ints when the callable is the global `range`.
+fn is_range_loop(code: &Py<PyCode>, a: &Analysis, k: usize, st: &TypeState) -> bool {
     let insn = &a.insns[k];
     let n = insn.arg as usize;
-    matches!(insn.op, Instruction::Call { .. })
+    let shape = matches!(insn.op, Instruction::Call { .. })
         && (1..=3).contains(&n)
         && a.insns
             .get(k + 1)
@@ -37,12 +39,14 @@ fn is_range_loop(a: &Analysis, k: usize, st: &TypeState) -> bool {
         && a.insns
             .get(k + 2)
             .is_some_and(|i| !matches!(i.op, Instruction::Call { .. }))
-        && st.stack.len() >= n + 2
-        // Objects are speculated to be ints (what `range` takes): a `len(...)` the
-        // interpreter never ran, an attribute (`range(self.width)`), a shift's result.
-        && st.stack[st.stack.len() - n..]
-            .iter()
-            .all(|k| matches!(k, Int | Obj))
+        && st.stack.len() >= n + 2;
+    if !shape {
+        return false;
+    }
+    let args = &st.stack[st.stack.len() - n..];
+    args.iter().all(|k| *k == Int)
+        || (args.iter().all(|k| matches!(k, Int | Obj))
+            && called_global(code, a, k, n) == Some("range"))
 }
 
 /// A call of a builtin the interpreter quickened (`CALL_LEN`, `CALL_ISINSTANCE`,
@@ -137,7 +141,7 @@ fn called_global<'c>(code: &'c Py<PyCode>, a: &Analysis, k: usize, n: usize) -> 
 }
 
 fn type_call(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
-    let range = is_range_loop(s.a, s.k, st) && s.p.may_call_range(s.k);
+    let range = is_range_loop(s.code, s.a, s.k, st) && s.p.may_call_range(s.k);
     let builtin = builtin_call(s.code, s.a, s.p, s.k, s.arg as usize, st);
     s.popn(st, s.arg as usize + 2)?;
     st.stack.push(match builtin {
