@@ -34,6 +34,19 @@ const MODULE_FRAME_FUNCTIONS: &[&str] = &[
     "extract_stack",
     "format_stack",
     "warn",
+    "TypeVar",
+    "ParamSpec",
+    "TypeVarTuple",
+];
+/// Builtins (by global name, with the argument count that does it) that take the calling
+/// module's name from the running frame's globals: `type(name, bases, dict)` for the new
+/// class's `__module__`, and the typing constructs for theirs. Called by a function
+/// without an interpreter frame of its own, they would name its caller's module.
+const CALLERS_MODULE_BUILTINS: &[(&str, Option<usize>)] = &[
+    ("type", Some(3)),
+    ("TypeVar", None),
+    ("ParamSpec", None),
+    ("TypeVarTuple", None),
 ];
 /// A frame object's attributes that read its callers or line, whatever the owner.
 const FRAME_OBJECT_ATTRS: &[&str] = &["f_back", "f_lineno"];
@@ -47,9 +60,25 @@ pub(super) const FRAME_STATE_ATTRS: &[&str] = &["set_trace", "f_locals"];
 /// ordinary attribute of the same name (`self.frame.locals`) run natively.
 pub(super) const FRAME_STATE_ON_MODULES: &[&str] = &["locals"];
 
-/// Whether `code` reads its running frame (see [`reads_frame_at`]).
+/// Whether `code` reads its running frame (see [`reads_frame_at`] and
+/// [`takes_callers_module`]).
 pub fn reads_frames(code: &Py<PyCode>, a: &Analysis) -> bool {
-    (0..a.insns.len()).any(|k| reads_frame_at(code, a, k))
+    (0..a.insns.len()).any(|k| reads_frame_at(code, a, k) || takes_callers_module(code, a, k))
+}
+
+/// Whether instruction `k` calls one of [`CALLERS_MODULE_BUILTINS`] through its global
+/// name.
+pub(crate) fn takes_callers_module(code: &Py<PyCode>, a: &Analysis, k: usize) -> bool {
+    let i = &a.insns[k];
+    if !matches!(i.op, Instruction::Call { .. }) {
+        return false;
+    }
+    let n = i.arg as usize;
+    called_global(code, a, k, n).is_some_and(|g| {
+        CALLERS_MODULE_BUILTINS
+            .iter()
+            .any(|(name, argc)| *name == g && argc.is_none_or(|c| c == n))
+    })
 }
 
 /// Whether instruction `k` is an attribute load that reads the running frame: one of
@@ -117,4 +146,40 @@ pub(super) fn zero_argument_super(code: &Py<PyCode>, a: &Analysis, k: usize) -> 
         && a.insns
             .get(k + 1)
             .is_some_and(|i| matches!(i.op, Instruction::Call { .. }) && i.arg == 0)
+}
+
+/// The name of the global that call `k` (with `n` arguments) calls, when its callable was
+/// pushed by a `LOAD_GLOBAL` in the same basic block.
+pub(crate) fn called_global<'c>(
+    code: &'c Py<PyCode>,
+    a: &Analysis,
+    k: usize,
+    n: usize,
+) -> Option<&'c str> {
+    let slot = (a.depth[k]? as usize).checked_sub(n + 2)?;
+    // The callable's producer: the last instruction before the call that starts with
+    // the stack `slot` deep (none in between goes below it).
+    let mut j = k;
+    loop {
+        if a.leaders[j] || j == 0 {
+            return None;
+        }
+        j -= 1;
+        let dj = a.depth[j]? as usize;
+        if dj < slot {
+            return None;
+        }
+        if dj == slot {
+            let insn = &a.insns[j];
+            let pushes_null = insn.arg & 1 == 1;
+            return match insn.op {
+                Instruction::LoadGlobal { .. } if pushes_null => code
+                    .code
+                    .names
+                    .get((insn.arg >> 1) as usize)
+                    .map(|name| name.as_str()),
+                _ => None,
+            };
+        }
+    }
 }

@@ -13,6 +13,7 @@ use super::{push, type_pops_to_obj, EmitSite, Form, TypingSite};
 use crate::abi::Op;
 use crate::bytecode::{Analysis, Insn};
 use crate::translate::emitter::Emitter;
+use crate::translate::introspection::{called_global, takes_callers_module};
 use crate::translate::kinds::{Kind, TypeState};
 use crate::translate::profile::Profile;
 use crate::translate::typing::Flow;
@@ -109,37 +110,6 @@ fn builtin_call(
     })
 }
 
-/// The name of the global that call `k` (with `n` arguments) calls, when its callable was
-/// pushed by a `LOAD_GLOBAL` in the same basic block.
-fn called_global<'c>(code: &'c Py<PyCode>, a: &Analysis, k: usize, n: usize) -> Option<&'c str> {
-    let slot = (a.depth[k]? as usize).checked_sub(n + 2)?;
-    // The callable's producer: the last instruction before the call that starts with
-    // the stack `slot` deep (none in between goes below it).
-    let mut j = k;
-    loop {
-        if a.leaders[j] || j == 0 {
-            return None;
-        }
-        j -= 1;
-        let dj = a.depth[j]? as usize;
-        if dj < slot {
-            return None;
-        }
-        if dj == slot {
-            let insn = &a.insns[j];
-            let pushes_null = insn.arg & 1 == 1;
-            return match insn.op {
-                Instruction::LoadGlobal { .. } if pushes_null => code
-                    .code
-                    .names
-                    .get((insn.arg >> 1) as usize)
-                    .map(|name| name.as_str()),
-                _ => None,
-            };
-        }
-    }
-}
-
 fn type_call(s: &TypingSite, st: &mut TypeState) -> Result<Flow, Refusal> {
     let range = is_range_loop(s.code, s.a, s.k, st) && s.p.may_call_range(s.k);
     let builtin = builtin_call(s.code, s.a, s.p, s.k, s.arg as usize, st);
@@ -233,6 +203,9 @@ fn emit_call(e: &mut Emitter, s: &EmitSite) -> Result<bool, Refusal> {
         ..
     } = *s;
     let n = arg as usize;
+    if takes_callers_module(s.code, s.a, s.k) {
+        e.exit_without_frame(st, insn);
+    }
     if after.stack.last() == Some(&Range) {
         emit_range(e, st, insn, n);
     } else if let Some(b) = builtin_call(s.code, s.a, s.p, s.k, n, st) {
