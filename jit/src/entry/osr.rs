@@ -17,8 +17,10 @@ use crate::stats::STATS;
 use crate::translate::{self, Kind, Refusal};
 
 /// Native code for on-stack replacement at one loop, per the kinds of the frame's values
-/// when it was entered: the first kinds seen, then generic all-objects versions (one per
-/// pattern of unbound locals), at most [`MAX_OSR_VERSIONS`] in all.
+/// when it was entered: the first kinds seen (objects where the loop header boxes them
+/// anyway, so later entries with other values there use it too), then generic
+/// all-objects versions (one per pattern of unbound locals), at most
+/// [`MAX_OSR_VERSIONS`] in all.
 #[derive(Default)]
 pub struct OsrCache {
     versions: Mutex<Vec<OsrVersion>>,

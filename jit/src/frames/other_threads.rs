@@ -146,8 +146,8 @@ fn snapshot(vm: &VirtualMachine) -> Vec<Snapshot> {
         let Some(slot) = slots.get(&ident) else {
             continue;
         };
-        // SAFETY: a published list lives until its thread's `Unpublish` takes it out under
-        // the lock held here. With the world stopped its thread is parked at a safepoint
+        // SAFETY: a published thread's lists live until its `HiddenFrames` is dropped at
+        // thread exit, which first takes the thread out under the lock held here. With the world stopped its thread is parked at a safepoint
         // (or detached in a blocking call): every activation on the list is a live
         // `with_activation` call of that thread, whose context and position cell live on
         // its stack, and every frame on its chain is live; the stop gives the ordering
