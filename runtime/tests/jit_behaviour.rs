@@ -362,6 +362,19 @@ main()
     assert_eq!(stats.deopt_count(), 0, "{stats}");
 }
 
+/// `main`'s version entered mid-loop, asserted to have no instruction compiled without
+/// assumptions (the first, specialized version: not a generic one).
+fn unboxed_loop_version_of_main(stats: &JitStats) -> &common::jit_stats::Compilation {
+    let main = stats
+        .compiled
+        .iter()
+        .find(|c| c.function == "main" && c.loop_at.is_some())
+        .expect("main entered mid-loop");
+    assert_eq!(main.generic_instructions, 0, "{stats}");
+    assert!(!main.label.contains("generic"), "{stats}");
+    main
+}
+
 /// Code before a loop entered mid-loop ran once, so the interpreter never specialized its
 /// calls: `len(...)` there is still taken for the builtin (behind the same guard), so the
 /// loops over `range(len(...))` count with unboxed ints and index lists inline, all
@@ -385,13 +398,7 @@ fn len_in_code_that_ran_once_before_osr_still_gives_unboxed_range_loops() {
 main()
 "#,
     );
-    let main = stats
-        .compiled
-        .iter()
-        .find(|c| c.function == "main" && c.loop_at.is_some())
-        .expect("main entered mid-loop");
-    assert_eq!(main.generic_instructions, 0, "{stats}");
-    assert!(!main.label.contains("generic"), "{stats}");
+    let main = unboxed_loop_version_of_main(&stats);
     assert!(main.work.inline > main.work.helpers / 8, "{stats}");
 }
 
@@ -419,12 +426,7 @@ def main():
 main()
 "#,
     );
-    let main = stats
-        .compiled
-        .iter()
-        .find(|c| c.function == "main" && c.loop_at.is_some())
-        .expect("main entered mid-loop");
-    assert_eq!(main.generic_instructions, 0, "{stats}");
+    let main = unboxed_loop_version_of_main(&stats);
     assert!(main.work.inline > main.work.helpers, "{stats}");
 }
 
