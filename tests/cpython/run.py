@@ -13,7 +13,8 @@ go stale. Regenerate a record after a deliberate change with `--record`.
                                  [--modules-file FILE | --all | module ...]
 
 With no module given, the bounded selection in `tests/cpython/modules.txt` runs (what CI
-runs); `--all` runs every `test_*` module of the package. Needs CPython 3.13 (its test
+runs); `--all` runs every `test_*` module and package of the package (the packages in
+`tests/cpython/split.txt`, too big for one run's time limit, child by child). Needs CPython 3.13 (its test
 package; found with pyenv or $CPYTHON313) and a built rpyjit ($RPYJIT, or
 target/release/rpyjit).
 """
@@ -101,6 +102,30 @@ def run_module(rpyjit, path, module, mode, timeout):
     return cases, note
 
 
+def read_split():
+    """The test packages `--all` runs child by child (tests/cpython/split.txt)."""
+    with open(os.path.join(HERE, "split.txt")) as f:
+        return {l.split("#")[0].strip() for l in f if l.split("#")[0].strip()}
+
+
+def test_modules(test_dir, name, split=None):
+    """What `--all` runs for the entry `name` of the test package: a test module, a test
+    package, or, for a package too big for one run's time limit (split.txt), each of its
+    test modules and subpackages."""
+    split = read_split() if split is None else split
+    path = os.path.join(test_dir, name)
+    if name.endswith(".py"):
+        return [name[:-3]]
+    if not os.path.isfile(os.path.join(path, "__init__.py")):
+        return []
+    if name not in split:
+        return [name]
+    return [f"{name}.{child}" for n in sorted(os.listdir(path))
+            if (n.startswith("test_") and n.endswith(".py")) or (
+                os.path.isfile(os.path.join(path, n, "__init__.py")) and n != "__pycache__")
+            for child in [n[:-3] if n.endswith(".py") else n]]
+
+
 def module_table(results, module):
     """{test id: (status with jit=off, default, threshold 0)} of one module."""
     ids = set()
@@ -160,11 +185,8 @@ def main():
     if args.all:
         test_dir = os.path.join(path, "test")
         # Test modules and test packages (test_asyncio/, test_json/, ...).
-        modules = sorted(
-            n[:-3] if n.endswith(".py") else n
-            for n in os.listdir(test_dir)
-            if n.startswith("test_") and (
-                n.endswith(".py") or os.path.isfile(os.path.join(test_dir, n, "__init__.py"))))
+        modules = sorted(m for n in os.listdir(test_dir) if n.startswith("test_")
+                         for m in test_modules(test_dir, n))
     elif args.modules:
         modules = args.modules
     else:
