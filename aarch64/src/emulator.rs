@@ -2,12 +2,14 @@
 //! loops, as Cranelift emits them for a baseline AArch64 target) that runs code in this
 //! process's memory:
 //!
-//! - **Memory**: the emulator starts empty; the first access to a page maps that host
-//!   page at its own address ([`Unicorn::mem_map_ptr`]: the emulator reads and writes
-//!   host memory in place), with the host's read/write permissions. Host code pages are
-//!   never mapped executable, so a branch into host code stops the emulation.
-//! - **Code**: [`CodeBuffer`]s registered with [`Emulator::add_code`] are mapped
-//!   executable.
+//! - **Memory**: the emulator starts empty; the first access to an address maps the
+//!   host memory around it (its 2 MiB chunk, within the host mapping that holds it) at
+//!   the same addresses ([`Unicorn::mem_map_ptr`]: the emulator reads and writes host
+//!   memory in place). Host code is never mapped, so a branch into host code stops the
+//!   emulation; writable host memory is executable in the emulator (code buffers live
+//!   there), read-only memory is read-only.
+//! - **Code**: only [`CodeBuffer`]s registered with [`Emulator::add_code`] are
+//!   fetched from when first reached.
 //! - **Host calls**: a branch to the address of a registered [`HostFn`] stops the
 //!   emulation at that address; the driver calls the host function with the argument
 //!   registers ([`bridge::call`]), puts its result in `x0`/`d0` and continues at the
@@ -21,7 +23,7 @@
 //! translations of it): [`Emulator::remove_code`] before a code buffer is freed.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use unicorn_engine::unicorn_const::{uc_error, Arch, HookType, MemType, Mode, Permission};
 use unicorn_engine::{RegisterARM64 as Reg, Unicorn};
@@ -48,7 +50,8 @@ pub enum EmuError {
 pub struct EmuStats {
     pub calls: u64,
     pub host_calls: u64,
-    pub pages_mapped: u64,
+    /// Host ranges mapped into the emulator.
+    pub mappings: u64,
 }
 
 struct State {
@@ -56,37 +59,81 @@ struct State {
     regions: Vec<Region>,
     /// Code the emulator may execute: (start, end).
     code: Vec<(u64, u64)>,
-    /// Pages mapped so far, so that a page is mapped once.
-    mapped: std::collections::HashSet<u64>,
+    /// Host ranges mapped so far, disjoint: start → end.
+    mapped: BTreeMap<u64, u64>,
     host_fns: HashMap<u64, HostFn>,
     stats: EmuStats,
 }
+
+/// Host memory is mapped in pieces of at most this size (aligned to it), each within one
+/// host mapping: large enough that a program's heap takes few of them (QEMU's table of
+/// memory sections is small), small enough not to map what the code never touches.
+const CHUNK: u64 = 2 << 20;
 
 impl State {
     fn in_code(&self, page: u64) -> bool {
         self.code.iter().any(|&(s, e)| page < e && s < page + PAGE)
     }
 
-    /// The emulator's permissions for the host page `page`, if it may map it.
-    fn permissions(&mut self, page: u64, fetch: bool) -> Option<Permission> {
-        if self.in_code(page) {
-            return Some(Permission::ALL);
-        }
-        let mut region = host_memory::find(&self.regions, page);
-        if region.is_none() {
-            self.regions = host_memory::snapshot().ok()?;
-            region = host_memory::find(&self.regions, page);
-        }
-        let r = region?;
-        // Host code is reached through the bridge, never executed here.
-        if fetch || r.exec || !r.read {
+    fn is_mapped(&self, page: u64) -> bool {
+        self.mapped
+            .range(..=page)
+            .next_back()
+            .is_some_and(|(_, &end)| page < end)
+    }
+
+    /// The host range to map for an access to `page`, and the emulator's permissions
+    /// for it: the unmapped part of `page`'s chunk within its host mapping. `None` when
+    /// the host does not have the page, or has it as code (reached through the bridge,
+    /// never executed here), or when a fetch is not from a registered code buffer.
+    fn range_for(&mut self, page: u64, fetch: bool) -> Option<(u64, u64, Permission)> {
+        if fetch && !self.in_code(page) {
             return None;
         }
-        Some(if r.write {
-            Permission::READ | Permission::WRITE
+        // Mappings change under a snapshot (malloc reserves arenas without access and
+        // opens them as they grow): a page the snapshot does not show as readable data
+        // is looked up again in a fresh one.
+        let usable = |r: &Region| r.read && !r.exec;
+        let mut region = host_memory::find(&self.regions, page).filter(usable);
+        if region.is_none() {
+            self.regions = host_memory::snapshot().ok()?;
+            region = host_memory::find(&self.regions, page).filter(usable);
+        }
+        let r = region?;
+        let mut lo = r.start.max(page & !(CHUNK - 1));
+        let mut hi = r.end.min((page | (CHUNK - 1)) + 1);
+        if let Some((_, &end)) = self.mapped.range(..=page).next_back() {
+            lo = lo.max(end);
+        }
+        if let Some((&start, _)) = self.mapped.range(page + 1..).next() {
+            hi = hi.min(start);
+        }
+        // Writable host memory may hold code buffers: executable in the emulator.
+        let perms = if r.write {
+            Permission::ALL
         } else {
             Permission::READ
-        })
+        };
+        Some((lo, hi, perms))
+    }
+
+    /// Forgets that `[start, end)` is mapped (splitting the ranges that cover it).
+    fn forget(&mut self, start: u64, end: u64) {
+        let covering: Vec<(u64, u64)> = self
+            .mapped
+            .range(..end)
+            .filter(|(_, &e)| e > start)
+            .map(|(&s, &e)| (s, e))
+            .collect();
+        for (s, e) in covering {
+            self.mapped.remove(&s);
+            if s < start {
+                self.mapped.insert(s, start);
+            }
+            if end < e {
+                self.mapped.insert(end, e);
+            }
+        }
     }
 }
 
@@ -170,9 +217,10 @@ impl Emulator {
         let (start, end) = (code.addr(), code.addr() + code.len() as u64);
         uc.get_data_mut().code.retain(|&c| c != (start, end));
         for page in (start..end).step_by(PAGE as usize) {
-            if uc.get_data_mut().mapped.remove(&page) {
+            if uc.get_data().is_mapped(page) {
                 // Unmapping drops the translations Unicorn cached for the page.
                 let _ = uc.mem_unmap(page, PAGE as usize);
+                uc.get_data_mut().forget(page, page + PAGE);
             }
         }
     }
@@ -268,7 +316,7 @@ impl Emulator {
     }
 }
 
-/// Maps the host page(s) an access of the emulated code touched, if the host has them.
+/// Maps the host memory an access of the emulated code touched, if the host has it.
 fn map_host_page(
     uc: &mut Unicorn<'_, State>,
     kind: MemType,
@@ -277,22 +325,23 @@ fn map_host_page(
     _value: i64,
 ) -> bool {
     let fetch = kind == MemType::FETCH_UNMAPPED;
-    let last = addr.saturating_add(size.max(1) as u64 - 1);
+    let last = page_of(addr.saturating_add(size.max(1) as u64 - 1));
     let mut page = page_of(addr);
     while page <= last {
-        if !uc.get_data().mapped.contains(&page) {
-            let Some(perms) = uc.get_data_mut().permissions(page, fetch) else {
+        if !uc.get_data().is_mapped(page) {
+            let Some((lo, hi, perms)) = uc.get_data_mut().range_for(page, fetch) else {
                 return false;
             };
-            // SAFETY: the page is mapped in this process with at least `perms` (or is
-            // a registered code buffer); the emulator accesses it only where the
-            // emulated code does.
-            if unsafe { uc.mem_map_ptr(page, PAGE as usize, perms, page as *mut _) }.is_err() {
+            // SAFETY: `[lo, hi)` is mapped in this process with at least `perms`' read
+            // and write rights; the emulator accesses it only where the emulated code
+            // does.
+            let len = (hi - lo) as usize;
+            if unsafe { uc.mem_map_ptr(lo, len, perms, lo as *mut _) }.is_err() {
                 return false;
             }
             let state = uc.get_data_mut();
-            state.mapped.insert(page);
-            state.stats.pages_mapped += 1;
+            state.mapped.insert(lo, hi);
+            state.stats.mappings += 1;
         }
         page += PAGE;
     }
