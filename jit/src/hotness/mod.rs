@@ -147,7 +147,7 @@ fn with_nested_code(
     changed.then(|| {
         let mut c = code.code.clone();
         c.constants = constants;
-        vm.ctx.new_code(c)
+        crate::rewrite::with_file_name_of(vm.ctx.new_code(c), code)
     })
 }
 

@@ -173,7 +173,7 @@ pub fn with_back_edge_hooks(
     all.extend(entries);
     c.exceptiontable = encode_exception_table(&all);
     c.max_stackdepth = max_stack;
-    Some((vm.ctx.new_code(c), sites))
+    Some((super::with_file_name_of(vm.ctx.new_code(c), code), sites))
 }
 
 /// Rewrites the units of a back-edge (`EXTENDED_ARG* JUMP_BACKWARD`) into

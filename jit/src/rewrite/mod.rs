@@ -18,6 +18,19 @@ use rustpython_vm::{AsObject, VirtualMachine};
 pub use loop_hooks::{cell_slots, with_back_edge_hooks, HookNames, LoopSite};
 pub use prologue::{with_entry_appended, with_prologue, Appended};
 
+/// `new`, a code object made from a changed copy of `like`'s bytecode, under `like`'s
+/// file name. RustPython keeps a code object's file name twice: in its bytecode (fixed
+/// when the code was made) and in the object, which importlib's `_fix_co_filename`
+/// updates when a `.pyc` written elsewhere is loaded (a moved project, a symlinked path);
+/// a copy must show the updated one.
+pub fn with_file_name_of(
+    new: rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>,
+    like: &rustpython_vm::Py<rustpython_vm::builtins::PyCode>,
+) -> rustpython_vm::PyRef<rustpython_vm::builtins::PyCode> {
+    new.set_source_path(like.source_path());
+    new
+}
+
 /// Builds prologue units.
 pub struct Emitter<'a> {
     vm: &'a VirtualMachine,

@@ -117,7 +117,7 @@ pub fn with_prologue(
     }));
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
-    vm.ctx.new_code(c)
+    super::with_file_name_of(vm.ctx.new_code(c), code)
 }
 
 /// How the units appended by [`with_entry_appended`] end.
@@ -269,5 +269,5 @@ pub fn with_entry_appended(
     }));
     c.exceptiontable = encode_exception_table(&entries);
     c.max_stackdepth = orig.max_stackdepth.max(extra_stack);
-    Some(vm.ctx.new_code(c))
+    Some(super::with_file_name_of(vm.ctx.new_code(c), code))
 }
