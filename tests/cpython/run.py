@@ -185,8 +185,9 @@ def main():
     if args.all:
         test_dir = os.path.join(path, "test")
         # Test modules and test packages (test_asyncio/, test_json/, ...).
+        split = read_split()
         modules = sorted(m for n in os.listdir(test_dir) if n.startswith("test_")
-                         for m in test_modules(test_dir, n))
+                         for m in test_modules(test_dir, n, split))
     elif args.modules:
         modules = args.modules
     else:
