@@ -85,7 +85,9 @@ fn extend(value: u64, bits: u8, signed: bool) -> u64 {
     }
 }
 
-type IntResult = unsafe extern "C" fn(
+/// Every bridged host function, called as returning `R` (`u64`: in `rax`; `f64`: in
+/// `xmm0`).
+type AllRegisters<R> = unsafe extern "C" fn(
     u64,
     u64,
     u64,
@@ -102,25 +104,23 @@ type IntResult = unsafe extern "C" fn(
     f64,
     f64,
     f64,
-) -> u64;
-type FloatResult = unsafe extern "C" fn(
-    u64,
-    u64,
-    u64,
-    u64,
-    u64,
-    u64,
-    u64,
-    u64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> f64;
+) -> R;
+
+/// Calls the host function at `addr` with every argument register of both classes.
+///
+/// # Safety
+/// As for [`call`]; `R` is where the function leaves its result.
+unsafe fn call_with_all<R>(addr: u64, x: &[u64; 8], d: &[f64; 8]) -> R {
+    // SAFETY: the caller guarantees the function and its signature; the module doc says
+    // why passing every register of both classes calls it correctly.
+    let func: AllRegisters<R> = unsafe { std::mem::transmute(addr as usize) };
+    unsafe {
+        func(
+            x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], d[0], d[1], d[2], d[3], d[4], d[5],
+            d[6], d[7],
+        )
+    }
+}
 
 /// Calls `f` with the arguments in `args` (as an AArch64 caller left them) and returns
 /// the registers an AArch64 caller reads its result from.
@@ -143,34 +143,20 @@ pub unsafe fn call(f: &HostFn, args: &Registers) -> Registers {
     let d = args.d.map(f64::from_bits);
     let mut out = Registers::default();
     match f.ret {
-        Ret::Void | Ret::Int { .. } => {
-            // SAFETY: the caller guarantees the function and its signature; the module
-            // doc says why passing every register of both classes calls it correctly.
-            let func: IntResult = unsafe { std::mem::transmute(f.addr as usize) };
-            let r = unsafe {
-                func(
-                    x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], d[0], d[1], d[2], d[3], d[4],
-                    d[5], d[6], d[7],
-                )
-            };
-            if let Ret::Int { bits, signed } = f.ret {
-                out.x[0] = extend(r, bits, signed);
-            }
+        // SAFETY (every arm): the caller's guarantees, and the result register of `f.ret`.
+        Ret::Void => {
+            unsafe { call_with_all::<u64>(f.addr, &x, &d) };
         }
-        Ret::F64 | Ret::F32 => {
-            // SAFETY: as above, for a function returning in `xmm0`.
-            let func: FloatResult = unsafe { std::mem::transmute(f.addr as usize) };
-            let r = unsafe {
-                func(
-                    x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], d[0], d[1], d[2], d[3], d[4],
-                    d[5], d[6], d[7],
-                )
-            };
-            out.d[0] = if f.ret == Ret::F32 {
-                r.to_bits() & 0xffff_ffff
-            } else {
-                r.to_bits()
-            };
+        Ret::Int { bits, signed } => {
+            out.x[0] = extend(
+                unsafe { call_with_all::<u64>(f.addr, &x, &d) },
+                bits,
+                signed,
+            );
+        }
+        Ret::F64 => out.d[0] = unsafe { call_with_all::<f64>(f.addr, &x, &d) }.to_bits(),
+        Ret::F32 => {
+            out.d[0] = unsafe { call_with_all::<f64>(f.addr, &x, &d) }.to_bits() & 0xffff_ffff;
         }
     }
     out

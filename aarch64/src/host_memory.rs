@@ -97,6 +97,11 @@ impl CodeBuffer {
         false
     }
 
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr` owns `layout.size()` initialized bytes for as long as `self` lives.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.layout.size()) }
+    }
+
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: `ptr` owns `layout.size()` initialized bytes for as long as `self` lives.
         unsafe { std::slice::from_raw_parts_mut(self.ptr, self.layout.size()) }

@@ -86,6 +86,15 @@ fn call_host(
     b.inst_results(call).to_vec()
 }
 
+/// A host function taking one `i64` and returning one.
+fn int_to_int(name: &str, addr: u64) -> HostFn {
+    let ret = Ret::Int {
+        bits: 64,
+        signed: true,
+    };
+    HostFn::new(name, addr, vec![int64()], ret).unwrap()
+}
+
 fn int64() -> Param {
     Param::Int {
         bits: 64,
@@ -309,18 +318,7 @@ fn host_functions_can_call_back_into_emulated_code() {
     });
     let emu = Emulator::new().unwrap();
     emu.add_code(&code);
-    emu.add_host_fn(
-        HostFn::new(
-            "reenter",
-            addr,
-            vec![int64()],
-            Ret::Int {
-                bits: 64,
-                signed: true,
-            },
-        )
-        .unwrap(),
-    );
+    emu.add_host_fn(int_to_int("reenter", addr));
     REENTER.with(|c| c.set((&emu as *const Emulator as usize, code.addr())));
     assert_eq!(emu.call(code.addr(), &[10], &[]).unwrap().x[0], 55);
     assert_eq!(emu.stats().host_calls, 10);
@@ -354,18 +352,7 @@ fn calls_through_relocated_absolute_addresses_reach_the_host() {
     });
     let emu = Emulator::new().unwrap();
     emu.add_code(&code);
-    emu.add_host_fn(
-        HostFn::new(
-            "triple",
-            addr,
-            vec![int64()],
-            Ret::Int {
-                bits: 64,
-                signed: true,
-            },
-        )
-        .unwrap(),
-    );
+    emu.add_host_fn(int_to_int("triple", addr));
     assert_eq!(emu.call(code.addr(), &[14], &[]).unwrap().x[0], 42);
 }
 
@@ -398,17 +385,29 @@ fn a_branch_into_unregistered_host_code_stops_with_an_error() {
         emu.call(wild.addr(), &[], &[]),
         Err(EmuError::Stopped { .. })
     ));
-    emu.add_host_fn(
-        HostFn::new(
-            "triple",
-            addr,
-            vec![int64()],
-            Ret::Int {
-                bits: 64,
-                signed: true,
-            },
-        )
-        .unwrap(),
-    );
+    emu.add_host_fn(int_to_int("triple", addr));
     assert_eq!(emu.call(code.addr(), &[5], &[]).unwrap().x[0], 15);
+}
+
+#[test]
+fn removed_code_no_longer_runs() {
+    let addr = triple as *const () as u64;
+    let code = compile(&[types::I64], &[types::I64], &[], |b, args, isa| {
+        let r = call_host(b, isa, addr, &[args[0]], &[types::I64], &[types::I64])[0];
+        b.ins().return_(&[r]);
+    });
+    let emu = Emulator::new().unwrap();
+    emu.add_code(&code);
+    emu.add_host_fn(int_to_int("triple", addr));
+    assert_eq!(emu.call(code.addr(), &[2], &[]).unwrap().x[0], 6);
+    // Removed, its pages are unmapped (translations dropped) and no longer executable;
+    // the memory around it (the same host mapping) stays usable.
+    emu.remove_code(&code);
+    assert!(matches!(
+        emu.call(code.addr(), &[2], &[]),
+        Err(EmuError::UnknownHostCode { .. }) | Err(EmuError::Stopped { .. })
+    ));
+    let again = CodeBuffer::with_code(code.bytes());
+    emu.add_code(&again);
+    assert_eq!(emu.call(again.addr(), &[5], &[]).unwrap().x[0], 15);
 }

@@ -3,6 +3,7 @@
 # under `async for` with aclose/athrow, `async with`, and exceptions through await chains.
 import asyncio
 import inspect
+import traceback
 import types
 
 
@@ -39,10 +40,7 @@ c.send(None)
 try:
     c.throw(LookupError("into leaf"))
 except LookupError as e:
-    tb, names = e.__traceback__, []
-    while tb:
-        names.append(tb.tb_frame.f_code.co_name)
-        tb = tb.tb_next
+    names = [f.name for f in traceback.extract_tb(e.__traceback__)]
     print("throw path", names)
 c.close()
 
@@ -116,10 +114,7 @@ async def main():
     try:
         await failing(3)
     except ValueError as e:
-        tb, names = e.__traceback__, []
-        while tb:
-            names.append(tb.tb_frame.f_code.co_name)
-            tb = tb.tb_next
+        names = [f.name for f in traceback.extract_tb(e.__traceback__)]
         print("await chain", names)
 
     task = asyncio.ensure_future(leafy())

@@ -5,6 +5,7 @@
 # first line.
 import gc
 import inspect
+import traceback
 import sys
 
 
@@ -140,11 +141,7 @@ next(g)
 try:
     g.throw(IndexError("deep"))
 except IndexError as e:
-    tb = e.__traceback__
-    names = []
-    while tb:
-        names.append(tb.tb_frame.f_code.co_name)
-        tb = tb.tb_next
+    names = [f.name for f in traceback.extract_tb(e.__traceback__)]
     print("through chain", names)
 
 
